@@ -1,0 +1,298 @@
+"""The command line: a thin layer that parses options, calls the library and maps errors.
+
+Expected failures are `CasekitError`s; `CasekitGroup.invoke` turns each into one line on
+stderr and its exit code (DESIGN §7). Anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+
+import typer
+from typer.core import TyperGroup
+
+from . import __version__
+from .errors import EXIT_INTEGRITY, BadInput, CasekitError, bilingual
+
+JSON_HELP = "输出 JSON，便于脚本处理 / print JSON for scripts"
+
+
+class CasekitGroup(TyperGroup):
+    """Maps typed errors to a one-line message and exit code; Ctrl-C to exit 130."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CasekitError as exc:
+            typer.echo(f"casekit: {exc.one_line()}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            typer.echo(f"casekit: {bilingual('已中断，已完成的部分已保存', 'interrupted; finished work is kept')}", err=True)
+            ctx.exit(130)
+
+
+app = typer.Typer(
+    cls=CasekitGroup,
+    name="casekit",
+    help="casekit：把截图和账单整理成可核验的证据案卷和投诉/报案材料。\n\nTurn screenshots and bill exports into a verified evidence case and complaint packets.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"casekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="显示版本 / show the version")] = False,
+) -> None:
+    """casekit：证据案卷与投诉材料工具 / evidence cases and complaint packets."""
+
+
+CaseDir = Annotated[Path, typer.Argument(help="案件文件夹 / the case folder", show_default=False)]
+JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _open(path: Path):
+    from .store import Case
+
+    return Case.open(path)
+
+
+def _printable(name: str) -> str:
+    """A file name on one terminal line: control characters and undecodable bytes escaped."""
+    text = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
+def _progress_enabled(json_out: bool) -> bool:
+    return not json_out and sys.stderr.isatty()
+
+
+@app.command("init")
+def init_cmd(directory: CaseDir) -> None:
+    """新建案件文件夹（含带注释的 case.toml）/ create a case folder with a commented case.toml."""
+    from .facts import render_case_toml_template
+    from .store import Case
+
+    case = Case.init(directory, render_case_toml_template())
+    typer.echo(bilingual(f"已新建案件：{case.root}", f"case created: {case.root}"))
+    typer.echo(bilingual("下一步：编辑 case.toml，再运行 casekit add 加入截图和账单", "next: edit case.toml, then `casekit add` your screenshots and bills"))
+
+
+@app.command("add")
+def add_cmd(
+    directory: CaseDir,
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹（递归）/ files or folders (recursive)", show_default=False)],
+    json_out: JsonFlag = False,
+) -> None:
+    """加入证据：逐字节复制、计算哈希并登记 / import files: copied byte for byte, hashed, logged."""
+    from .adding import add_paths
+
+    case = _open(directory)
+    outcomes = []
+    if _progress_enabled(json_out):
+        from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(), transient=True) as bar:
+            task = bar.add_task(bilingual("复制并计算哈希", "copying and hashing"), total=None)
+            outcomes = add_paths(case, paths, on_bytes=lambda n: bar.advance(task, n))
+    else:
+        outcomes = add_paths(case, paths)
+    if json_out:
+        _print_json({"outcomes": [o.to_json() for o in outcomes]})
+    else:
+        labels = {"added": "已加入 added", "duplicate": "重复 duplicate", "skipped": "跳过 skipped", "refused": "拒绝 refused"}
+        for o in outcomes:
+            line = f"{labels[o.status]:<14} {o.evidence_id or '-':<6} {_printable(o.path)}"
+            typer.echo(line + (f"  ({o.reason})" if o.reason else ""))
+        counts = {s: sum(1 for o in outcomes if o.status == s) for s in labels}
+        typer.echo(bilingual(
+            f"加入 {counts['added']} 个，重复 {counts['duplicate']} 个，跳过 {counts['skipped']} 个，拒绝 {counts['refused']} 个",
+            f"{counts['added']} added, {counts['duplicate']} duplicate, {counts['skipped']} skipped, {counts['refused']} refused",
+        ))
+    if any(o.status == "refused" for o in outcomes):
+        raise typer.Exit(1)
+
+
+def _kind_of(case, item) -> str:
+    meta = case.stored_record_meta(item.id)
+    if meta is not None:
+        extraction = case.load_extraction(item.id)
+        if extraction is not None:
+            return extraction.kind
+    media = item.media_type
+    if media.startswith("image/"):
+        return "image"
+    if media in ("text/csv", "application/vnd.ms-excel") or "spreadsheet" in media:
+        return "bill?"
+    return "other"
+
+
+STEPS_BY_KIND = {
+    "chat_screenshot": "identify,platform,police,consumer",
+    "payment_screenshot": "identify,police,consumer",
+    "bill": "identify,police,consumer",
+    "image": "identify,platform,consumer",
+}
+
+
+@app.command("list")
+def list_cmd(directory: CaseDir, json_out: JsonFlag = False) -> None:
+    """列出证据：编号、类型、名称、哈希、阶段、是否排除 / list evidence items."""
+    case = _open(directory)
+    rows = []
+    for item in case.items():
+        kind = _kind_of(case, item)
+        rows.append({**item.to_json(), "kind": kind, "steps": STEPS_BY_KIND.get(kind, "identify").split(",")})
+    if json_out:
+        _print_json({"items": rows})
+        return
+    if not rows:
+        typer.echo(bilingual("案件中还没有证据；用 casekit add 加入", "no evidence yet; add some with `casekit add`"))
+        return
+    for row in rows:
+        flag = f"  [已排除 excluded: {row['exclude_reason']}]" if row["excluded"] else ""
+        typer.echo(f"{row['id']}  {row['kind']:<18} {row['sha256'][:16]}  {','.join(row['steps']):<28} {_printable(row['name'])}{flag}")
+
+
+@app.command("exclude")
+def exclude_cmd(
+    directory: CaseDir,
+    evidence_id: Annotated[str, typer.Argument(help="证据编号，如 E0003 / evidence id, e.g. E0003", show_default=False)],
+    reason: Annotated[str, typer.Option("--reason", help="排除理由（必填，写入保管日志）/ why (required, logged)")] = "",
+) -> None:
+    """从材料中排除一项证据（不删除，记录理由）/ leave an item out of packets; nothing is deleted."""
+    item = _open(directory).exclude(evidence_id, reason)
+    typer.echo(bilingual(f"{item.id} 已排除（原件保留）：{item.exclude_reason}", f"{item.id} excluded (original kept): {item.exclude_reason}"))
+
+
+@app.command("verify")
+def verify_cmd(directory: CaseDir, json_out: JsonFlag = False) -> None:
+    """核验原件哈希与保管日志链 / check every original's hash and the custody chain (exit 3 on a difference)."""
+    from .verify import verify_case
+
+    case = _open(directory)
+    report = verify_case(case)
+    if json_out:
+        _print_json(report.to_json())
+    else:
+        for problem in report.problems:
+            typer.echo(f"✗ {problem.message}")
+        if report.ok:
+            typer.echo(bilingual(
+                f"✓ 核验通过：{report.items_checked} 件原件，保管日志 {report.custody_lines} 行，链尾哈希 {report.head}",
+                f"verified: {report.items_checked} originals, {report.custody_lines} custody lines, chain head {report.head}",
+            ))
+    if not report.ok:
+        if not json_out:
+            typer.echo(bilingual(f"核验失败：{len(report.problems)} 处不一致", f"verification failed: {len(report.problems)} difference(s)"), err=True)
+        raise typer.Exit(EXIT_INTEGRITY)
+
+
+def _parse_date(value: Optional[str]) -> Optional[date]:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadInput(f"日期格式不对：{value}", f"not a date: {value}", hint_zh="用 YYYY-MM-DD，例如 2026-03-05", hint_en="use YYYY-MM-DD, e.g. 2026-03-05") from None
+
+
+def _column_map(path: Optional[Path]) -> Optional[dict[str, Any]]:
+    if path is None:
+        return None
+    from .importers.bill_generic import load_column_map
+
+    return load_column_map(path)
+
+
+@app.command("extract")
+def extract_cmd(
+    directory: CaseDir,
+    jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, help="并行进程数（默认：全部核心）/ parallel workers (default: all cores)")] = None,
+    on_date: Annotated[Optional[str], typer.Option("--date", help="相对时间（如“昨天”）的参考日期 / reference date for relative time labels")] = None,
+    column_map: Annotated[Optional[Path], typer.Option("--map", help="未知银行账单的列映射 TOML / column map for an unknown bank's bill")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """识别截图、读取账单（已处理的会跳过）/ OCR screenshots and read bills not yet extracted (cached)."""
+    from .extract import extract_case
+
+    case = _open(directory)
+    user_date, mapping = _parse_date(on_date), _column_map(column_map)
+    if _progress_enabled(json_out):
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
+            task = bar.add_task(bilingual("识别与读取", "extracting"), total=None)
+            summary = extract_case(case, jobs, user_date, mapping, on_total=lambda n: bar.update(task, total=n), on_done=lambda *_: bar.advance(task))
+    else:
+        summary = extract_case(case, jobs, user_date, mapping)
+    if json_out:
+        _print_json(summary.to_json())
+        return
+    for evidence_id, warnings in sorted(summary.warnings.items()):
+        for warning in warnings:
+            typer.echo(f"! {evidence_id}: {warning}")
+    typer.echo(bilingual(
+        f"已处理 {len(summary.extracted)} 件，缓存命中 {len(summary.cached)} 件",
+        f"{len(summary.extracted)} extracted, {len(summary.cached)} cached",
+    ))
+
+
+@app.command("inspect")
+def inspect_cmd(
+    file: Annotated[Path, typer.Argument(help="任一截图或账单文件 / any screenshot or bill file", show_default=False)],
+    on_date: Annotated[Optional[str], typer.Option("--date", help="相对时间的参考日期 / reference date for relative time labels")] = None,
+    column_map: Annotated[Optional[Path], typer.Option("--map", help="列映射 TOML / column map TOML")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """查看 casekit 从一个文件读到什么（无需案件）/ show what casekit reads from one file (no case needed)."""
+    from .inspect import inspect_file
+
+    result = inspect_file(file, _parse_date(on_date), _column_map(column_map))
+    if json_out:
+        _print_json(result)
+        return
+    typer.echo(f"{result['file']}  [{result['kind']}]  sha256 {result['sha256']}")
+    for m in result["messages"]:
+        who = {"me": "我", "them": m.get("name") or "对方", "system": "系统"}[m["speaker"]]
+        typer.echo(f"  {m.get('time') or m.get('time_text') or '':<25} {who}: {m['text']}")
+    for t in result["transactions"]:
+        typer.echo(f"  ¥{t['amount']} {t['direction']} {t.get('counterparty') or ''} {t.get('order_id') or ''} {t.get('time') or ''}")
+    for w in result["warnings"]:
+        typer.echo(f"  ! {w}")
+
+
+def _mount_filing_commands() -> None:
+    """Mount timeline/status/build/interview/demo, which live beside the filing library."""
+    try:
+        from .cli_filing import filing_app
+    except ImportError:
+        return
+    app.registered_commands.extend(filing_app.registered_commands)
+
+
+_mount_filing_commands()
+
+
+def main(argv: Optional[list[str]] = None) -> None:
+    """Console entry point."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    app(args=argv, prog_name="casekit")

@@ -1,0 +1,166 @@
+"""`casekit extract`: run the importers over every evidence item not yet extracted.
+
+Work runs in a process pool (one Tesseract thread per worker); each result is stored as
+soon as it arrives, so Ctrl-C keeps what was finished and the next run does the rest.
+Results are keyed by (SHA-256, casekit version, settings): a re-run does no work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import CasekitError, bilingual
+from .importers.base import ExtractContext
+from .metadata import SHANGHAI
+from .records import Extraction
+from .store import Case, EvidenceItem
+
+
+@dataclass
+class ExtractSummary:
+    extracted: list[str] = field(default_factory=list)
+    cached: list[str] = field(default_factory=list)
+    warnings: dict[str, list[str]] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"extracted": self.extracted, "cached": self.cached, "warnings": self.warnings}
+
+
+def incident_date(case: Case) -> date | None:
+    """`[case].incident_date` from case.toml, or None when absent or unreadable (status reports that)."""
+    try:
+        data = tomllib.loads(case.toml_path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    value = data.get("case", {}).get("incident_date")
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, column_map: dict[str, Any] | None, incident: date | None) -> ExtractContext:
+    """The best reference time for an item: capture time, else incident date, else --date."""
+    reference, source = None, None
+    capture = item.metadata.get("capture_time")
+    if capture:
+        reference, source = datetime.fromisoformat(capture), item.metadata.get("capture_time_source")
+    elif incident:
+        reference, source = datetime.combine(incident, time(23, 59), SHANGHAI), "incident_date"
+    if user_date and reference is None:
+        reference, source = datetime.combine(user_date, time(23, 59), SHANGHAI), "user"
+    return ExtractContext(
+        evidence_id=item.id,
+        reference_time=reference,
+        reference_source=source,
+        incident_date=incident,
+        column_map=column_map,
+        cache_dir=(case.private_dir / "ocr-cache") if case else None,
+    )
+
+
+def settings_key(user_date: date | None, column_map: dict[str, Any] | None, reference: str | None) -> str:
+    raw = json.dumps({"v": __version__, "date": str(user_date), "map": column_map, "ref": reference}, sort_keys=True, ensure_ascii=True)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def run_importer(path: str, ctx: ExtractContext) -> dict[str, Any]:
+    """Worker entry point (top level so it pickles). Returns the Extraction as JSON."""
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    from .importers.registry import extract_file
+
+    if ctx.column_map:
+        from .importers.bill_generic import generic_importer
+
+        extraction = generic_importer(ctx.column_map).extract(Path(path), ctx)
+        extraction.importer = extraction.importer or "generic"
+        return extraction.to_json()
+    try:
+        return extract_file(Path(path), ctx).to_json()
+    except CasekitError:
+        raise
+    except Exception as exc:  # a bug in one importer must not stop the batch; keep it visible
+        return Extraction(kind="other", warnings=[bilingual(f"读取失败（程序错误 {type(exc).__name__}: {exc}）", f"reading failed (bug: {type(exc).__name__}: {exc})")]).to_json()
+
+
+def extract_case(
+    case: Case,
+    jobs: int | None = None,
+    user_date: date | None = None,
+    column_map: dict[str, Any] | None = None,
+    only: list[str] | None = None,
+    on_done: Callable[[str, Extraction | None], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
+) -> ExtractSummary:
+    """Extract every non-excluded item whose stored records are missing or stale."""
+    summary = ExtractSummary()
+    incident = incident_date(case)
+    todo: list[tuple[EvidenceItem, ExtractContext, str]] = []
+    wanted = {i.upper() for i in only} if only else None
+    for item in case.items():
+        if item.excluded or (wanted is not None and item.id not in wanted):
+            continue
+        ctx = context_for(item, case, user_date, column_map, incident)
+        key = settings_key(user_date, column_map, ctx.reference_source)
+        meta = case.stored_record_meta(item.id)
+        if meta and meta.get("sha256") == item.sha256 and meta.get("key") == key:
+            summary.cached.append(item.id)
+            if on_done:
+                on_done(item.id, None)
+            continue
+        todo.append((item, ctx, key))
+    if on_total:
+        on_total(len(todo) + len(summary.cached))
+    if not todo:
+        return summary
+
+    def store(item: EvidenceItem, key: str, data: dict[str, Any]) -> None:
+        extraction = Extraction.from_json(data)
+        case.save_extraction(item.id, item.sha256, key, extraction)
+        summary.extracted.append(item.id)
+        if extraction.warnings:
+            summary.warnings[item.id] = extraction.warnings
+        if on_done:
+            on_done(item.id, extraction)
+
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    try:
+        if jobs == 1 or len(todo) == 1:
+            for item, ctx, key in todo:
+                store(item, key, run_importer(str(item.path), ctx))
+        else:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+                pending: dict[Future[dict[str, Any]], tuple[EvidenceItem, str]] = {
+                    pool.submit(run_importer, str(item.path), ctx): (item, key) for item, ctx, key in todo
+                }
+                try:
+                    while pending:
+                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        for future in done:
+                            item, key = pending.pop(future)
+                            store(item, key, future.result())
+                except BaseException:
+                    for future in pending:
+                        future.cancel()
+                    raise
+    finally:
+        if summary.extracted:
+            case.log("extract", evidence_ids=summary.extracted, warnings=sum(len(w) for w in summary.warnings.values()))
+    summary.extracted.sort()
+    return summary

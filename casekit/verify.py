@@ -1,0 +1,104 @@
+"""`casekit verify`: recompute every hash and the custody chain, and name what differs."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import bilingual
+from .store import EVIDENCE, GENESIS, Case, line_hash, manifest_line, sha256_file
+
+
+@dataclass
+class Problem:
+    kind: str  # modified | missing | unlogged | broken_chain | bad_line | manifest
+    message: str
+    evidence_id: str | None = None
+    path: str | None = None
+    line: int | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "message": self.message, "evidence_id": self.evidence_id, "path": self.path, "line": self.line}
+
+
+@dataclass
+class Report:
+    items_checked: int = 0
+    custody_lines: int = 0
+    head: str = GENESIS  # hash of the last custody line: quote it to anchor the log
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "items_checked": self.items_checked,
+            "custody_lines": self.custody_lines,
+            "custody_head": self.head,
+            "problems": [p.to_json() for p in self.problems],
+        }
+
+
+def check_chain(case: Case, report: Report) -> None:
+    lines = case._raw_lines()
+    report.custody_lines = len(lines)
+    prev = GENESIS
+    for number, line in enumerate(lines, start=1):
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            report.problems.append(Problem("bad_line", bilingual(f"保管日志第 {number} 行无法解析", f"custody log line {number} is not valid JSON"), line=number))
+            prev = line_hash(line)
+            continue
+        if entry.get("prev") != prev:
+            report.problems.append(
+                Problem("broken_chain", bilingual(f"保管日志在第 {number} 行断链（该行或其前一行被改动、删除或调换）", f"custody chain broken at line {number} (this or the previous line was edited, deleted or moved)"), line=number)
+            )
+        elif entry.get("seq") != number:
+            report.problems.append(Problem("broken_chain", bilingual(f"保管日志第 {number} 行序号不符", f"custody log line {number} has the wrong sequence number"), line=number))
+        prev = line_hash(line)
+    report.head = prev
+
+
+def check_files(case: Case, report: Report) -> None:
+    items = case.items()
+    report.items_checked = len(items)
+    logged = set()
+    for item in items:
+        logged.add(item.relpath)
+        path = item.path
+        if not path.is_file():
+            report.problems.append(Problem("missing", bilingual(f"{item.id} 原件缺失：{item.relpath}", f"{item.id} original is missing: {item.relpath}"), item.id, item.relpath))
+            continue
+        actual = sha256_file(path)
+        if actual != item.sha256:
+            report.problems.append(Problem("modified", bilingual(f"{item.id} 原件已被改动：{item.relpath}", f"{item.id} original was modified: {item.relpath}"), item.id, item.relpath))
+    for dirpath, _dirs, files in os.walk(case.evidence_dir):
+        for name in files:
+            rel = Path(dirpath, name).relative_to(case.root).as_posix()
+            if rel not in logged:
+                report.problems.append(Problem("unlogged", bilingual(f"证据文件夹中有未登记的文件：{rel}", f"unlogged extra file in evidence/: {rel}"), path=rel))
+    try:
+        manifest = case.manifest_path.read_bytes()
+    except FileNotFoundError:
+        manifest = None
+    expected = b"".join(manifest_line(i.sha256, i.relpath) for i in items)
+    if manifest != expected:
+        report.problems.append(Problem("manifest", bilingual(f"{case.manifest_path.name} 与保管日志不一致", f"{case.manifest_path.name} does not match the custody log"), path=case.manifest_path.name))
+
+
+def verify_case(case: Case) -> Report:
+    """Check originals, manifest and custody chain. Read-only apart from finishing an interrupted add."""
+    report = Report()
+    check_chain(case, report)
+    check_files(case, report)
+    return report
+
+
+__all__ = ["Problem", "Report", "verify_case", "EVIDENCE"]
