@@ -1,0 +1,156 @@
+"""The case model (DESIGN §2 "model"): facts + evidence + records + timeline, loaded once.
+
+`status`, `timeline` and `build` all start from `load_case_model(case)`, so every command and
+every document sees the same figures.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from .facts import CST, Facts, load_facts
+from .records import Extraction
+from .timeline import Timeline, build_timeline
+
+# DOMAIN §6.3: default 证明目的 and steps by evidence subtype.
+SUBTYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    # subtype: (证据名称 default, 证明目的, steps)
+    "chat": ("聊天记录截图", "证明双方协商经过、对方承诺内容及诱导付款、拒绝退款等事实",
+             ("identify", "platform", "police", "consumer")),
+    "payment_voucher": ("付款凭证截图", "证明付款事实、时间、金额及收款账户", ("identify", "platform", "police", "consumer")),
+    "bill": ("支付账单明细", "证明付款事实、时间、金额及收款账户", ("identify", "platform", "police", "consumer")),
+    "order_page": ("订单页面截图", "证明双方买卖合同关系、订单号、下单时间及实付价款", ("identify", "platform", "police", "consumer")),
+    "product_page": ("商品/直播页面截图", "证明经营者/主播对商品所作宣传与承诺内容", ("identify", "platform", "police", "consumer")),
+    "live_recording": ("直播录屏", "证明经营者/主播对商品所作宣传与承诺内容", ("identify", "platform", "police", "consumer")),
+    "shop_page": ("店铺页面截图", "证明被投诉经营者的名称、主体信息", ("identify", "platform", "consumer")),
+    "profile_page": ("对方账号主页截图", "证明聊天对方的账号身份", ("identify", "platform", "police")),
+    "logistics": ("物流信息截图", "证明发货/签收/未发货情况", ("identify", "platform", "consumer")),
+    "photo": ("照片", "证明所收商品与宣传不符或存在质量问题", ("identify", "platform", "consumer")),
+    "refund_record": ("退款/售后记录截图", "证明已向经营者及平台主张退款及其处理结果", ("identify", "platform", "consumer")),
+    "filing_receipt": ("受案回执/投诉回执", "证明已报案/已投诉及受理情况", ("platform", "consumer")),
+    "id_copy": ("身份证明", "证明报案人/投诉人身份", ("police", "consumer")),
+    "image": ("图片", "证明与本案有关的事实", ("identify", "platform", "police", "consumer")),
+    "other": ("电子文件", "证明与本案有关的事实", ("identify", "police", "consumer")),
+}
+_KIND_TO_SUBTYPE = {"chat_screenshot": "chat", "payment_screenshot": "payment_voucher", "bill": "bill",
+                    "image": "image", "other": "other"}
+FORMS = {"chat": "电子数据（截图）", "payment_voucher": "电子数据（截图）", "bill": "电子数据（账单导出文件）",
+         "live_recording": "视听资料", "other": "电子数据"}
+
+
+class CaseLike(Protocol):
+    """What the model needs from `casekit.store.Case` (tests may pass a small fake)."""
+
+    root: Path
+    toml_path: Path
+
+    def items(self) -> list[Any]: ...
+    def load_extraction(self, evidence_id: str) -> Extraction | None: ...
+
+
+@dataclass
+class EvidenceEntry:
+    """One evidence item as the documents describe it."""
+
+    id: str
+    original_name: str
+    path: Path
+    sha256: str
+    size: int
+    media_type: str
+    added_at: datetime
+    capture_time: datetime | None
+    capture_source: str | None
+    excluded: bool
+    exclude_reason: str | None
+    kind: str  # extraction kind, or "other" when not extracted yet
+    subtype: str
+    title: str
+    purpose: str
+    steps: tuple[str, ...]
+    extraction: Extraction | None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def form(self) -> str:
+        return FORMS.get(self.subtype, "电子数据（图片）" if self.is_image else "电子数据")
+
+    @property
+    def is_image(self) -> bool:
+        return self.media_type.startswith("image/")
+
+
+@dataclass
+class CaseModel:
+    """Facts, evidence and the timeline of one case."""
+
+    root: Path
+    case_id: str
+    facts: Facts
+    evidence: list[EvidenceEntry]
+    timeline: Timeline
+    now: datetime
+
+    @property
+    def included(self) -> list[EvidenceEntry]:
+        return [e for e in self.evidence if not e.excluded]
+
+    def for_step(self, step: str) -> list[EvidenceEntry]:
+        """The evidence a recipient's packet lists (DOMAIN D4: filtered by step tag)."""
+        return [e for e in self.included if step in e.steps]
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=CST)).astimezone(CST)
+
+
+def evidence_entry(item: Any, extraction: Extraction | None, facts: Facts) -> EvidenceEntry:
+    """Describe one store item, applying the user's [evidence.Exxxx] notes from case.toml."""
+    note = facts.evidence.get(item.id)
+    kind = extraction.kind if extraction else "other"
+    subtype = (note.subtype if note and note.subtype in SUBTYPES else "") or _KIND_TO_SUBTYPE.get(kind, "other")
+    default_title, default_purpose, default_steps = SUBTYPES[subtype]
+    meta = dict(getattr(item, "metadata", {}) or {})
+    return EvidenceEntry(
+        id=item.id,
+        original_name=item.original_name,
+        path=Path(item.path),
+        sha256=item.sha256,
+        size=int(getattr(item, "size", 0) or 0),
+        media_type=getattr(item, "media_type", "application/octet-stream"),
+        added_at=item.added_at,
+        capture_time=_parse_time(meta.get("capture_time")),
+        capture_source=meta.get("capture_time_source"),
+        excluded=bool(item.excluded),
+        exclude_reason=item.exclude_reason,
+        kind=kind,
+        subtype=subtype,
+        title=(note.name if note and note.name else f"{default_title}（{item.original_name}）"),
+        purpose=(note.purpose if note and note.purpose else default_purpose),
+        steps=tuple(note.steps) if note and note.steps else default_steps,
+        extraction=extraction,
+        metadata=meta,
+    )
+
+
+def load_case_model(case: CaseLike, now: datetime | None = None) -> CaseModel:
+    """Load facts, evidence and records of a case and build its timeline."""
+    facts = load_facts(case.toml_path)
+    now = now or datetime.now(CST)
+    entries = []
+    for item in case.items():
+        extraction = case.load_extraction(item.id)
+        entries.append(evidence_entry(item, extraction, facts))
+    records = {e.id: e.extraction for e in entries if not e.excluded and e.extraction is not None}
+    timeline = build_timeline(facts, records, now=now)  # type: ignore[arg-type]
+    case_id = facts.case.case_id or Path(case.root).name
+    return CaseModel(Path(case.root), case_id, facts, entries, timeline, now)

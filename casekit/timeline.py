@@ -1,0 +1,363 @@
+"""The case timeline (DOMAIN D5): messages, payments and user-stated events in time order.
+
+One payment is often seen several times — a bill row, a payment-result screenshot and a transfer
+card in a chat. They are merged into one `Payment` when they share an order number, or have the
+same amount and direction, compatible counterparties and times within `SAME_PAYMENT_WINDOW`.
+The loss (payments − refunds, per payee account and in total) is computed here once; every
+document prints this figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Iterable
+
+from .facts import CST, Facts
+from .matching import match_transaction, values_match
+from .records import Extraction, Message, SourceRef, Transaction
+
+SAME_PAYMENT_WINDOW = timedelta(minutes=5)
+URGENT_WINDOW = timedelta(hours=48)
+ZERO = Decimal("0.00")
+_FAILED = ("失败", "关闭", "撤销", "取消", "failed", "closed")
+
+
+@dataclass
+class Payment:
+    """One real money movement, merged from every record that shows it."""
+
+    kind: str  # "payment" | "refund"
+    amount: Decimal
+    time: datetime | None
+    counterparty: str | None = None
+    account: str | None = None
+    method: str | None = None
+    order_id: str | None = None
+    reference_no: str | None = None
+    memo: str | None = None
+    matched_by: str | None = None
+    sources: list[SourceRef] = field(default_factory=list)
+    records: list[Transaction] = field(default_factory=list)
+
+    @property
+    def evidence_ids(self) -> list[str]:
+        return list(dict.fromkeys(s.evidence_id for s in self.sources if s.evidence_id))
+
+    @property
+    def payee_key(self) -> str:
+        return self.account or self.counterparty or "（未知收款方）"
+
+
+@dataclass
+class PayeeLoss:
+    """Money paid to and refunded from one payee account."""
+
+    account: str
+    name: str | None
+    paid: Decimal = ZERO
+    refunded: Decimal = ZERO
+    count: int = 0
+    first: datetime | None = None
+    last: datetime | None = None
+
+    @property
+    def net(self) -> Decimal:
+        return self.paid - self.refunded
+
+
+@dataclass
+class Loss:
+    """The case's loss, computed once."""
+
+    paid: Decimal = ZERO
+    refunded: Decimal = ZERO
+    per_payee: list[PayeeLoss] = field(default_factory=list)
+
+    @property
+    def net(self) -> Decimal:
+        return self.paid - self.refunded
+
+
+@dataclass
+class TimelineEvent:
+    """One row of D5."""
+
+    time: datetime | None
+    kind: str  # "message" | "payment" | "refund" | "order" | "user"
+    text: str
+    party: str | None = None
+    amount: Decimal | None = None
+    precision: str = "minute"  # "minute" | "day" | "approx" | "unknown"
+    sources: list[SourceRef] = field(default_factory=list)
+    evidence_ids: list[str] = field(default_factory=list)
+    step: str = "identify"
+    paid_total: Decimal = ZERO
+    refunded_total: Decimal = ZERO
+    payment: Payment | None = None
+
+
+@dataclass
+class Deadline:
+    """A date the user must act by, with its legal or practical basis."""
+
+    label: str
+    due: datetime
+    basis: str
+    urgent: bool = False
+
+    def passed(self, now: datetime) -> bool:
+        return now > self.due
+
+
+@dataclass
+class Timeline:
+    """Everything D5 shows, plus the merged payments and the loss."""
+
+    events: list[TimelineEvent]
+    payments: list[Payment]
+    loss: Loss
+    deadlines: list[Deadline]
+    unmatched: list[Transaction] = field(default_factory=list)
+
+    @property
+    def last_payment(self) -> Payment | None:
+        timed = [p for p in self.payments if p.kind == "payment" and p.time]
+        return max(timed, key=lambda p: p.time) if timed else None  # type: ignore[arg-type, return-value]
+
+
+# --------------------------------------------------------------------------------------------
+# Payments
+
+
+def _kind(txn: Transaction) -> str | None:
+    status = (txn.status or "").lower()
+    if any(word in status for word in _FAILED) and not txn.is_refund:
+        return None
+    if txn.is_refund or (txn.direction == "in"):
+        return "refund"
+    if txn.direction == "out":
+        return "payment"
+    return None
+
+
+def _same(p: Payment, txn: Transaction, kind: str) -> bool:
+    ids = {x for x in (txn.order_id, txn.merchant_order_id) if x}
+    known = {x for r in p.records for x in (r.order_id, r.merchant_order_id) if x}
+    if ids and known:
+        return bool(ids & known) and kind == p.kind
+    if kind != p.kind or txn.amount != p.amount:
+        return False
+    sides = [v for v in (txn.counterparty_account, txn.counterparty) if v]
+    theirs = [v for r in p.records for v in (r.counterparty_account, r.counterparty) if v]
+    if sides and theirs and not any(values_match(a, b) or _loose(a, b) for a in sides for b in theirs):
+        return False
+    if txn.time and p.time:
+        return abs(txn.time - p.time) <= SAME_PAYMENT_WINDOW
+    return bool(sides and theirs)  # an untimed record joins only on a positive counterparty match
+
+
+def _loose(a: str, b: str) -> bool:
+    """Counterparty names as printed by different apps: one contains the other."""
+    a, b = a.replace(" ", ""), b.replace(" ", "")
+    return len(min(a, b, key=len)) >= 2 and (a in b or b in a)
+
+
+def _best(values: Iterable[str | None]) -> str | None:
+    """Prefer an unmasked, longer value (a full account over `138****5678`)."""
+    present = [v for v in values if v]
+    if not present:
+        return None
+    return sorted(present, key=lambda v: ("*" in v, -len(v)))[0]
+
+
+def _finish(p: Payment) -> None:
+    bill_times = [r.time for r in p.records if r.time and r.source.row is not None]
+    times = bill_times or [r.time for r in p.records if r.time]
+    p.time = min(times) if times else None
+    p.account = _best(r.counterparty_account for r in p.records)
+    p.counterparty = _best(r.counterparty for r in p.records)
+    p.method = _best(r.method for r in p.records)
+    p.order_id = _best(r.order_id for r in p.records)
+    p.reference_no = _best(r.merchant_order_id for r in p.records) or p.order_id
+    p.memo = _best(r.memo for r in p.records)
+    p.sources = [r.source for r in p.records]
+
+
+def merge_payments(txns: list[Transaction]) -> list[Payment]:
+    """De-duplicate money records into payments, in time order."""
+    ordered = sorted(txns, key=lambda t: (t.time is None, t.time or datetime.max.replace(tzinfo=CST)))
+    payments: list[Payment] = []
+    for txn in ordered:
+        kind = _kind(txn)
+        if kind is None:
+            continue
+        for p in payments:
+            if _same(p, txn, kind):
+                p.records.append(txn)
+                if p.time is None and txn.time:
+                    p.time = txn.time
+                break
+        else:
+            payments.append(Payment(kind, txn.amount, txn.time, records=[txn]))
+    for p in payments:
+        _finish(p)
+    return sorted(payments, key=lambda p: (p.time is None, p.time or datetime.max.replace(tzinfo=CST)))
+
+
+def compute_loss(payments: list[Payment]) -> Loss:
+    """Payments − refunds, per payee account and in total."""
+    loss = Loss()
+    groups: list[PayeeLoss] = []
+    for p in payments:
+        group = next((g for g in groups if values_match(g.account, p.payee_key)
+                      or (p.counterparty and g.name and values_match(g.name, p.counterparty))), None)
+        if group is None:
+            group = PayeeLoss(p.payee_key, p.counterparty)
+            groups.append(group)
+        if p.kind == "payment":
+            group.paid += p.amount
+            group.count += 1
+            loss.paid += p.amount
+            if p.time:
+                group.first = min(filter(None, [group.first, p.time]))
+                group.last = max(filter(None, [group.last, p.time]))
+        else:
+            group.refunded += p.amount
+            loss.refunded += p.amount
+    loss.per_payee = groups
+    return loss
+
+
+# --------------------------------------------------------------------------------------------
+# Events
+
+_SPEAKER = {"me": "我", "them": "对方", "system": "系统提示"}
+
+
+def _message_text(m: Message) -> tuple[str, str | None]:
+    who = _SPEAKER.get(m.speaker, m.speaker)
+    if m.speaker == "them" and m.name:
+        who = f"对方（{m.name}）"
+    return f"{who}：{m.text}", (m.name if m.speaker == "them" else None)
+
+
+def _payment_text(p: Payment) -> str:
+    target = p.counterparty or "（未知）"
+    if p.account and p.account != p.counterparty:
+        target += f"（账户 {p.account}）"
+    verb = "向" if p.kind == "payment" else "收到"
+    action = "付款" if p.kind == "payment" else "的退款"
+    text = f"{verb} {target} {action} ¥{p.amount:,.2f}"
+    extra = [x for x in (p.method, f"订单号 {p.order_id}" if p.order_id else None) if x]
+    return text + (f"（{'，'.join(extra)}）" if extra else "")
+
+
+def build_timeline(
+    facts: Facts,
+    extractions: dict[str, Extraction],
+    now: datetime | None = None,
+) -> Timeline:
+    """Merge every record of the case into one timeline. `extractions` maps evidence id → records
+    and should already leave out excluded evidence."""
+    now = now or datetime.now(CST)
+    belonging: list[Transaction] = []
+    unmatched: list[Transaction] = []
+    matched_by: dict[int, str] = {}
+    for eid, ex in extractions.items():
+        for txn in ex.transactions:
+            if txn.source.evidence_id is None:
+                txn.source = SourceRef(eid, txn.source.row, txn.source.box)
+            found = match_transaction(txn, facts)
+            if found:
+                belonging.append(txn)
+                matched_by[id(txn)] = found.field
+            else:
+                unmatched.append(txn)
+    payments = merge_payments(belonging)
+    for p in payments:
+        p.matched_by = next((matched_by[id(r)] for r in p.records if id(r) in matched_by), None)
+    loss = compute_loss(payments)
+
+    events: list[TimelineEvent] = []
+    paying_evidence = {eid for p in payments for eid in p.evidence_ids}
+    for eid, ex in extractions.items():
+        last_time: datetime | None = None
+        for m in ex.messages:
+            if m.kind == "transfer" and eid in paying_evidence:
+                continue  # the transfer card is shown once, as its payment
+            precision = "minute"
+            when = m.time
+            if when is None and last_time is not None:
+                when, precision = last_time, "approx"
+            elif when is None:
+                precision = "unknown"
+            else:
+                last_time = when
+            text, party = _message_text(m)
+            src = m.source if m.source.evidence_id else SourceRef(eid, m.source.row, m.source.box)
+            events.append(TimelineEvent(when, "message", text, party, precision=precision,
+                                        sources=[src], evidence_ids=[eid]))
+    for p in payments:
+        events.append(TimelineEvent(
+            p.time, p.kind, _payment_text(p), p.counterparty or p.account, p.amount,
+            precision="minute" if p.time else "unknown", sources=p.sources,
+            evidence_ids=p.evidence_ids, step="police", payment=p,
+        ))
+    order = facts.order
+    if order.ordered_at:
+        parts = [f"下单购买 {order.goods or '商品'}"]
+        if order.shop:
+            parts.append(f"店铺 {order.shop}")
+        if order.order_id:
+            parts.append(f"订单号 {order.order_id}")
+        events.append(TimelineEvent(order.ordered_at, "order", "，".join(parts), order.shop or None,
+                                    order.amount, step="platform"))
+    for e in facts.events:
+        events.append(TimelineEvent(e.time, "user", e.text, precision=e.precision,
+                                    evidence_ids=list(e.evidence), step="identify"))
+
+    rank = {"user": 0, "order": 1, "message": 2, "payment": 3, "refund": 3}
+    events.sort(key=lambda e: (e.time is None, e.time or datetime.max.replace(tzinfo=CST), rank[e.kind]))
+    paid = refunded = ZERO
+    for e in events:
+        if e.kind == "payment" and e.amount is not None:
+            paid += e.amount
+        elif e.kind == "refund" and e.amount is not None:
+            refunded += e.amount
+        e.paid_total, e.refunded_total = paid, refunded
+
+    timeline = Timeline(events, payments, loss, [], unmatched)
+    timeline.deadlines = compute_deadlines(facts, timeline, now)
+    return timeline
+
+
+def _at_end_of(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 23, 59, tzinfo=CST)
+
+
+def compute_deadlines(facts: Facts, timeline: Timeline, now: datetime) -> list[Deadline]:
+    """Deadlines per DOMAIN D5, soonest first. Platform timings are only ever the user's own."""
+    out: list[Deadline] = []
+    last = timeline.last_payment
+    if last and last.time and now - last.time < URGENT_WINDOW:
+        out.append(Deadline("紧急止付：立即拨打 110 或 96110，提供收款账户", last.time + URGENT_WINDOW,
+                            "最后一笔付款后越早越好（DOMAIN §1.2）", urgent=True))
+    if facts.filing.after_sales_deadline:
+        out.append(Deadline("平台售后处理期限（App 显示）", facts.filing.after_sales_deadline,
+                            "用户记录的 App 显示期限"))
+    if facts.filing.merchant_rejected_on:
+        out.append(Deadline("申请平台介入（商家拒绝后，参考 7 日，以 App 显示为准）",
+                            _at_end_of(facts.filing.merchant_rejected_on + timedelta(days=7)),
+                            "微信小店规则参考；各平台以 App 显示为准"))
+    start = facts.case.incident_date or (last.time.date() if last and last.time else None)
+    if start:
+        try:
+            end = start.replace(year=start.year + 3)
+        except ValueError:  # 29 February
+            end = start + timedelta(days=365 * 3)
+        out.append(Deadline("12315 投诉时效（知道权益受损之日起 3 年）", _at_end_of(end),
+                            "《市场监督管理投诉举报处理暂行办法》第十五条"))
+    out.sort(key=lambda d: (not d.urgent, d.due))
+    return out

@@ -1,0 +1,103 @@
+"""Timeline: merge, de-duplicate payments, running totals, loss per payee, deadlines."""
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from casekit.facts import CST, parse_facts
+from casekit.records import Extraction, Message, SourceRef, Transaction
+from casekit.timeline import build_timeline, merge_payments
+
+FACTS = parse_facts('''
+[case]
+incident_date = 2026-03-05
+[[suspects]]
+name = "张三丰"
+payment_accounts = ["138****5678"]
+[[suspects]]
+name = "李四"
+payment_accounts = ["6222020200001234"]
+[[events]]
+time = 2026-03-05T13:00:00+08:00
+text = "在直播间看到大衣"
+''')
+
+
+def t(h, m):
+    return datetime(2026, 3, 5, h, m, tzinfo=CST)
+
+
+def extractions():
+    bill = Extraction("bill", transactions=[
+        Transaction(Decimal("1280.00"), "out", t(14, 12), counterparty="张*", counterparty_account="138****5678",
+                    method="支付宝", order_id="2026030522001", source=SourceRef("E0003", row=5)),
+        Transaction(Decimal("300.00"), "out", t(16, 0), counterparty="李四",
+                    counterparty_account="6222020200001234", source=SourceRef("E0003", row=6)),
+        Transaction(Decimal("100.00"), "in", t(18, 0), counterparty="张*", counterparty_account="138****5678",
+                    is_refund=True, source=SourceRef("E0003", row=7)),
+        Transaction(Decimal("35.00"), "out", t(12, 0), counterparty="美团外卖", source=SourceRef("E0003", row=8)),
+    ])
+    shot = Extraction("payment_screenshot", transactions=[
+        Transaction(Decimal("1280.00"), "out", t(14, 13), counterparty="张三丰", counterparty_account="13812345678",
+                    order_id="2026030522001"),
+    ])
+    chat = Extraction("chat_screenshot", messages=[
+        Message("them", "加我微信私下转账更便宜", name="客服", time=t(14, 0)),
+        Message("me", "好的"),
+        Message("me", "¥1280.00", kind="transfer", time=t(14, 11)),
+    ], transactions=[Transaction(Decimal("1280.00"), "out", t(14, 11), counterparty="张三丰")])
+    return {"E0001": chat, "E0002": shot, "E0003": bill}
+
+
+def test_same_payment_seen_three_times_is_one():
+    tl = build_timeline(FACTS, extractions(), now=t(23, 0) + timedelta(days=10))
+    pays = [p for p in tl.payments if p.kind == "payment"]
+    assert len(pays) == 2
+    big = pays[0]
+    assert big.amount == Decimal("1280.00")
+    assert set(big.evidence_ids) == {"E0001", "E0002", "E0003"}
+    assert big.time == t(14, 12)  # the bill's time wins
+    assert big.account == "13812345678"  # the unmasked account wins
+
+
+def test_loss_per_payee_and_total():
+    tl = build_timeline(FACTS, extractions(), now=t(23, 0) + timedelta(days=10))
+    assert tl.loss.paid == Decimal("1580.00")
+    assert tl.loss.refunded == Decimal("100.00")
+    assert tl.loss.net == Decimal("1480.00")
+    per = {g.account: g.net for g in tl.loss.per_payee}
+    assert per == {"13812345678": Decimal("1180.00"), "6222020200001234": Decimal("300.00")}
+    assert len(tl.unmatched) == 1 and tl.unmatched[0].counterparty == "美团外卖"
+
+
+def test_events_in_order_with_running_total():
+    tl = build_timeline(FACTS, extractions(), now=t(23, 0) + timedelta(days=10))
+    kinds = [e.kind for e in tl.events]
+    assert kinds[0] == "user"
+    times = [e.time for e in tl.events if e.time]
+    assert times == sorted(times)
+    assert tl.events[-1].paid_total == Decimal("1580.00")
+    assert tl.events[-1].refunded_total == Decimal("100.00")
+    untimed = [e for e in tl.events if e.text == "我：好的"][0]
+    assert untimed.precision == "approx" and untimed.time == t(14, 0)
+    assert not any("¥1280.00" == e.text[-8:] and e.kind == "message" for e in tl.events)
+
+
+def test_merge_by_amount_counterparty_window_only():
+    a = Transaction(Decimal("50"), "out", t(10, 0), counterparty="王五")
+    b = Transaction(Decimal("50"), "out", t(10, 3), counterparty="王五")
+    c = Transaction(Decimal("50"), "out", t(10, 30), counterparty="王五")  # a second, real payment
+    d = Transaction(Decimal("50"), "out", t(10, 1), counterparty="赵六")
+    assert len(merge_payments([a, b, c, d])) == 3
+
+
+def test_failed_payment_not_counted():
+    x = Transaction(Decimal("50"), "out", t(10, 0), counterparty="张三丰", status="交易关闭")
+    assert merge_payments([x]) == []
+
+
+def test_deadlines_urgent_first_within_48h():
+    tl = build_timeline(FACTS, extractions(), now=t(20, 0))
+    assert tl.deadlines[0].urgent and "110" in tl.deadlines[0].label
+    assert any("12315" in d.label and d.due.year == 2029 for d in tl.deadlines)
+    later = build_timeline(FACTS, extractions(), now=t(20, 0) + timedelta(days=3))
+    assert not any(d.urgent for d in later.deadlines)
