@@ -126,6 +126,7 @@ class Case:
         self.records_dir = self.private_dir / "records"
         self.tmp_dir = self.private_dir / "tmp"
         self.journal_path = self.private_dir / "journal.json"
+        self.head_path = self.private_dir / "custody.head"
 
     # ---- opening -------------------------------------------------------------------------
     @classmethod
@@ -242,7 +243,17 @@ class Case:
             os.fsync(fd)
         finally:
             os.close(fd)
+        # The head is kept apart from the log so that cutting lines off its end is noticed.
+        head = {"seq": full["seq"], "hash": line_hash(data[:-1])}
+        atomic_write_text(self.head_path, json.dumps(head))
         return full
+
+    def recorded_head(self) -> dict[str, Any] | None:
+        """The last custody line's number and hash as recorded beside the log, if any."""
+        try:
+            return json.loads(self.head_path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None
 
     def log(self, action: str, **fields: Any) -> dict[str, Any]:
         """Append a custody entry (extract, build, verify…) under the lock."""

@@ -64,6 +64,15 @@ def check_chain(case: Case, report: Report) -> None:
             report.problems.append(Problem("broken_chain", bilingual(f"保管日志第 {number} 行序号不符", f"custody log line {number} has the wrong sequence number"), line=number))
         prev = line_hash(line)
     report.head = prev
+    recorded = case.recorded_head()
+    if recorded:
+        seq = int(recorded.get("seq", 0))
+        if seq > len(lines):
+            report.problems.append(
+                Problem("broken_chain", bilingual(f"保管日志被截短：缺少第 {len(lines) + 1}–{seq} 行", f"custody log truncated: lines {len(lines) + 1}-{seq} are missing"), line=len(lines) + 1)
+            )
+        elif seq and line_hash(lines[seq - 1]) != recorded.get("hash"):
+            report.problems.append(Problem("broken_chain", bilingual(f"保管日志第 {seq} 行与记录的链尾不符", f"custody log line {seq} does not match the recorded chain head"), line=seq))
 
 
 def check_files(case: Case, report: Report) -> None:
