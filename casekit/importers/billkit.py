@@ -479,6 +479,7 @@ DIRECTION_WORDS = {
     "不计收支": "none", "其他": "none", "/": "none", "中性交易": "none", "资金转移": "none",
 }
 CURRENCY_WORDS = {"人民币": "CNY", "CNY": "CNY", "RMB": "CNY", "美元": "USD", "USD": "USD", "港币": "HKD", "HKD": "HKD"}
+_SCIENTIFIC = re.compile(r"^\d(?:\.\d+)?E\+\d+$", re.IGNORECASE)
 _CLAIMED_COUNT = re.compile(r"共\s*(\d+)\s*笔记录")
 MAX_ROW_WARNINGS = 20
 
@@ -796,6 +797,10 @@ class TableImporter:
             merchant_order_id=_text_or_none(rec.get("merchant_order_id")),
             source=SourceRef(evidence_id=getattr(row.ctx, "evidence_id", None), row=row.number),
         )
+        for value in (tx.order_id, tx.merchant_order_id):
+            if value and _SCIENTIFIC.match(value):
+                row.warn(f"订单号「{value}」被改成了科学计数法（Excel 另存），原号码已无法还原",
+                         f"order id {value!r} was turned into scientific notation (Excel); the original is lost")
         self.mark_refund(tx, rec, row)
         return tx
 
