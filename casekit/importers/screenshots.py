@@ -1,7 +1,224 @@
-"""Screenshot importer (chat, payment result, other images). Placeholder until it lands."""
+"""Screenshot importer: chat screenshots, payment-result screens and other images (DESIGN §5).
+
+One importer claims every image file by its magic bytes and then decides what the picture is:
+- a chat (bubbles beside avatars) → messages with speaker, contact name, time from the label above;
+- a payment-result screen (转账成功 / 支付成功 / 交易成功 …) → one Transaction;
+- anything else → kind "image" with its OCR text and entities.
+
+The importer object holds no engine or open file, so it pickles into worker processes.
+"""
 
 from __future__ import annotations
 
-from .base import Importer
+import re
+from dataclasses import dataclass
+from datetime import datetime, time
+from pathlib import Path
+from typing import Any
 
-SCREENSHOT_IMPORTERS: list[Importer] = []
+from ..errors import BadInput, bilingual
+from ..ocr.cache import OcrCache, cache_key, file_sha256
+from ..ocr.deps import check_tesseract
+from ..ocr.engine import OcrEngine, TesseractEngine
+from ..ocr.entities import extract_entities
+from ..ocr.images import open_image, sniff_image
+from ..ocr.payment import is_transfer_card, looks_like_payment, parse_payment, parse_transfer_card
+from ..ocr.pipeline import lines_of, page_image, read_regions
+from ..ocr.segment import Layout, segment
+from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, resolve_time_label
+from ..records import Extraction, Message, SourceRef
+from .base import ExtractContext, Importer
+
+SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1}
+LOW_CONF = 55.0
+_FILENAME_TIME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})[-_ T]?(\d{2})[-_.:]?(\d{2})[-_.:]?(\d{2})")
+
+
+def capture_time(path: Path, info: dict[str, Any] | None = None, exif_time: str | None = None) -> datetime | None:
+    """When a screenshot was taken: EXIF DateTimeOriginal, PNG 'Creation Time', or a file name
+    such as Screenshot_20260306-101500.png. None when nothing says."""
+    candidates = [exif_time, (info or {}).get("Creation Time"), path.name]
+    for text in candidates:
+        if not text:
+            continue
+        match = _FILENAME_TIME.search(str(text).replace(":", "").replace(" ", "_")) or _FILENAME_TIME.search(str(text))
+        if match:
+            try:
+                y, mo, d, h, mi, s = (int(g) for g in match.groups())
+                return datetime(y, mo, d, h, mi, s, tzinfo=SHANGHAI)
+            except ValueError:
+                continue
+    return None
+
+
+def _exif_time(image_info: dict[str, Any], path: Path) -> str | None:
+    try:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            exif = im.getexif()
+            sub = exif.get_ifd(0x8769) if exif else {}
+            return sub.get(0x9003) or exif.get(0x0132)
+    except Exception:  # unreadable EXIF is simply no EXIF
+        return None
+
+
+@dataclass
+class ScreenshotImporter:
+    """Reads PNG/JPEG/WebP/GIF/BMP/TIFF images. `engine` is for tests (replay); None = Tesseract."""
+
+    name: str = "screenshot"
+    kind: str = "chat_screenshot"
+    engine: OcrEngine | None = None
+
+    def identify(self, path: Path, head: bytes) -> bool:
+        """Claim a file whose magic bytes name an image format."""
+        return sniff_image(head) is not None
+
+    def extract(self, path: Path, ctx: ExtractContext) -> Extraction:
+        """OCR the image (cached) and return what it shows."""
+        path = Path(path)
+        engine = self.engine or TesseractEngine()
+        if self.engine is None:
+            check_tesseract()  # a missing chi_sim is a system problem (exit 4), not a content warning
+        cache = OcrCache(Path(ctx.cache_dir)) if ctx.cache_dir else None
+        key = None
+        if cache is not None:
+            key = cache_key(file_sha256(path), engine.version, SETTINGS)
+            hit = cache.get(key)
+            if hit is not None:
+                _relocate(hit, ctx, path)
+                return hit
+        try:
+            loaded = open_image(path)
+        except BadInput as exc:
+            return Extraction(kind="image", warnings=[exc.one_line()], importer=self.name)
+        warnings = list(loaded.warnings)
+        if min(loaded.image.size) < 16:
+            return Extraction(kind="image", warnings=warnings, importer=self.name, text="")
+        result = read_screenshot(loaded.image, engine, ctx, path, loaded.info)
+        result.warnings[:0] = warnings
+        result.importer = self.name
+        if cache is not None and key is not None:
+            cache.put(key, result)
+        return result
+
+
+def _relocate(extraction: Extraction, ctx: ExtractContext, path: Path) -> None:
+    """A cached result read for another evidence id gets this id (same bytes, same content)."""
+    for record in [*extraction.messages, *extraction.transactions]:
+        box = record.source.box
+        record.source = SourceRef(ctx.evidence_id, None, box)
+
+
+def _reference(ctx: ExtractContext, path: Path, info: dict[str, Any]) -> tuple[datetime | None, bool]:
+    """(reference time, whether it is a real capture time rather than a day-only stand-in)."""
+    if ctx.reference_time is not None:
+        return ctx.reference_time, ctx.reference_source not in ("incident_date",)
+    found = capture_time(path, info, _exif_time(info, path))
+    if found is not None:
+        return found, True
+    if ctx.incident_date is not None:
+        return datetime.combine(ctx.incident_date, time(23, 59), SHANGHAI), False
+    return None, False
+
+
+def is_chat(layout: Layout) -> bool:
+    """Bubbles on the sides next to avatars (or several side bubbles) make a chat screen."""
+    side = [r for r in layout.regions if r.role == "bubble" and r.side in ("left", "right")]
+    avatars = layout.of_role("avatar")
+    return (len(side) >= 1 and len(avatars) >= 1) or len(side) >= 2
+
+
+def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | None = None,
+                    info: dict[str, Any] | None = None) -> Extraction:
+    """The whole reading of one RGB image (no caching, no file handling): used by the importer,
+    the benchmark and tests."""
+    path = path or Path("image.png")
+    info = info or {}
+    layout = segment(image)
+    reference, exact = _reference(ctx, path, info)
+    if is_chat(layout):
+        read_regions(image, layout, engine)
+        return _chat_extraction(layout, ctx, reference, exact)
+    words = engine.words(page_image(image, layout.dark), psm=6)
+    lines = [text for text, _ in lines_of(words) if text]
+    text = "\n".join(lines)
+    warnings: list[str] = []
+    if looks_like_payment(text):
+        tx = parse_payment(lines)
+        if tx is not None:
+            tx.source = SourceRef(ctx.evidence_id, None, (0, 0, image.width, image.height))
+            if not tx.order_id:
+                warnings.append(bilingual("支付截图中未读到订单号，请人工核对", "no order number read on the payment screen; check by hand"))
+            return Extraction(kind="payment_screenshot", transactions=[tx], entities=extract_entities(text),
+                              warnings=warnings, text=text)
+    if not text:
+        warnings.append(bilingual("图像中未识别到文字", "no text recognised in the image"))
+    return Extraction(kind="image", entities=extract_entities(text), warnings=warnings, text=text)
+
+
+def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | None, exact: bool) -> Extraction:
+    contact = layout.title.text if layout.title is not None and layout.title.text else None
+    messages: list[Message] = []
+    transactions = []
+    warnings: list[str] = []
+    texts: list[str] = [contact] if contact else []
+    time_text: str | None = None
+    when: datetime | None = None
+    pending_name: str | None = None
+    unresolved: set[str] = set()
+    for r in layout.regions:
+        if r.role in ("avatar", "banner", "title"):
+            continue
+        text = r.text
+        if r.role == "nickname":
+            pending_name = text or None
+            if text:
+                texts.append(text)
+            continue
+        ref = SourceRef(ctx.evidence_id, None, r.xywh)
+        if r.role == "centre" or (r.role == "line" and is_time_label(text)):
+            if not text:
+                continue
+            texts.append(text)
+            if is_time_label(text):
+                time_text = text
+                label = parse_time_label(text)
+                when = resolve_time_label(text, reference) if (exact or (label and label.form in ("ymd", "md"))) else None
+                if when is None:
+                    unresolved.add(text)
+            else:
+                messages.append(Message("system", text, "notice", None, when, time_text, ref, r.conf))
+            continue
+        if r.role not in ("bubble", "line"):
+            continue
+        speaker = "me" if r.side == "right" else "them"
+        name = None if speaker == "me" else (pending_name or contact)
+        pending_name = None
+        if r.role == "bubble" and r.colourful > 0.3 and len(text.replace(" ", "")) < 4:
+            messages.append(Message(speaker, "[图片]", "image", name, when, time_text, ref, r.conf))
+            continue
+        if not text:
+            continue
+        texts.append(text)
+        if r.role == "bubble" and is_transfer_card(text, r.bg):
+            tx = parse_transfer_card(text, speaker, when)
+            if tx is not None:
+                tx.source = ref
+                transactions.append(tx)
+            messages.append(Message(speaker, text, "transfer", name, when, time_text, ref, r.conf))
+            continue
+        messages.append(Message(speaker, text, "text", name, when, time_text, ref, r.conf))
+        if r.conf is not None and r.conf < LOW_CONF:
+            warnings.append(bilingual(f"此段文字识别置信度低，请人工核对：{text[:20]}",
+                                      f"low OCR confidence, check by hand: {text[:20]}"))
+    for label in sorted(unresolved):
+        warnings.append(bilingual(f"无法确定时间标签“{label}”的日期（缺少截图时间，可用 --date 指定）",
+                                  f"cannot date the time label '{label}' (no capture time; give --date)"))
+    full = "\n".join(texts)
+    return Extraction(kind="chat_screenshot", messages=messages, transactions=transactions,
+                      entities=extract_entities(full), warnings=warnings, text=full)
+
+
+SCREENSHOT_IMPORTERS: list[Importer] = [ScreenshotImporter()]

@@ -1,0 +1,115 @@
+"""Identifying things in free text: amounts, phones, bank cards, account ids, order numbers, URLs.
+
+Amounts are read from the digits, never from the currency sign (Tesseract reads ¥ as Y/半/全).
+Values are returned exactly as shown (masked forms like 138****5678 stay masked): evidence is
+quoted, not corrected.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from ..records import Entity
+
+_URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|"
+                  r"\b[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|top|cc|vip|xyz|shop|info)(?:/[A-Za-z0-9\-._~/?#=&%]*)?",
+                  re.IGNORECASE)
+_PHONE = re.compile(r"(?<![0-9*])1[3-9]\d(?:\*{4}|\d{4})\d{4}(?![0-9*])")
+_PHONE_SPACED = re.compile(r"(?<![0-9])1[3-9]\d[ -]\d{4}[ -]\d{4}(?![0-9])")
+_LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")
+_CARD = re.compile(r"(?<![0-9*])(?:\d{4}[ ]?){3}\d{4,7}(?![0-9])|(?<![0-9*])\d{4}[ ]?\*{2,}[ ]?(?:\*{4}[ ]?)?\d{4}(?![0-9])|"
+                   r"\*{4}[ ]?\d{4}(?![0-9])")
+_CARD_LABEL = re.compile(r"卡号|银行卡|账号|尾号|卡")
+_ORDER = re.compile(r"(?<![0-9A-Za-z])\d{14,40}(?![0-9])")
+_AMOUNT_SIGN = re.compile(r"(?:[¥￥Y半全羊]|RMB|CNY|人民币)\s*[-−]?\s*(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)")
+_AMOUNT_YUAN = re.compile(r"(?<![0-9.])(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s*(?:元|块)")
+_AMOUNT_DECIMAL = re.compile(r"(?<![0-9.,])(\d{1,3}(?:,\d{3})+\.\d{2}|\d{1,9}\.\d{2})(?![0-9])")
+_LABELLED_ID = re.compile(
+    r"(?P<label>微信号|微信|支付宝账号|支付宝|快手号|快手ID|抖音号|QQ号|QQ)\s*[:：]?\s*(?P<value>[A-Za-z0-9_\-@.]{5,40})",
+    re.IGNORECASE)
+_ID_KIND = {"微信号": "wechat_id", "微信": "wechat_id", "支付宝账号": "alipay_id", "支付宝": "alipay_id",
+            "快手号": "kuaishou_id", "快手id": "kuaishou_id", "抖音号": "douyin_id", "qq号": "qq", "qq": "qq"}
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """'1,280.00' → Decimal('1280.00'); None when it is not a plain number."""
+    try:
+        value = Decimal(text.replace(",", "").replace("，", ""))
+    except (InvalidOperation, AttributeError):
+        return None
+    return value if value.is_finite() else None
+
+
+def find_amounts(text: str) -> list[Decimal]:
+    """Money amounts: after ¥ (or an OCR look-alike), before 元, or any number with two decimals."""
+    found: list[Decimal] = []
+    spans: list[tuple[int, int]] = []
+    for pattern in (_AMOUNT_SIGN, _AMOUNT_YUAN, _AMOUNT_DECIMAL):
+        for match in pattern.finditer(text):
+            span = match.span(1)
+            if any(a <= span[0] < b for a, b in spans):
+                continue
+            value = parse_amount(match.group(1))
+            if value is not None:
+                spans.append(span)
+                found.append(value)
+    return found
+
+
+def extract_entities(text: str) -> list[Entity]:
+    """Every entity in `text`, in order of kind then appearance, without duplicates."""
+    if not text:
+        return []
+    out: list[Entity] = []
+    seen: set[tuple[str, str]] = set()
+
+    def add(kind: str, value: str) -> None:
+        key = (kind, value)
+        if value and key not in seen:
+            seen.add(key)
+            out.append(Entity(kind, value))
+
+    urls = [m.group(0).rstrip(".,;)，。") for m in _URL.finditer(text)]
+    for url in urls:
+        add("url", url)
+    masked = text
+    for url in urls:  # digits inside URLs are not phones or orders
+        masked = masked.replace(url, " " * len(url))
+    for match in _LABELLED_ID.finditer(masked):
+        add(_ID_KIND.get(match.group("label").lower(), "account_id"), match.group("value"))
+    taken: list[tuple[int, int]] = []
+    for pattern in (_PHONE, _PHONE_SPACED, _LANDLINE):
+        for match in pattern.finditer(masked):
+            add("phone", re.sub(r"[ -]", "", match.group(0)) if pattern is _PHONE_SPACED else match.group(0))
+            taken.append(match.span())
+    for match in _CARD.finditer(masked):
+        if any(a < match.end() and match.start() < b for a, b in taken):
+            continue
+        value = match.group(0).strip()
+        digits = value.replace(" ", "")
+        labelled = bool(_CARD_LABEL.search(masked[max(0, match.start() - 8):match.start()]))
+        if digits.isdigit() and not (labelled or _luhn_ok(digits)):
+            continue  # long digit runs that fail Luhn are order numbers, not cards
+        add("bank_card", value)
+    cards = {e.value.replace(" ", "") for e in out if e.kind == "bank_card"}
+    for match in _ORDER.finditer(masked):
+        if match.group(0) not in cards:
+            add("order_id", match.group(0))
+    for amount in find_amounts(masked):
+        add("amount", f"{amount:.2f}")
+    return out
+
+
+def _luhn_ok(digits: str) -> bool:
+    if not 16 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0

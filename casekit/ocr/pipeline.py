@@ -1,0 +1,215 @@
+"""Region preprocessing, one-call OCR of all regions, and mapping words back to regions.
+
+Tesseract is a process per call (~0.2 s model load), so every region of a screen is normalised
+on its own (dark text on white, glyphs scaled to about the same height) and the crops are stacked
+into one tall strip that is read with a single `image_to_data` call (psm 6). Words come back
+with boxes, and each word belongs to the crop its centre falls in.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from statistics import median
+
+from PIL import Image, ImageOps
+
+from .engine import OcrEngine, Word
+from .segment import Layout, Region, distance_image
+from .text import clean, join_lines, join_words
+
+TARGET_GLYPH = 34  # px; Tesseract's LSTM reads best with glyphs around 20–40 px
+PAD = 14
+GAP = 26
+MAX_STRIP = 12_000  # px per Tesseract call; long captures are read in several strips
+OCR_ROLES = ("bubble", "centre", "line", "nickname", "title")
+
+
+@dataclass
+class Crop:
+    region: Region
+    image: Image.Image  # L, black text on white, padded
+    scale: float
+
+
+def _percentile(hist: list[int], q: float, start: int = 0) -> int:
+    total = sum(hist[start:])
+    if total == 0:
+        return 0
+    acc = 0
+    for v in range(start, 256):
+        acc += hist[v]
+        if acc >= q * total:
+            return v
+    return 255
+
+
+def prepare(image: Image.Image, region: Region, page_w: int) -> list[Crop]:
+    """Crop a region and normalise it against its own background (each colour band of a card
+    against its own colour). Empty when it holds no ink."""
+    x0, y0, x1, y1 = region.box
+    W, H = image.size
+    if region.filled:
+        ix = min(int(0.02 * page_w), region.width // 6)
+        iy = min(int(0.008 * page_w), region.height // 6)
+        box = (x0 + ix, y0 + iy, x1 - ix, y1 - iy)
+        if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+            return []
+        crops = []
+        for top, bottom, colour in _bands(image, box, page_w):
+            crop = _normalise(image.crop((box[0], top, box[2], bottom)), colour, region, True)
+            if crop is not None:
+                crops.append(crop)
+        return crops
+    pad = max(4, int(region.height * 0.3))
+    box = (max(0, x0 - pad), max(0, y0 - pad), min(W, x1 + pad), min(H, y1 + pad))
+    if box[2] - box[0] < 4 or box[3] - box[1] < 4:
+        return []
+    crop = _normalise(image.crop(box), region.bg, region, False)
+    return [crop] if crop is not None else []
+
+
+def _bands(image: Image.Image, box: tuple[int, int, int, int], page_w: int) -> list[tuple[int, int, tuple]]:
+    """Horizontal bands of one background colour inside a filled region (cards have two)."""
+    x0, y0, x1, y1 = box
+    edge = image.crop((x0, y0, x0 + 3, y1)).resize((1, y1 - y0), Image.BOX).convert("RGB")
+    colours = list(edge.getdata())
+    min_band = max(8, int(0.03 * page_w))
+    bands: list[list] = []
+    for i, c in enumerate(colours):
+        if bands and max(abs(a - b) for a, b in zip(c, bands[-1][2])) <= 24:
+            bands[-1][1] = i + 1
+        else:
+            bands.append([i, i + 1, c])
+    merged: list[list] = []
+    for band in bands:
+        if merged and band[1] - band[0] < min_band:
+            merged[-1][1] = band[1]  # thin transitions (anti-aliased edges) join the band above
+        else:
+            merged.append(band)
+    return [(y0 + a, y0 + b, tuple(c)) for a, b, c in merged if b - a >= 4]
+
+
+def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool) -> Crop | None:
+    dist = distance_image(crop, bg)
+    hist = dist.histogram()
+    hi = _percentile(hist, 0.98, 12)
+    if hi < 24:
+        return None
+    lo = hi * 0.2
+    span = max(1.0, hi * 0.8 - lo)
+    soft = dist.point(lambda v: 255 - max(0, min(255, int((v - lo) * 255 / span))))
+    glyph = _glyph_height(dist, hi * 0.45) if filled else region.height
+    scale = max(0.5, min(3.0, TARGET_GLYPH / max(1, glyph)))
+    if abs(scale - 1) > 0.1:
+        soft = soft.resize((max(1, int(soft.width * scale)), max(1, int(soft.height * scale))), Image.LANCZOS)
+    else:
+        scale = 1.0
+    binary = soft.point(lambda v: 255 if v > 150 else 0)
+    return Crop(region, ImageOps.expand(binary, PAD, fill=255), scale)
+
+
+def _glyph_height(dist: Image.Image, level: float) -> int:
+    """Median height of the text rows in a region (for scaling)."""
+    mask = dist.point(lambda v: 255 if v > level else 0)
+    data = mask.tobytes()
+    w = mask.width
+    rows = [w - data.count(0, y * w, (y + 1) * w) for y in range(mask.height)]
+    runs, start = [], None
+    for i, v in enumerate(rows + [0]):
+        if v and start is None:
+            start = i
+        elif not v and start is not None:
+            if i - start >= 4:
+                runs.append(i - start)
+            start = None
+    return int(median(runs)) if runs else mask.height
+
+
+def _stack(crops: list[Crop]) -> list[tuple[Image.Image, list[tuple[int, int, Crop]]]]:
+    """Stack crops into strips of at most MAX_STRIP px; each strip lists (top, bottom, crop)."""
+    strips = []
+    group: list[Crop] = []
+    height = 0
+    for crop in crops + [None]:  # type: ignore[list-item]
+        if crop is not None and (not group or height + crop.image.height + GAP <= MAX_STRIP):
+            group.append(crop)
+            height += crop.image.height + GAP
+            continue
+        if group:
+            width = max(c.image.width for c in group)
+            strip = Image.new("L", (width, sum(c.image.height + GAP for c in group)), 255)
+            spans, y = [], 0
+            for c in group:
+                strip.paste(c.image, (0, y))
+                spans.append((y, y + c.image.height, c))
+                y += c.image.height + GAP
+            strips.append((strip, spans))
+        if crop is not None:
+            group, height = [crop], crop.image.height + GAP
+    return strips
+
+
+def read_regions(image: Image.Image, layout: Layout, engine: OcrEngine) -> int:
+    """OCR every text-bearing region of `layout` in as few engine calls as possible.
+
+    Fills `words`, `lines`, `text` and `conf` of each region. Returns the number of engine calls."""
+    targets = [r for r in layout.regions if r.role in OCR_ROLES]
+    if layout.title is not None:
+        targets.append(layout.title)
+    crops = [c for r in targets for c in prepare(image, r, layout.width)]
+    calls = 0
+    found: dict[int, tuple[Region, list[Word]]] = {}
+    for strip, spans in _stack(crops):
+        words = engine.words(strip, psm=6)
+        calls += 1
+        tops = [s[0] for s in spans]
+        per_crop: dict[int, list[Word]] = {}
+        for word in words:
+            i = bisect_right(tops, word.cy) - 1
+            if 0 <= i < len(spans) and word.cy < spans[i][1]:
+                per_crop.setdefault(i, []).append(word)
+        for i, (_, _, crop) in enumerate(spans):
+            # a region read in several bands gets its words in band order (offset to stay ordered)
+            found[id(crop.region)] = (crop.region, found.get(id(crop.region), (None, []))[1]
+                                      + [_shift(w, spans[i][0]) for w in per_crop.get(i, [])])
+    for region, words in found.values():
+        assign_words(region, words)
+    return calls
+
+
+def _shift(word: Word, dy: int) -> Word:
+    """Keep strip coordinates but make line ids unique per strip position (bands of one region)."""
+    return Word(word.text, word.left, word.top, word.width, word.height, word.conf,
+                word.block + dy * 1000, word.par, word.line)
+
+
+def assign_words(region: Region, words: list[Word]) -> None:
+    """Group a region's words into lines (by Tesseract's line ids, top to bottom) and join them."""
+    region.words = words
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line_key, []).append(w)
+    ordered = sorted(by_line.values(), key=lambda ws: min(w.top for w in ws))
+    region.lines = [clean(join_words([w.text for w in sorted(ws, key=lambda w: w.left)])) for ws in ordered]
+    region.text = clean(join_lines(region.lines))
+    region.conf = sum(w.conf for w in words) / len(words) if words else None
+
+
+def page_image(image: Image.Image, dark: bool) -> Image.Image:
+    """A whole screen prepared for a single psm-6 read (payment pages, other images)."""
+    grey = image.convert("L")
+    if dark:
+        grey = ImageOps.invert(grey)
+    if grey.width < 700:
+        grey = grey.resize((grey.width * 2, grey.height * 2), Image.LANCZOS)
+    return grey
+
+
+def lines_of(words: list[Word]) -> list[tuple[str, list[Word]]]:
+    """Words grouped into text lines, top to bottom: (joined text, words)."""
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line_key, []).append(w)
+    ordered = sorted(by_line.values(), key=lambda ws: min(w.top for w in ws))
+    return [(clean(join_words([w.text for w in sorted(ws, key=lambda w: w.left)])), ws) for ws in ordered]

@@ -1,0 +1,328 @@
+"""Layout of a phone chat screenshot: header, bubbles, avatars, centred labels, nicknames.
+
+Whole-page OCR loses coloured bubbles and grey time labels (research/chat-ocr.md §d), so the
+screen is cut into regions first, by colour distance from the page background:
+
+1. page background = the most common colour of the outer margin columns;
+2. *solid* regions (bubbles, cards, avatars, pictures, notice chips) = connected blocks of a
+   downsampled "differs from background" mask;
+3. *lines* = text sitting on the page background (time labels, system notices, group nicknames,
+   the header title), found by row/column projections once the solid regions are blanked out;
+4. header (status bar + title bar) and input bar are found from their divider lines and kept out
+   of the messages; the title becomes the contact name.
+
+Everything is done with Pillow operations plus a small pure-Python flood fill on the downsampled
+mask (no numpy). Geometry is relative to the width, so 720–1440 px screens and captures up to
+20 000 px tall work the same way.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+from PIL import Image, ImageChops
+
+from .engine import Word
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1 (exclusive)
+
+SOLID_DIFF = 10  # colour distance that separates a bubble from the page
+INK_DIFF = 28  # colour distance that counts as text on the page
+
+
+@dataclass
+class Region:
+    """One part of the screen. `role` is what it is: bubble | avatar | banner | centre | line |
+    nickname | title | image."""
+
+    box: Box
+    role: str
+    side: str = "centre"  # left | right | centre
+    filled: bool = False
+    bg: tuple[int, int, int] = (255, 255, 255)
+    words: list[Word] = field(default_factory=list)
+    lines: list[str] = field(default_factory=list)
+    text: str = ""
+    conf: float | None = None
+    colourful: float = 0.0  # share of pixels far from the region background (pictures are high)
+
+    @property
+    def width(self) -> int:
+        return self.box[2] - self.box[0]
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+    @property
+    def xywh(self) -> tuple[int, int, int, int]:
+        return (self.box[0], self.box[1], self.width, self.height)
+
+
+@dataclass
+class Layout:
+    """The segmented screen."""
+
+    width: int
+    height: int
+    page_bg: tuple[int, int, int]
+    dark: bool
+    header_bottom: int
+    footer_top: int
+    regions: list[Region]
+    title: Region | None = None
+
+    def of_role(self, *roles: str) -> list[Region]:
+        return [r for r in self.regions if r.role in roles]
+
+
+def dominant_colour(image: Image.Image) -> tuple[int, int, int]:
+    """Most common colour of an RGB image (quantised to 4 levels to absorb JPEG noise)."""
+    small = image if image.width * image.height <= 200_000 else image.resize(
+        (max(1, image.width // 4), max(1, image.height // 4)), Image.NEAREST)
+    quant = small.point(lambda v: (v // 4) * 4 + 2)
+    colours = quant.getcolors(maxcolors=1 << 20) or [(1, (255, 255, 255))]
+    return max(colours)[1][:3]
+
+
+def distance_image(image: Image.Image, colour: tuple[int, int, int]) -> Image.Image:
+    """Per-pixel max channel distance from `colour`, as an L image."""
+    diff = ImageChops.difference(image, Image.new("RGB", image.size, colour))
+    r, g, b = diff.split()
+    return ImageChops.lighter(ImageChops.lighter(r, g), b)
+
+
+def _threshold(image: Image.Image, level: int) -> Image.Image:
+    return image.point(lambda v: 255 if v > level else 0)
+
+
+def _components(grid: bytes, gw: int, gh: int) -> list[tuple[int, int, int, int, int]]:
+    """4-connected components of non-zero cells: (x0, y0, x1, y1, count) in grid cells."""
+    seen = bytearray(gw * gh)
+    out = []
+    for start in range(gw * gh):
+        if not grid[start] or seen[start]:
+            continue
+        seen[start] = 1
+        queue = deque([start])
+        x0 = x1 = start % gw
+        y0 = y1 = start // gw
+        count = 0
+        while queue:
+            idx = queue.popleft()
+            count += 1
+            x, y = idx % gw, idx // gw
+            x0, x1, y0, y1 = min(x0, x), max(x1, x), min(y0, y), max(y1, y)
+            for nb in (idx - 1 if x > 0 else -1, idx + 1 if x < gw - 1 else -1, idx - gw, idx + gw):
+                if 0 <= nb < gw * gh and grid[nb] and not seen[nb]:
+                    seen[nb] = 1
+                    queue.append(nb)
+        out.append((x0, y0, x1 + 1, y1 + 1, count))
+    return out
+
+
+def _runs(profile: list[int], min_value: int, max_gap: int) -> list[tuple[int, int]]:
+    """Runs of indices where profile ≥ min_value, merging gaps up to max_gap."""
+    runs: list[list[int]] = []
+    for i, v in enumerate(profile):
+        if v >= min_value:
+            if runs and i - runs[-1][1] <= max_gap + 1:
+                runs[-1][1] = i + 1
+            else:
+                runs.append([i, i + 1])
+    return [(a, b) for a, b in runs]
+
+
+def _row_profile(mask: Image.Image) -> list[int]:
+    """Number of non-zero pixels in each row of an L mask (0/255)."""
+    w, h = mask.size
+    if w == 0 or h == 0:
+        return [0] * h
+    data = mask.tobytes()
+    return [w - data.count(0, y * w, (y + 1) * w) for y in range(h)]
+
+
+def _col_profile(mask: Image.Image) -> list[int]:
+    return _row_profile(mask.transpose(Image.Transpose.ROTATE_90))[::-1]
+
+
+def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int) -> list[int]:
+    """Rows in [y_from, y_to) where ≥ 90 % of the row differs from the page: divider lines or bars."""
+    y_from, y_to = max(0, y_from), min(mask.height, y_to)
+    if y_to <= y_from:
+        return []
+    prof = _row_profile(mask.crop((0, y_from, width, y_to)))
+    return [y_from + i for i, v in enumerate(prof) if v >= 0.9 * width]
+
+
+def segment(image: Image.Image) -> Layout:
+    """Cut an RGB screenshot into regions (see module docstring)."""
+    W, H = image.size
+    u = W / 1080  # layout unit: 1 at the common 1080 px width
+    margin_w = max(2, int(W * 0.012))
+    margins = Image.new("RGB", (margin_w * 2, H))
+    margins.paste(image.crop((0, 0, margin_w, H)), (0, 0))
+    margins.paste(image.crop((W - margin_w, 0, W, H)), (margin_w, 0))
+    page_bg = dominant_colour(margins.crop((0, int(H * 0.1), margin_w * 2, int(H * 0.9)) if H > 50 else None))
+    dark = sum(page_bg) / 3 < 100
+    dist = distance_image(image, page_bg)
+    solid_mask = _threshold(dist, SOLID_DIFF)
+    ink_mask = _threshold(dist, INK_DIFF)
+
+    # Header and input bar: only on phone-shaped captures (desktop clients have neither).
+    phone = H / W > 1.5
+    header_bottom, footer_top = 0, H
+    if phone:
+        top = _find_dividers(solid_mask, int(0.08 * W), int(0.34 * W), W)
+        header_bottom = top[-1] + 1 if top else 0
+        bottom = _find_dividers(solid_mask, H - int(0.3 * W), H - int(0.06 * W), W)
+        footer_top = bottom[0] if bottom else H
+
+    # Solid regions from a downsampled mask.
+    cell = max(4, int(round(8 * u)))
+    gw, gh = max(1, W // cell), max(1, H // cell)
+    small = solid_mask.resize((gw, gh), Image.BOX)
+    grid = bytes(1 if v >= 128 else 0 for v in small.tobytes())
+    regions: list[Region] = []
+    min_side = 40 * u
+    for cx0, cy0, cx1, cy1, count in _components(grid, gw, gh):
+        box = _refine((cx0 * cell, cy0 * cell, cx1 * cell, cy1 * cell), solid_mask, cell, W, H)
+        x0, y0, x1, y1 = box
+        w, h = x1 - x0, y1 - y0
+        if w < min_side or h < min_side * 0.9:
+            continue
+        if y1 <= header_bottom + 2 or y0 >= footer_top - 2:
+            continue
+        y0, y1 = max(y0, header_bottom + 1), min(y1, footer_top)
+        box = (x0, y0, x1, y1)
+        if w > 0.85 * W:
+            role = "banner"
+        elif 0.06 * W <= w <= 0.18 * W and abs(w - h) < 0.25 * w and (x0 < 0.09 * W or x1 > 0.91 * W):
+            role = "avatar"
+        elif h < 0.075 * W or w < 0.07 * W:
+            continue  # too small for a bubble: a bold glyph, an icon
+        else:
+            role = "bubble"
+        regions.append(Region(box=box, role=role, filled=True))
+
+    # Text lines on the page background: blank the solid regions, then project.
+    blank = ink_mask.copy()
+    tail = int(18 * u)  # bubble tails stick out of the solid block towards the avatar
+    for r in regions:
+        blank.paste(0, (max(0, r.box[0] - tail), max(0, r.box[1] - 2), min(W, r.box[2] + tail), min(H, r.box[3] + 2)))
+    lines = _text_lines(blank, header_bottom, footer_top, W, u)
+    title = None
+    if header_bottom > 0:
+        head_lines = _text_lines(ink_mask, 0, header_bottom - 1, W, u)
+        centred = [r for r in head_lines if abs((r.box[0] + r.box[2]) / 2 - W / 2) < 0.12 * W and r.box[1] > 0.05 * W]
+        if centred:
+            title = max(centred, key=lambda r: r.height)
+            title.role = "title"
+            title.bg = page_bg
+
+    for r in lines:
+        r.bg = page_bg
+    regions.extend(lines)
+    avatars = [r for r in regions if r.role == "avatar"]
+    for r in regions:
+        _place(r, W, avatars)
+    # A line on the page right above a left bubble, aligned with it, is a group nickname.
+    bubbles = [r for r in regions if r.role == "bubble"]
+    for r in regions:
+        if r.role != "line" or r.side == "centre":
+            continue
+        below = [b for b in bubbles if 0 <= b.box[1] - r.box[3] < 0.08 * W and abs(b.box[0] - r.box[0]) < 0.06 * W]
+        if below and r.height < min(b.height for b in below):
+            r.role = "nickname"
+            r.side = below[0].side
+    regions.sort(key=lambda r: (r.box[1], r.box[0]))
+    for r in regions:
+        if r.filled and r.role in ("bubble", "centre"):
+            _describe_fill(image, r)
+    return Layout(W, H, page_bg, dark, header_bottom, footer_top, regions, title)
+
+
+def _refine(box: Box, mask: Image.Image, cell: int, W: int, H: int) -> Box:
+    """Tighten a cell-precision box to the pixel rows/columns that are mostly solid."""
+    x0, y0, x1, y1 = max(0, box[0] - cell), max(0, box[1] - cell), min(W, box[2] + cell), min(H, box[3] + cell)
+    crop = mask.crop((x0, y0, x1, y1))
+    cols = list(crop.resize((crop.width, 1), Image.BOX).tobytes())
+    rows = list(crop.resize((1, crop.height), Image.BOX).tobytes())
+    cs = [i for i, v in enumerate(cols) if v >= 90]
+    rs = [i for i, v in enumerate(rows) if v >= 90]
+    if not cs or not rs:
+        return box
+    return (x0 + cs[0], y0 + rs[0], x0 + cs[-1] + 1, y0 + rs[-1] + 1)
+
+
+def _text_lines(mask: Image.Image, y_from: int, y_to: int, W: int, u: float) -> list[Region]:
+    """Lines of ink on the page background between y_from and y_to."""
+    out: list[Region] = []
+    if y_to - y_from < 4:
+        return out
+    band_mask = mask.crop((0, y_from, W, y_to))
+    rows = _row_profile(band_mask)
+    for a, b in _runs(rows, 1, max(1, int(3 * u))):
+        h = b - a
+        if h < 12 * u:
+            continue
+        strip = band_mask.crop((0, a, W, b))
+        cols = _col_profile(strip)
+        for c0, c1 in _runs(cols, 1, max(int(1.6 * h), int(20 * u))):
+            if c1 - c0 < 16 * u:
+                continue
+            # tighten vertically to this run's own ink
+            sub = strip.crop((c0, 0, c1, h))
+            bbox = sub.getbbox()
+            if not bbox:
+                continue
+            out.append(Region(box=(c0, y_from + a + bbox[1], c1, y_from + a + bbox[3]), role="line"))
+    return out
+
+
+def _place(r: Region, W: int, avatars: list[Region]) -> None:
+    """Decide side: by a neighbouring avatar first, then by the margins."""
+    if r.role in ("banner", "title"):
+        return
+    x0, y0, x1, y1 = r.box
+    if r.role == "avatar":
+        r.side = "left" if x0 < W / 2 else "right"
+        return
+    ml, mr = x0, W - x1
+    centred = abs(ml - mr) < 0.07 * W and min(ml, mr) > 0.1 * W
+    # an avatar level with the bubble's top and just beside it decides the side
+    for a in avatars:
+        level = abs(a.box[1] - y0) < 0.04 * W
+        if r.role == "bubble" and level and 0 <= x0 - a.box[2] < 0.07 * W:
+            r.side = "left"
+            return
+        if r.role == "bubble" and level and 0 <= a.box[0] - x1 < 0.07 * W:
+            r.side = "right"
+            return
+    if centred:
+        r.side = "centre"
+        if r.role == "bubble":
+            r.role = "centre"  # a notice chip
+        elif r.role == "line":
+            r.role = "centre"
+        return
+    r.side = "left" if ml < mr else "right"
+
+
+def _describe_fill(image: Image.Image, r: Region) -> None:
+    """Background colour of a filled region from its side edges, and how colourful it is."""
+    x0, y0, x1, y1 = r.box
+    inset = max(2, r.height // 8)
+    edge_w = max(2, min(8, r.width // 20))
+    ya, yb = y0 + inset, max(y0 + inset + 1, y1 - inset)
+    left = image.crop((x0 + 2, ya, x0 + 2 + edge_w, yb))
+    right = image.crop((x1 - 2 - edge_w, ya, x1 - 2, yb))
+    both = Image.new("RGB", (edge_w * 2, yb - ya))
+    both.paste(left, (0, 0))
+    both.paste(right, (edge_w, 0))
+    r.bg = dominant_colour(both)
+    crop = image.crop(r.box)
+    far = _threshold(distance_image(crop, r.bg), 40)
+    hist = far.histogram()
+    r.colourful = hist[255] / max(1, crop.width * crop.height)

@@ -1,0 +1,135 @@
+"""Chat time labels ("3月5日 下午2:10", "昨天 20:16", "星期三 上午9:05", …) → absolute datetimes.
+
+Relative labels only mean something against a reference (the capture time of the screenshot, or
+the case's incident date). When a label cannot be resolved unambiguously the answer is None: a
+wrong time in a police report is worse than a missing one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+
+try:
+    from zoneinfo import ZoneInfo
+
+    SHANGHAI: tzinfo = ZoneInfo("Asia/Shanghai")
+except Exception:  # no tzdata on this system: China has had no DST since 1991
+    SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+DAY_WORDS = {"今天": 0, "昨天": 1, "前天": 2}
+PERIODS = ("凌晨", "早上", "早晨", "上午", "中午", "下午", "傍晚", "晚上", "半夜", "深夜")
+
+_TIME = r"(?P<period>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|半夜|深夜)?(?P<h>\d{1,2})[:：](?P<m>\d{2})(?:[:：](?P<s>\d{2}))?"
+_PATTERNS = [
+    ("ymd", re.compile(r"(?P<y>\d{4})年(?P<mo>\d{1,2})月(?P<d>\d{1,2})日" + f"(?:{_TIME})?")),
+    ("ymd", re.compile(r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})" + f"(?:{_TIME})?")),
+    ("md", re.compile(r"(?P<mo>\d{1,2})月(?P<d>\d{1,2})日" + f"(?:{_TIME})?")),
+    ("md", re.compile(r"(?P<mo>\d{1,2})[-/](?P<d>\d{1,2})" + _TIME)),
+    ("rel", re.compile(r"(?P<rel>今天|昨天|前天)" + f"(?:{_TIME})?")),
+    ("week", re.compile(r"(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])" + f"(?:{_TIME})?")),
+    ("time", re.compile(_TIME)),
+]
+
+
+@dataclass(frozen=True)
+class TimeLabel:
+    """A parsed label before resolution: which form it has and its parts."""
+
+    form: str  # "ymd" | "md" | "rel" | "week" | "time"
+    groups: dict
+
+    @property
+    def needs_reference(self) -> bool:
+        return self.form != "ymd"
+
+
+def _compact(text: str) -> str:
+    return "".join(text.split())
+
+
+def parse_time_label(text: str) -> TimeLabel | None:
+    """Recognise a time label (whitespace optional). None when `text` is not one."""
+    if not isinstance(text, str) or len(text) > 40:
+        return None
+    compact = _compact(text)
+    for form, pattern in _PATTERNS:
+        match = pattern.fullmatch(compact)
+        if match:
+            return TimeLabel(form, {k: v for k, v in match.groupdict().items() if v is not None})
+    return None
+
+
+def is_time_label(text: str) -> bool:
+    """True when `text` reads as a chat time label."""
+    return parse_time_label(text) is not None
+
+
+def _clock(groups: dict) -> time | None:
+    if "h" not in groups:
+        return time(0, 0)
+    hour, minute, second = int(groups["h"]), int(groups["m"]), int(groups.get("s", 0))
+    period = groups.get("period")
+    if hour > 23 or minute > 59 or second > 59:
+        return None
+    if period in ("下午", "傍晚", "晚上") and hour < 12:
+        hour += 12
+    elif period == "中午" and hour < 6:
+        hour += 12
+    elif period in ("凌晨", "半夜", "深夜") and hour == 12:
+        hour = 0
+    elif period in ("凌晨", "早上", "早晨", "上午") and hour > 12:
+        return None  # "上午15:00" contradicts itself
+    if period in ("半夜", "深夜") and 6 <= hour < 12:
+        hour += 12
+    return time(hour, minute, second)
+
+
+def _reference_date(reference: datetime) -> date:
+    if reference.tzinfo is None:
+        reference = reference.replace(tzinfo=SHANGHAI)
+    return reference.astimezone(SHANGHAI).date()
+
+
+def resolve_time_label(text: str, reference: datetime | None) -> datetime | None:
+    """The absolute time a label names, tz-aware (Asia/Shanghai), or None.
+
+    `reference` is when the screenshot was taken (or the best stand-in); labels without a full
+    date need it. A naive reference is taken as Asia/Shanghai time. Never raises."""
+    try:
+        return _resolve(text, reference)
+    except (ValueError, OverflowError, TypeError, AttributeError):
+        return None
+
+
+def _resolve(text: str, reference: datetime | None) -> datetime | None:
+    label = parse_time_label(text)
+    if label is None:
+        return None
+    g = label.groups
+    clock = _clock(g)
+    if clock is None:
+        return None
+    if label.form == "ymd":
+        day = date(int(g["y"]), int(g["mo"]), int(g["d"]))
+        if day.year < 1990:
+            return None
+        return datetime.combine(day, clock, SHANGHAI)
+    if reference is None:
+        return None
+    today = _reference_date(reference)
+    if label.form == "md":
+        month, dom = int(g["mo"]), int(g["d"])
+        day = date(today.year, month, dom)
+        if day > today + timedelta(days=1):  # "12月30日" seen on 1月2日 means last year
+            day = date(today.year - 1, month, dom)
+    elif label.form == "rel":
+        day = today - timedelta(days=DAY_WORDS[g["rel"]])
+    elif label.form == "week":
+        back = (today.weekday() - WEEKDAYS[g["wd"]]) % 7 or 7
+        day = today - timedelta(days=back)
+    else:  # a bare clock time: today
+        day = today
+    return datetime.combine(day, clock, SHANGHAI)
