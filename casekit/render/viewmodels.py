@@ -1,0 +1,392 @@
+"""View models: everything a packet shows, computed in Python before any template runs.
+
+Labels (证据N), page-reference anchors, formatted money and dates, masking per recipient and the
+fund-flow diagram are all made here. Templates only lay them out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from ..casemodel import CaseModel, EvidenceEntry
+from ..channels import channels_for
+from ..steps import STEP_TITLES, Status
+from .jinja import date_zh, mask, money
+from .pdf import print_image
+
+RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
+RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
+MAX_PLATFORM_DESCRIPTION = 500
+MAX_NARRATIVE_LINES = 40
+KEY_WORDS = ("转账", "付款", "支付", "微信", "退款", "发货", "拉黑", "保证金", "链接", "订单", "撤回", "删除",
+             "收款", "优惠", "投诉", "客服")
+
+CAPTURE_SOURCES = {"exif": "据EXIF", "png": "据PNG元数据", "filename": "据文件名"}
+SHORT_SOURCES = {"chat": "本人手机聊天界面截图", "payment_voucher": "本人手机支付App截图",
+                 "bill": "支付平台导出账单", "order_page": "本人手机订单页截图", "product_page": "本人手机商品页截图",
+                 "profile_page": "本人手机截图（对方主页）", "live_recording": "本人手机录屏"}
+_ID_RE = re.compile(r"(?<![\dA-Za-z])(\d{6})((?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(\d{3}[\dXx])(?![\dA-Za-z])")
+_CARD_RE = re.compile(r"(?<!\d)((?:62|4\d|5[1-5])\d{10,13})(\d{4})(?!\d)")
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A missing fact, shown as 【待补充：…】 in a draft."""
+
+    label: str
+
+    def __str__(self) -> str:
+        return f"【待补充：{self.label}】"
+
+    def __html__(self) -> str:
+        return f'<span class="gap">{escape(str(self))}</span>'
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class Redactor:
+    """Masks identifiers for one recipient. The police and consumer copies stay complete
+    (DOMAIN §6); the platform copy masks ID numbers and full card/account numbers."""
+
+    def __init__(self, recipient: str, extra: list[str] | None = None) -> None:
+        self.active = recipient == "platform"
+        self.extra = [x for x in (extra or []) if x and len(x) >= 8]
+
+    def id_number(self, value: str) -> str:
+        return mask(value, 4, 4) if self.active and value else value
+
+    def account(self, value: str | None) -> str:
+        if not value:
+            return ""
+        digits = value.replace(" ", "")
+        if self.active and "*" not in digits and digits.isdigit() and len(digits) >= 12:
+            return mask(digits, 4, 4)
+        return value
+
+    def text(self, value: str | None) -> str:
+        if not value:
+            return ""
+        if not self.active:
+            return value
+        for literal in self.extra:
+            value = value.replace(literal, mask(literal, 4, 4))
+        value = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], value)
+        return _CARD_RE.sub(lambda m: m.group(1)[:4] + "*" * (len(m.group(1)) - 4) + m.group(2), value)
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def _section(n: int) -> str:
+    out, pending = "", False
+    for unit, div in (("仟", 1000), ("佰", 100), ("拾", 10), ("", 1)):
+        d = n // div % 10
+        if d:
+            out += ("零" if pending else "") + _DIGITS[d] + unit
+            pending = False
+        elif out:
+            pending = True
+    return out
+
+
+def rmb_upper(amount: Decimal) -> str:
+    """人民币大写, e.g. 1280.00 → 壹仟贰佰捌拾元整, 10005.5 → 壹万零伍元伍角."""
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount < 0:
+        return "负" + rmb_upper(-amount)
+    yuan, cents = divmod(int(amount * 100), 100)
+    jiao, fen = divmod(cents, 10)
+    groups = []
+    n = yuan
+    while n:
+        groups.append(n % 10000)
+        n //= 10000
+    text, pending = "", False
+    for i in reversed(range(len(groups))):
+        g = groups[i]
+        if g == 0:
+            pending = bool(text)
+            continue
+        if text and (pending or g < 1000):
+            text += "零"
+        text += _section(g) + ("", "万", "亿", "万亿")[i]
+        pending = False
+    text = (text or "零") + "元"
+    if not cents:
+        return text + "整"
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif yuan:
+        text += "零"
+    return text + (_DIGITS[fen] + "分" if fen else "整")
+
+
+def _need(value: Any, label: str, draft: bool) -> Any:
+    """The value, or a visible gap marker (or a dash outside drafts — a build then refused)."""
+    if value:
+        return value
+    return Gap(label) if draft else "—"
+
+
+def _fund_flow_svg(victim: str, payees: list[dict[str, str]]) -> Markup:
+    """Victim → payee accounts with amounts and times, as inline SVG (police packet)."""
+    row_h, width = 86, 680
+    height = max(140, 30 + row_h * len(payees))
+    mid = height / 2
+    font = 'font-family="Noto Sans CJK SC, Source Han Sans SC, sans-serif"'
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" viewBox="0 0 {width} {height}" '
+           f'width="170mm" height="{height * 170 / width:.1f}mm">',
+           '<defs><marker id="arr" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto">'
+           '<path d="M0,0 L10,4 L0,8 z" fill="#444"/></marker></defs>',
+           f'<rect x="10" y="{mid - 30}" width="150" height="60" rx="6" fill="#eef3fb" stroke="#345"/>',
+           f'<text x="85" y="{mid - 6}" text-anchor="middle" font-size="14" {font}>报案人</text>',
+           f'<text x="85" y="{mid + 16}" text-anchor="middle" font-size="13" {font}>{escape(victim)}</text>']
+    for i, p in enumerate(payees):
+        y = 15 + row_h * i + row_h / 2
+        out.append(f'<line x1="160" y1="{mid}" x2="448" y2="{y}" stroke="#444" stroke-width="1.5" '
+                   f'marker-end="url(#arr)"/>')
+        lx, ly = 300, (mid + y) / 2
+        out.append(f'<text x="{lx}" y="{ly - 6}" text-anchor="middle" font-size="13" font-weight="bold" '
+                   f'{font}>{escape(p["amount"])}</text>')
+        out.append(f'<text x="{lx}" y="{ly + 10}" text-anchor="middle" font-size="10" fill="#555" '
+                   f'{font}>{escape(p["when"])}</text>')
+        out.append(f'<rect x="450" y="{y - 32}" width="220" height="64" rx="6" fill="#fbf1ee" stroke="#845"/>')
+        out.append(f'<text x="560" y="{y - 10}" text-anchor="middle" font-size="12" {font}>'
+                   f'{escape(p["name"])}</text>')
+        out.append(f'<text x="560" y="{y + 8}" text-anchor="middle" font-size="11" {font}>'
+                   f'{escape(p["account"])}</text>')
+        out.append(f'<text x="560" y="{y + 24}" text-anchor="middle" font-size="10" fill="#555" {font}>'
+                   f'{escape(p["count"])}</text>')
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def _rel(path: Path, out_dir: Path) -> str:
+    return Path(os.path.relpath(path, out_dir)).as_posix()
+
+
+def _transcript(e: EvidenceEntry, red: Redactor, case_rows: set[tuple[str, int | None]]) -> dict[str, Any]:
+    """What casekit read from one exhibit, as lines or a table."""
+    ex = e.extraction
+    if ex is None:
+        return {"lines": ["（尚未识别：运行 casekit extract）"], "rows": [], "note": ""}
+    lines: list[str] = []
+    speakers = {"me": "我", "them": "对方", "system": "系统"}
+    for m in ex.messages:
+        who = speakers.get(m.speaker, m.speaker)
+        if m.speaker == "them" and m.name:
+            who = f"对方（{m.name}）"
+        when = f"[{m.time_text}] " if m.time_text else ""
+        lines.append(red.text(f"{when}{who}：{m.text}"))
+    rows, note = [], ""
+    txns = ex.transactions
+    if ex.kind == "bill" and txns:
+        relevant = [t for t in txns if (e.id, t.source.row) in case_rows]
+        note = f"账单共 {len(txns)} 笔记录，以下列出与本案有关的 {len(relevant)} 笔。"
+        txns = relevant
+    for t in txns:
+        rows.append({
+            "time": date_zh(t.time), "amount": money(t.amount),
+            "direction": {"out": "支出", "in": "收入"}.get(t.direction, "—") + ("（退款）" if t.is_refund else ""),
+            "counterparty": red.text(t.counterparty or "—"), "account": red.account(t.counterparty_account) or "—",
+            "order_id": t.order_id or t.merchant_order_id or "—", "status": t.status or "—",
+            "memo": red.text(t.memo or ""), "row": t.source.row,
+        })
+    if not lines and not rows and ex.text:
+        lines = [red.text(x) for x in ex.text.splitlines() if x.strip()][:60]
+    if not lines and not rows:
+        lines = ["（未识别出文字）"]
+    return {"lines": lines, "rows": rows, "note": note}
+
+
+def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path) -> dict[str, Any]:
+    """The whole view model of one recipient's packet."""
+    f, tl = model.facts, model.timeline
+    red = Redactor(recipient, [f.victim.id_number] + [a for s in f.suspects for a in s.payment_accounts])
+    step = recipient
+    evidence = model.for_step(step)
+    labels = {e.id: f"证据{i}" for i, e in enumerate(evidence, 1)}
+
+    def refs(ids: list[str]) -> list[dict[str, str]]:
+        return [{"label": labels[i], "anchor": f"#ex-{i}"} for i in dict.fromkeys(ids) if i in labels]
+
+    gaps = [g.label for g in status.gaps_for(recipient)]
+    v = f.victim
+    victim = {
+        "name": _need(v.name, "姓名", draft), "gender": v.gender or "—",
+        "birth_date": date_zh(v.birth_date) if v.birth_date else "—",
+        "id_number": _need(red.id_number(v.id_number), "身份证号", draft),
+        "phone": _need(v.phone, "联系电话", draft), "address": _need(red.text(v.address), "住址", draft),
+        "occupation": v.occupation or "—",
+    }
+    suspects = []
+    for i, s in enumerate(f.suspects, 1):
+        rows = [("姓名/昵称", s.name), ("平台账号昵称", s.platform_account), ("平台账号ID", s.account_id),
+                ("店铺", s.shop), ("直播间号", s.live_room_id), ("电话", "、".join(s.phones)),
+                ("收款账户", "、".join(red.account(a) for a in s.payment_accounts)),
+                ("微信/QQ", "、".join(s.im_ids)), ("网址", "、".join(s.urls))]
+        suspects.append({"label": f"对方{i}", "rows": [(k, red.text(x)) for k, x in rows if x]})
+
+    payments = []
+    for n, p in enumerate([p for p in tl.payments], 1):
+        payments.append({
+            "n": n, "kind": "付款" if p.kind == "payment" else "退款", "time": date_zh(p.time),
+            "amount": money(p.amount), "method": p.method or "—",
+            "payee": red.text(p.counterparty or "—"), "account": red.account(p.account) or "—",
+            "reference": p.reference_no or "—", "refs": refs(p.evidence_ids),
+        })
+    loss = tl.loss
+    loss_vm = {"paid": money(loss.paid), "refunded": money(loss.refunded), "net": money(loss.net),
+               "net_upper": "人民币" + rmb_upper(loss.net), "count": len([p for p in tl.payments if p.kind == "payment"])}
+    per_payee = [{"account": red.account(g.account), "name": red.text(g.name or "—"), "paid": money(g.paid),
+                  "refunded": money(g.refunded), "net": money(g.net), "count": g.count,
+                  "first": date_zh(g.first), "last": date_zh(g.last)} for g in loss.per_payee]
+
+    step_names = {"identify": "固证", "platform": "平台", "police": "报案", "consumer": "投诉"}
+    kind_names = {"message": "聊天", "payment": "付款", "refund": "退款", "order": "下单", "user": "自述"}
+    timeline_rows = []
+    for n, ev in enumerate(tl.events, 1):
+        when = date_zh(ev.time, with_time=ev.precision not in ("day",)) if ev.time else "时间不详"
+        if ev.precision == "approx":
+            when += "（约）"
+        timeline_rows.append({
+            "n": n, "time": when, "kind": kind_names.get(ev.kind, ev.kind), "event": red.text(ev.text),
+            "party": red.text(ev.party or "—"), "amount": money(ev.amount) if ev.amount is not None else "",
+            "refs": refs(ev.evidence_ids), "step": step_names.get(ev.step, ev.step),
+            "running": money(ev.paid_total - ev.refunded_total) if ev.kind in ("payment", "refund") else "",
+            "is_money": ev.kind in ("payment", "refund"),
+        })
+    deadlines = [{"label": d.label, "due": date_zh(d.due), "basis": d.basis, "urgent": d.urgent,
+                  "passed": d.passed(model.now)} for d in tl.deadlines]
+
+    # Narrative (D1 事实与理由 / D2 投诉事实): deterministic, from the timeline.
+    narrative = []
+    for ev in tl.events:
+        if ev.kind == "message" and not (ev.party is None and "系统" in ev.text) and \
+                not any(w in ev.text for w in KEY_WORDS):
+            continue
+        when = date_zh(ev.time, with_time=ev.precision != "day") if ev.time else "某时"
+        ref = "、".join(r["label"] for r in refs(ev.evidence_ids))
+        narrative.append(red.text(f"{when}，{ev.text}") + (f"（见{ref}）" if ref else "") + "。")
+    if len(narrative) > MAX_NARRATIVE_LINES:
+        narrative = narrative[:MAX_NARRATIVE_LINES] + [f"……（其余 {len(narrative) - MAX_NARRATIVE_LINES} 条见案件时间线）"]
+
+    case_rows = {(s.evidence_id, s.row) for p in tl.payments for s in p.sources}
+    cache = model.root / ".casekit" / "print-cache"
+    exhibits = []
+    for e in evidence:
+        img = print_image(e.path, cache) if e.is_image and e.path.is_file() else None
+        exhibits.append({
+            "label": labels[e.id], "anchor": f"ex-{e.id}", "id": e.id, "title": red.text(e.title),
+            "form": e.form, "source": red.text(f"{f.case.original_carrier or '本人设备'}；原文件名 {e.original_name}"),
+            "short_source": SHORT_SOURCES.get(e.subtype, "本人手机截图/文件"),
+            "carrier_short": "原件在本人手机" if e.is_image else "原始导出文件",
+            "purpose": e.purpose, "sha256": e.sha256, "sha_short": e.sha256[:12], "size": e.size,
+            "captured": date_zh(e.capture_time) + (f"（{CAPTURE_SOURCES.get(e.capture_source, e.capture_source)}）"
+                                                   if e.capture_source else "")
+            if e.capture_time else "—",
+            "added": date_zh(e.added_at), "stored": f"evidence/ 中的原件（{e.id}）",
+            "image": _rel(img, out_dir) if img else None,
+            "image_missing": e.is_image and img is None,
+            "transcript": _transcript(e, red, case_rows),
+        })
+
+    manifest = model.root / "MANIFEST.sha256"
+    manifest_hash = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "—"
+    title = RECIPIENT_TITLES[recipient]
+    o = f.order
+    view: dict[str, Any] = {
+        "recipient": recipient, "title": title, "draft": draft, "gaps": gaps,
+        "case_id": model.case_id, "case_title": f.case.title or title,
+        "platform": _need(f.case.platform, "平台", draft),
+        "generated": date_zh(model.now, with_time=False), "generated_full": date_zh(model.now),
+        "victim": victim, "suspects": suspects, "payments": payments, "loss": loss_vm,
+        "per_payee": per_payee, "timeline": timeline_rows, "deadlines": deadlines, "narrative": narrative,
+        "summary": red.text(f.story.summary), "exhibits": exhibits, "manifest_hash": manifest_hash,
+        "carrier": f.case.original_carrier or "本人手机", "hints": [h.text for h in status.hints],
+        "order": {
+            "order_id": _need(o.order_id, "订单号", draft), "shop": _need(red.text(o.shop or next(
+                (s.shop for s in f.suspects if s.shop), "")), "店铺名称", draft),
+            "goods": _need(red.text(o.goods), "商品名称", draft), "quantity": o.quantity or 1,
+            "amount": money(o.amount) if o.amount else _need("", "订单金额", draft),
+            "ordered_at": date_zh(o.ordered_at) if o.ordered_at else _need("", "下单时间", draft),
+            "payment_method": o.payment_method or (tl.payments[0].method if tl.payments and tl.payments[0].method else "—"),
+        },
+        "channels": [{"name": c.name, "contact": c.contact, "use": c.use, "verified_on": c.verified_on.isoformat()}
+                     for c in channels_for(recipient, f.case.platform)],
+        "demands": [{"label": d.label, "amount": money(d.amount) if d.amount else ""} for d in f.demands],
+        "sections": [],
+        "step_title": STEP_TITLES[recipient],
+    }
+    if recipient == "police":
+        view["unit"] = _need(f.filing.police_unit, "受理派出所", draft)
+        view["declared"] = f.filing.truth_declared
+        view["requests"] = ["依法对被报案人涉嫌诈骗一案立案侦查；",
+                            "依法冻结涉案收款账户，追缴被骗款项并返还报案人；",
+                            "依法追究被报案人的法律责任。"]
+        view["stop_payment"] = [p for p in per_payee if p["paid"] != money(0)]
+        view["last_payment"] = date_zh(tl.last_payment.time) if tl.last_payment and tl.last_payment.time else "—"
+        view["fund_flow_svg"] = _fund_flow_svg(
+            str(v.name or "报案人"),
+            [{"name": g["name"], "account": g["account"], "amount": g["paid"], "count": f"{g['count']} 笔",
+              "when": f"{g['first']} — {g['last']}" if g["count"] > 1 else g["first"]} for g in per_payee
+             if g["paid"] != money(0)] or [{"name": "（未识别收款方）", "account": "—", "amount": "¥0.00",
+                                              "count": "", "when": ""}])
+        view["document"] = "d1_police.html"
+    elif recipient == "consumer":
+        r = f.respondent
+        view["unit"] = f.filing.consumer_unit or "市场监督管理局（经全国12315平台）"
+        view["respondent"] = [
+            ("名称", _need(r.legal_name or o.shop, "被投诉方名称", draft)),
+            ("统一社会信用代码", r.credit_code or "（未知，请平台协助提供）"),
+            ("地址", r.address or "（未知，请平台协助提供）"), ("电话", r.phone or "—"),
+            ("店铺名称", o.shop or next((s.shop for s in f.suspects if s.shop), "—")),
+            ("平台", f.case.platform or "—"), ("平台经营者", r.platform_operator or "—"),
+        ]
+        view["problem"] = _need(f.story.problem, "问题类型", draft)
+        view["negotiation"] = red.text(f.story.negotiation) or "—"
+        view["legal_basis"] = _consumer_basis(f)
+        view["document"] = "d2_consumer.html"
+    else:
+        description = red.text(f.story.summary) or "；".join(n.rstrip("。") for n in narrative)
+        if len(description) > MAX_PLATFORM_DESCRIPTION:
+            description = description[:MAX_PLATFORM_DESCRIPTION - 1] + "…"
+        refund = next((d.amount for d in f.demands if d.kind == "refund" and d.amount), None) or o.amount
+        view["problem"] = _need(f.story.problem, "问题类型", draft)
+        view["description"] = description
+        view["description_len"] = len(description)
+        view["refund_amount"] = money(refund) if refund else _need("", "退款金额", draft)
+        view["after_sales_type"] = "仅退款" if f.story.delivered is not True else "退货退款"
+        view["request_no"] = f.filing.platform_request_no or "—"
+        view["police_receipt_no"] = f.filing.police_receipt_no or ""
+        view["image_count"] = sum(1 for e in evidence if e.is_image)
+        view["document"] = "d3_platform.html"
+    view["sections"] = [
+        {"anchor": "#doc", "title": title},
+        {"anchor": "#evidence-list", "title": "证据清单"},
+        {"anchor": "#timeline", "title": "案件时间线"},
+    ] + [{"anchor": f"#{x['anchor']}", "title": f"{x['label']}　{x['title']}"} for x in exhibits] + [
+        {"anchor": "#appendix", "title": "附：电子数据说明"}]
+    return view
+
+
+def _consumer_basis(f) -> list[str]:
+    """Legal bases for D2 demands (DOMAIN §2.4), chosen by the triage facts."""
+    basis = ["《消费者权益保护法》第二十四条、第二十五条（退货、七日无理由退货）",
+             "《电子商务法》第六十一条、第六十二条（平台应协助消费者维权并提供交易记录）"]
+    if f.story.off_platform_payment:
+        basis.append("《最高人民法院关于审理网络消费纠纷案件适用法律若干问题的规定（一）》第五条（诱导平台外付款，经营者不得免责）")
+    if f.story.counterfeit or f.story.delivered is False or f.story.problem in ("虚假宣传", "假冒商品"):
+        basis.append("《消费者权益保护法》第五十五条第一款（经营者欺诈的，按价款三倍赔偿，不足五百元的为五百元）")
+    basis.append("《消费者权益保护法》第四十四条（平台不能提供销售者真实名称、地址和有效联系方式的，可向平台要求赔偿）")
+    return basis
