@@ -8,7 +8,6 @@ which the next command ignores; nothing is half-registered.
 from __future__ import annotations
 
 import contextlib
-import errno
 import hashlib
 import os
 import stat
@@ -18,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import BadInput, bilingual
-from .fsutil import disk_full_error
+from .fsutil import SPACE_ERRNOS, disk_full_error
 from .metadata import describe
 from .store import CHUNK, Case
 
@@ -133,7 +132,7 @@ def copy_and_hash(source: Path, tmp_dir: Path, progress: Callable[[int], None] |
     except OSError as exc:
         with contextlib.suppress(OSError):
             tmp.unlink()
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        if exc.errno in SPACE_ERRNOS:
             raise disk_full_error(exc, source) from exc
         raise
     except BaseException:

@@ -30,7 +30,19 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+# ENOSPC/EDQUOT: the disk or quota is full. EFBIG: the file is bigger than the file system
+# (FAT32 holds at most 4 GiB per file) or than the process's RLIMIT_FSIZE allows.
+SPACE_ERRNOS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
 def disk_full_error(exc: OSError, path: Path) -> BadInput:
+    if exc.errno == errno.EFBIG:
+        return BadInput(
+            f"文件太大，此磁盘写不下 {path.name}（FAT32 单个文件最大 4 GiB），案件未改动",
+            f"{path.name} is too large for this disk (FAT32 holds at most 4 GiB per file); the case was left unchanged",
+            hint_zh="把案件文件夹放到 exFAT/NTFS/APFS/ext4 格式的磁盘上再试",
+            hint_en="keep the case folder on an exFAT, NTFS, APFS or ext4 disk and try again",
+        )
     return BadInput(
         f"磁盘空间不足，写入 {path.name} 失败，案件未改动",
         f"disk full while writing {path.name}; the case was left unchanged",
@@ -53,7 +65,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        if exc.errno in SPACE_ERRNOS:
             raise disk_full_error(exc, path) from exc
         raise
     except BaseException:

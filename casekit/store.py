@@ -9,6 +9,7 @@ anywhere is finished (rolled forward) by the next command that opens the case.
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import os
@@ -21,7 +22,7 @@ from typing import Any
 
 from . import __version__
 from .errors import BadInput, CaseError
-from .fsutil import atomic_write_bytes, atomic_write_text, deferred_interrupts, file_lock, fsync_dir
+from .fsutil import SPACE_ERRNOS, atomic_write_bytes, atomic_write_text, deferred_interrupts, disk_full_error, file_lock, fsync_dir
 from .records import Extraction
 
 CASE_FILE = "case.toml"
@@ -239,8 +240,24 @@ class Case:
         data = encode_json_line(full) + b"\n"
         fd = os.open(self.custody_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
-            os.write(fd, data)
-            os.fsync(fd)
+            size_before = os.fstat(fd).st_size
+            try:
+                # A full disk can cut a write short; a half line would break the chain for good,
+                # so write the rest or cut the log back to where it was.
+                view = memoryview(data)
+                while view:
+                    written = os.write(fd, view)
+                    if written <= 0:
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    view = view[written:]
+                os.fsync(fd)
+            except OSError as exc:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, size_before)
+                    os.fsync(fd)
+                if exc.errno in SPACE_ERRNOS:
+                    raise disk_full_error(exc, self.custody_path) from exc
+                raise
         finally:
             os.close(fd)
         # The head is kept apart from the log so that cutting lines off its end is noticed.
