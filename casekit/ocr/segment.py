@@ -175,7 +175,13 @@ def segment(image: Image.Image) -> Layout:
     header_bottom, footer_top = 0, H
     if phone:
         top = _find_dividers(solid_mask, int(0.08 * W), int(0.34 * W), W)
-        header_bottom = top[-1] + 1 if top else 0
+        if top:  # the end of the first run of divider rows (a pinned bar below is a banner)
+            header_bottom = top[0]
+            for y in top[1:]:
+                if y != header_bottom + 1:
+                    break
+                header_bottom = y
+            header_bottom += 1
         bottom = _find_dividers(solid_mask, H - int(0.3 * W), H - int(0.06 * W), W)
         footer_top = bottom[0] if bottom else H
 
@@ -215,7 +221,7 @@ def segment(image: Image.Image) -> Layout:
     title = None
     if header_bottom > 0:
         head_lines = _text_lines(ink_mask, 0, header_bottom - 1, W, u)
-        centred = [r for r in head_lines if abs((r.box[0] + r.box[2]) / 2 - W / 2) < 0.12 * W and r.box[1] > 0.05 * W]
+        centred = [r for r in head_lines if abs((r.box[0] + r.box[2]) / 2 - W / 2) < 0.12 * W]
         if centred:
             title = max(centred, key=lambda r: r.height)
             title.role = "title"
@@ -293,7 +299,7 @@ def _place(r: Region, W: int, avatars: list[Region]) -> None:
     centred = abs(ml - mr) < 0.07 * W and min(ml, mr) > 0.1 * W
     # an avatar level with the bubble's top and just beside it decides the side
     for a in avatars:
-        level = abs(a.box[1] - y0) < 0.04 * W
+        level = a.box[1] < y1 and y0 < a.box[3] and a.box[1] - y0 < 0.04 * W
         if r.role == "bubble" and level and 0 <= x0 - a.box[2] < 0.07 * W:
             r.side = "left"
             return
