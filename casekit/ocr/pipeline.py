@@ -57,7 +57,7 @@ def prepare(image: Image.Image, region: Region, page_w: int) -> list[Crop]:
             return []
         crops = []
         for top, bottom, colour in _bands(image, box, page_w):
-            crop = _normalise(image.crop((box[0], top, box[2], bottom)), colour, region, True)
+            crop = _normalise(image.crop((box[0], top, box[2], bottom)), colour, region, True, page_w)
             if crop is not None:
                 crops.append(crop)
         return crops
@@ -65,7 +65,7 @@ def prepare(image: Image.Image, region: Region, page_w: int) -> list[Crop]:
     box = (max(0, x0 - pad), max(0, y0 - pad), min(W, x1 + pad), min(H, y1 + pad))
     if box[2] - box[0] < 4 or box[3] - box[1] < 4:
         return []
-    crop = _normalise(image.crop(box), region.bg, region, False)
+    crop = _normalise(image.crop(box), region.bg, region, False, page_w)
     return [crop] if crop is not None else []
 
 
@@ -90,7 +90,7 @@ def _bands(image: Image.Image, box: tuple[int, int, int, int], page_w: int) -> l
     return [(y0 + a, y0 + b, tuple(c)) for a, b, c in merged if b - a >= 4]
 
 
-def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool) -> Crop | None:
+def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool, page_w: int) -> Crop | None:
     dist = distance_image(crop, bg)
     hist = dist.histogram()
     hi = _percentile(hist, 0.98, 12)
@@ -100,6 +100,7 @@ def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool) -> Cr
     span = max(1.0, hi * 0.8 - lo)
     soft = dist.point(lambda v: 255 - max(0, min(255, int((v - lo) * 255 / span))))
     glyph = _glyph_height(dist, hi * 0.45) if filled else region.height
+    glyph = min(glyph, int(0.055 * page_w))  # icons merged with text rows are not glyphs
     scale = max(0.5, min(3.0, TARGET_GLYPH / max(1, glyph)))
     if abs(scale - 1) > 0.1:
         soft = soft.resize((max(1, int(soft.width * scale)), max(1, int(soft.height * scale))), Image.LANCZOS)
