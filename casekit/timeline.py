@@ -312,8 +312,10 @@ def build_timeline(
             parts.append(f"店铺 {order.shop}")
         if order.order_id:
             parts.append(f"订单号 {order.order_id}")
+        if order.amount is not None:
+            parts.append(f"订单金额 ¥{order.amount:,.2f}")
         events.append(TimelineEvent(order.ordered_at, "order", "，".join(parts), order.shop or None,
-                                    order.amount, step="platform"))
+                                    step="platform"))
     for e in facts.events:
         events.append(TimelineEvent(e.time, "user", e.text, precision=e.precision,
                                     evidence_ids=list(e.evidence), step="identify"))

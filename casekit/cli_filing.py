@@ -1,0 +1,140 @@
+"""CLI commands of the filing side: timeline, status, build, interview, demo (DESIGN §7).
+
+Thin: parse options, call the library, print. Failures are `CasekitError`s, which the main CLI
+turns into one line and an exit code.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Optional
+
+import typer
+
+from .errors import bilingual
+
+filing_app = typer.Typer(no_args_is_help=True, help="Filing: timeline, status, build, interview, demo.")
+
+
+def _print_json(data: Any) -> None:
+    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def _open(directory: Path):
+    from .store import Case
+
+    return Case.open(directory)
+
+
+@filing_app.command("timeline")
+def timeline_cmd(
+    directory: Path = typer.Argument(..., help="案件文件夹 / case folder"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
+) -> None:
+    """案件时间线：聊天、付款、退款按时间合并，同一笔付款只算一次 / the merged case timeline."""
+    from .casemodel import load_case_model
+    from .render.jinja import date_zh, money
+
+    model = load_case_model(_open(directory))
+    tl = model.timeline
+    if as_json:
+        _print_json({
+            "events": [{
+                "time": e.time.isoformat() if e.time else None, "precision": e.precision, "kind": e.kind,
+                "text": e.text, "party": e.party, "amount": f"{e.amount:.2f}" if e.amount is not None else None,
+                "evidence": e.evidence_ids, "paid_total": f"{e.paid_total:.2f}",
+                "refunded_total": f"{e.refunded_total:.2f}",
+            } for e in tl.events],
+            "loss": {"paid": f"{tl.loss.paid:.2f}", "refunded": f"{tl.loss.refunded:.2f}", "net": f"{tl.loss.net:.2f}",
+                     "per_payee": [{"account": g.account, "name": g.name, "paid": f"{g.paid:.2f}",
+                                    "refunded": f"{g.refunded:.2f}", "net": f"{g.net:.2f}", "count": g.count}
+                                   for g in tl.loss.per_payee]},
+            "deadlines": [{"label": d.label, "due": d.due.isoformat(), "basis": d.basis, "urgent": d.urgent}
+                          for d in tl.deadlines],
+            "unmatched_transactions": len(tl.unmatched),
+        })
+        return
+    for d in tl.deadlines:
+        typer.echo(("!! " if d.urgent else "   ") + f"{d.label}：{date_zh(d.due)}")
+    for e in tl.events:
+        when = date_zh(e.time) if e.time else "时间不详"
+        amount = f"  {money(e.amount)}" if e.amount is not None else ""
+        refs = f"  [{','.join(e.evidence_ids)}]" if e.evidence_ids else ""
+        typer.echo(f"{when:<18} {e.text}{amount}{refs}")
+    typer.echo(bilingual(
+        f"付款 {money(tl.loss.paid)}，退款 {money(tl.loss.refunded)}，损失 {money(tl.loss.net)}",
+        f"paid {money(tl.loss.paid)}, refunded {money(tl.loss.refunded)}, loss {money(tl.loss.net)}"))
+    if tl.unmatched:
+        typer.echo(bilingual(f"另有 {len(tl.unmatched)} 笔交易与对方信息不匹配，未计入",
+                             f"{len(tl.unmatched)} transaction(s) did not match a suspect and are not counted"))
+
+
+@filing_app.command("status")
+def status_cmd(
+    directory: Path = typer.Argument(..., help="案件文件夹 / case folder"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
+) -> None:
+    """每一步还缺什么（✓/✗ 及补救命令）/ per-step checklist with the command that fixes each gap."""
+    from .casemodel import load_case_model
+    from .steps import evaluate
+
+    model = load_case_model(_open(directory))
+    status = evaluate(model)
+    if as_json:
+        _print_json({**status.to_json(), "loss": f"{model.timeline.loss.net:.2f}"})
+        return
+    for hint in status.hints:
+        typer.echo(("!! " if hint.urgent else "→ ") + hint.text)
+    for step in status.steps.values():
+        typer.echo(f"\n{step.title}  {'✓ 可以生成' if step.ready else '✗ 还缺 ' + str(len(step.gaps)) + ' 项'}")
+        for check in step.checks:
+            mark = "✓" if check.ok else ("✗" if check.required else "!")
+            line = f"  {mark} {check.label}"
+            if not check.ok and check.fix:
+                line += f" — {check.fix.replace('DIR', str(directory))}"
+            typer.echo(line)
+
+
+@filing_app.command("build")
+def build_cmd(
+    directory: Path = typer.Argument(..., help="案件文件夹 / case folder"),
+    recipient: str = typer.Option("all", "--recipient", help="police | consumer | platform | all"),
+    draft: bool = typer.Option(False, "--draft", help="有缺项也生成，并标出【待补充】/ render anyway, marking gaps"),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
+) -> None:
+    """生成递交材料 PDF / build the printable packets into out/."""
+    from .packets import build_packets
+
+    case = _open(directory)
+    progress = None if as_json else (lambda r: typer.echo(bilingual(f"正在生成 {r} …", f"building {r} …"), err=True))
+    result = build_packets(case, recipient, draft=draft, progress=progress)
+    if as_json:
+        _print_json(result.to_json())
+        return
+    for out in result.outputs:
+        pages = out["pages"]
+        typer.echo(f"{out['pdf']}  ({bilingual(f'{pages} 页', f'{pages} pages')})")
+    for gap in result.gaps:
+        typer.echo(f"【待补充】{gap}")
+
+
+@filing_app.command("interview")
+def interview_cmd(directory: Path = typer.Argument(..., help="案件文件夹 / case folder")) -> None:
+    """逐项询问案件信息并写入 case.toml（保留注释）/ ask for the facts and write case.toml."""
+    from .interview import run_interview
+
+    path = run_interview(_open(directory).toml_path)
+    typer.echo(bilingual(f"已保存 {path}；运行 casekit status 查看还缺什么",
+                         f"saved {path}; run `casekit status` to see what is missing"))
+
+
+@filing_app.command("demo")
+def demo_cmd(directory: Optional[Path] = typer.Argument(None, help="示例案件放在哪里 / where to build the demo")) -> None:
+    """用虚构数据建一个示例案件并生成全部材料 / build the fictional example case into packets."""
+    from .demo import run_demo
+
+    target = directory or Path("examples/demo-case")
+    outputs = run_demo(target, progress=lambda msg: typer.echo(msg, err=True))
+    for path in outputs:
+        typer.echo(str(path))
