@@ -2,8 +2,7 @@
 replay engine, so the logic around OCR can be unit-tested fast and deterministically.
 
 Recordings are keyed by a hash of the exact pixels sent to the engine plus its settings; change
-the preprocessing and the recordings must be regenerated (`python -m tests.record_ocr`, see
-tests/fixtures/ocr_recorded/README.md).
+the preprocessing and the recordings must be regenerated (`tests/fixtures/ocr_recorded/regen.py`).
 """
 
 from __future__ import annotations

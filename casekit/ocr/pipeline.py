@@ -73,7 +73,7 @@ def _bands(image: Image.Image, box: tuple[int, int, int, int], page_w: int) -> l
     """Horizontal bands of one background colour inside a filled region (cards have two)."""
     x0, y0, x1, y1 = box
     edge = image.crop((x0, y0, x0 + 3, y1)).resize((1, y1 - y0), Image.BOX).convert("RGB")
-    colours = list(edge.getdata())
+    colours = [edge.getpixel((0, i)) for i in range(edge.height)]
     min_band = max(8, int(0.03 * page_w))
     bands: list[list] = []
     for i, c in enumerate(colours):
@@ -100,14 +100,43 @@ def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool, page_
     span = max(1.0, hi * 0.8 - lo)
     soft = dist.point(lambda v: 255 - max(0, min(255, int((v - lo) * 255 / span))))
     glyph = _glyph_height(dist, hi * 0.45) if filled else region.height
-    glyph = min(glyph, int(0.055 * page_w))  # icons merged with text rows are not glyphs
-    scale = max(0.5, min(3.0, TARGET_GLYPH / max(1, glyph)))
+    glyph = min(glyph, int(0.045 * page_w))  # icons merged with text rows are not glyphs
+    scale = max(1.0, min(3.0, TARGET_GLYPH / max(1, glyph)))
     if abs(scale - 1) > 0.1:
         soft = soft.resize((max(1, int(soft.width * scale)), max(1, int(soft.height * scale))), Image.LANCZOS)
     else:
         scale = 1.0
     binary = soft.point(lambda v: 255 if v > 150 else 0)
+    if filled:
+        binary = _drop_icons(binary)
     return Crop(region, ImageOps.expand(binary, PAD, fill=255), scale)
+
+
+def _drop_icons(binary: Image.Image) -> Image.Image:
+    """Blank icons and thumbnails at either end of a card: an ink cluster taller than two text
+    lines with no blank row inside (text lines always have gaps between them)."""
+    ink = binary.point(lambda v: 255 if v < 128 else 0)
+    w, h = ink.size
+    cols = list(ink.resize((w, 1), Image.BOX).tobytes())
+    clusters: list[list[int]] = []
+    for x, v in enumerate(cols):
+        if v:
+            if clusters and x - clusters[-1][1] <= TARGET_GLYPH // 2:
+                clusters[-1][1] = x + 1
+            else:
+                clusters.append([x, x + 1])
+    if len(clusters) < 2:
+        return binary
+    for c0, c1 in (clusters[0], clusters[-1]):
+        part = ink.crop((c0, 0, c1, h))
+        bbox = part.getbbox()
+        if not bbox or bbox[3] - bbox[1] < 1.5 * TARGET_GLYPH or c1 - c0 > 4 * TARGET_GLYPH:
+            continue
+        rows = list(part.crop((0, bbox[1], c1 - c0, bbox[3])).resize((1, bbox[3] - bbox[1]), Image.BOX).tobytes())
+        if all(rows):
+            binary = binary.copy()
+            binary.paste(255, (c0, 0, c1, h))
+    return binary
 
 
 def _glyph_height(dist: Image.Image, level: float) -> int:

@@ -11,6 +11,7 @@ _SPACE_BETWEEN_CJK = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
 _SPACE_AFTER_CJK_BEFORE_DIGIT = re.compile(f"(?<=[{_CJK}])\\s+(?=[0-9A-Za-z¥￥])")
 _SPACE_AFTER_DIGIT_BEFORE_CJK = re.compile(f"(?<=[0-9A-Za-z%])\\s+(?=[{_CJK}])")
 
+_SPACE_BEFORE_PUNCT = re.compile(f"(?<=[{_CJK}])\\s+(?=[,.?!:;)])")
 _URLISH = re.compile(r"[/.@_:]|\d")
 
 # Half-width punctuation that Tesseract returns inside Chinese text → the full-width form the app shows.
@@ -84,7 +85,8 @@ def join_lines(lines: list[str]) -> str:
 
 def clean(text: str) -> str:
     """The normal form of OCR text stored in records: spaces squeezed, punctuation consistent."""
-    return normalise_punctuation(squeeze_cjk_spaces(text)).strip()
+    text = _SPACE_BEFORE_PUNCT.sub("", squeeze_cjk_spaces(text))
+    return squeeze_cjk_spaces(normalise_punctuation(text)).strip()
 
 
 def fold(text: str) -> str:

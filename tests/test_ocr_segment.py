@@ -1,0 +1,82 @@
+"""Segmentation and message assembly on recorded Tesseract output (fast, deterministic).
+
+Regenerate the recordings with tests/fixtures/ocr_recorded/regen.py after changing preprocessing."""
+
+import json
+import pickle
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from casekit.importers.base import ExtractContext
+from casekit.importers.screenshots import SCREENSHOT_IMPORTERS, ScreenshotImporter, capture_time, read_screenshot
+from casekit.ocr.engine import ReplayEngine
+from casekit.ocr.segment import segment
+
+HERE = Path(__file__).parent / "fixtures" / "ocr_recorded"
+REF = datetime(2026, 3, 6, 10, 15)
+
+
+def load(name):
+    return Image.open(HERE / f"{name}.png").convert("RGB"), json.loads((HERE / f"{name}.truth.json").read_text())
+
+
+@pytest.mark.parametrize("name", ["chat_light", "chat_dark"])
+def test_layout_finds_every_item(name):
+    img, truth = load(name)
+    layout = segment(img)
+    bubbles = [r for r in layout.regions if r.role == "bubble"]
+    centre = [r for r in layout.regions if r.role == "centre"]
+    want_side = [i for i in truth["items"] if i["kind"] in ("text", "transfer")]
+    assert len(bubbles) == len(want_side)
+    assert len(centre) == len([i for i in truth["items"] if i["kind"] in ("time", "notice")])
+    for item, region in zip(want_side, bubbles):
+        assert region.side == ("right" if item["speaker"] == "me" else "left")
+    assert layout.dark == truth["dark"]
+    assert layout.header_bottom > 0 and layout.footer_top < img.height
+
+
+@pytest.mark.parametrize("name", ["chat_light", "chat_dark"])
+def test_messages_from_replay(name):
+    img, truth = load(name)
+    ex = read_screenshot(img, ReplayEngine(HERE / "recorded.json"), ExtractContext(evidence_id="E7", reference_time=REF))
+    assert ex.kind == "chat_screenshot"
+    got = [(m.speaker, m.kind) for m in ex.messages]
+    want = [(i["speaker"], {"text": "text", "transfer": "transfer", "notice": "notice"}[i["kind"]])
+            for i in truth["items"] if i["kind"] != "time"]
+    assert got == want
+    texts = {m.text for m in ex.messages if m.kind == "text"}
+    assert "好的，怎么付款？" in texts and "为什么还没有发货？" in texts
+    them = [m for m in ex.messages if m.speaker == "them"]
+    assert them and all(m.name == "小美客服" for m in them)
+    first = ex.messages[0]
+    assert "".join(first.time_text.split()) == "3月5日下午2:10"
+    assert first.time == datetime.fromisoformat("2026-03-05T14:10:00+08:00")
+    last = [m for m in ex.messages if m.speaker == "me"][-1]
+    assert last.time == datetime.fromisoformat("2026-03-05T20:16:00+08:00")  # 昨天 20:16
+    assert [t.amount for t in ex.transactions] == [Decimal("1280.00")]
+    assert ex.transactions[0].direction == "out"
+    assert all(m.source.evidence_id == "E7" and m.source.box for m in ex.messages)
+    assert ("wechat_id", "xiaomei_8866") in {(e.kind, e.value) for e in ex.entities}
+
+
+def test_relative_labels_without_reference_warn():
+    img, _ = load("chat_light")
+    ex = read_screenshot(img, ReplayEngine(HERE / "recorded.json"), ExtractContext())
+    assert all(m.time is None for m in ex.messages)
+    assert any("昨天" in w for w in ex.warnings)
+
+
+def test_importer_is_picklable_and_registered():
+    assert any(isinstance(i, ScreenshotImporter) for i in SCREENSHOT_IMPORTERS)
+    clone = pickle.loads(pickle.dumps(SCREENSHOT_IMPORTERS[0]))
+    assert clone.name == "screenshot"
+
+
+def test_capture_time_from_file_name():
+    got = capture_time(Path("Screenshot_20260306-101500.png"))
+    assert got == datetime.fromisoformat("2026-03-06T10:15:00+08:00")
+    assert capture_time(Path("IMG_1234.png")) is None

@@ -1,0 +1,65 @@
+from datetime import date, datetime, timedelta
+
+import pytest
+from hypothesis import given, strategies as st
+
+from casekit.ocr.timelabels import is_time_label, resolve_time_label
+
+REF = datetime(2026, 3, 6, 10, 15)  # a Friday
+
+
+@pytest.mark.parametrize("label, expected", [
+    ("3月5日 下午2:10", datetime(2026, 3, 5, 14, 10)),
+    ("3月5日下午2:10", datetime(2026, 3, 5, 14, 10)),
+    ("昨天 20:16", datetime(2026, 3, 5, 20, 16)),
+    ("前天 08:00", datetime(2026, 3, 4, 8, 0)),
+    ("星期三 上午9:05", datetime(2026, 3, 4, 9, 5)),
+    ("星期五 10:00", datetime(2026, 2, 27, 10, 0)),  # same weekday as the reference = a week ago
+    ("2026年3月5日 14:10", datetime(2026, 3, 5, 14, 10)),
+    ("2024年12月26日 晚上19:19", datetime(2024, 12, 26, 19, 19)),
+    ("晚上19:19", datetime(2026, 3, 6, 19, 19)),
+    ("晚上 7:19", datetime(2026, 3, 6, 19, 19)),
+    ("凌晨12:30", datetime(2026, 3, 6, 0, 30)),
+    ("中午1:05", datetime(2026, 3, 6, 13, 5)),
+    ("2025-6-18 20:03", datetime(2025, 6, 18, 20, 3)),
+    ("2025-6-18", datetime(2025, 6, 18, 0, 0)),
+    ("14:38", datetime(2026, 3, 6, 14, 38)),
+    ("12月30日 9:00", datetime(2025, 12, 30, 9, 0)),  # later than the reference → last year
+])
+def test_resolves(label, expected):
+    got = resolve_time_label(label, REF)
+    assert got is not None and got.utcoffset() == timedelta(hours=8)
+    assert got.replace(tzinfo=None) == expected
+
+
+@pytest.mark.parametrize("label", ["hello", "25:00", "3月32日 10:00", "上午15:00", "2026年2月30日", "", "星期八 9:00",
+                                   "我已经转账了 14:10"])
+def test_rejects(label):
+    assert resolve_time_label(label, REF) is None
+
+
+def test_relative_needs_reference_but_absolute_does_not():
+    assert resolve_time_label("昨天 20:16", None) is None
+    assert resolve_time_label("2025-6-18 20:03", None).year == 2025
+
+
+def test_is_time_label():
+    assert is_time_label("星期三上午9:05")
+    assert not is_time_label("对方撤回了一条消息")
+
+
+@given(st.text(max_size=30), st.datetimes(min_value=datetime(1, 1, 8), max_value=datetime(9999, 12, 24)))
+def test_never_raises(text, reference):
+    got = resolve_time_label(text, reference)
+    assert got is None or got.tzinfo is not None
+
+
+@given(st.sampled_from(["昨天", "前天", "星期一", "星期日", "3月1日", "12月31日", ""]),
+       st.sampled_from(["", "上午", "下午", "晚上", "凌晨"]), st.integers(0, 30), st.integers(0, 70),
+       st.dates(min_value=date(2000, 1, 8), max_value=date(2099, 12, 1)))
+def test_generated_labels(day, period, hour, minute, ref_day):
+    label = f"{day} {period}{hour}:{minute:02d}"
+    got = resolve_time_label(label, datetime.combine(ref_day, datetime.min.time()))
+    assert got is None or got.tzinfo is not None
+    if hour > 23 or minute > 59:
+        assert got is None
