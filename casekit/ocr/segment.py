@@ -255,11 +255,31 @@ def _refine(box: Box, mask: Image.Image, cell: int, W: int, H: int) -> Box:
     crop = mask.crop((x0, y0, x1, y1))
     cols = list(crop.resize((crop.width, 1), Image.BOX).tobytes())
     rows = list(crop.resize((1, crop.height), Image.BOX).tobytes())
-    cs = [i for i, v in enumerate(cols) if v >= 90]
-    rs = [i for i, v in enumerate(rows) if v >= 90]
-    if not cs or not rs:
+    cs = _run_around(cols, (box[0] + box[2]) // 2 - x0)
+    rs = _run_around(rows, (box[1] + box[3]) // 2 - y0)
+    if cs is None or rs is None:
         return box
-    return (x0 + cs[0], y0 + rs[0], x0 + cs[-1] + 1, y0 + rs[-1] + 1)
+    return (x0 + cs[0], y0 + rs[0], x0 + cs[1], y0 + rs[1])
+
+
+def _run_around(profile: list[int], centre: int, level: int = 90) -> tuple[int, int] | None:
+    """The run of mostly-solid indices containing `centre` (a neighbour such as an avatar, only a
+    few pixels away, stays out)."""
+    solid = [v >= level for v in profile]
+    if not solid:
+        return None
+    centre = max(0, min(len(solid) - 1, centre))
+    if not solid[centre]:
+        near = [i for i, ok in enumerate(solid) if ok]
+        if not near:
+            return None
+        centre = min(near, key=lambda i: abs(i - centre))
+    a = b = centre
+    while a > 0 and solid[a - 1]:
+        a -= 1
+    while b < len(solid) - 1 and solid[b + 1]:
+        b += 1
+    return a, b + 1
 
 
 def _text_lines(mask: Image.Image, y_from: int, y_to: int, W: int, u: float) -> list[Region]:
