@@ -105,8 +105,11 @@ def check_files(case: Case, report: Report) -> None:
 def verify_case(case: Case) -> Report:
     """Check originals, manifest and custody chain. Read-only apart from finishing an interrupted add."""
     report = Report()
-    check_chain(case, report)
-    check_files(case, report)
+    # Under the case lock: an add running beside us must not be seen half-way (file moved into
+    # evidence/ but not yet logged), which would be reported as a false difference.
+    with case.locked():
+        check_chain(case, report)
+        check_files(case, report)
     return report
 
 
