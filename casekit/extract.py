@@ -129,6 +129,10 @@ def extract_case(
         on_total(len(todo) + len(summary.cached))
     if not todo:
         return summary
+    if any(item.media_type.startswith("image/") for item, _ctx, _key in todo):
+        from .ocr.deps import check_tesseract
+
+        check_tesseract()  # exit 4 with the install command, before any work starts
 
     def store(item: EvidenceItem, key: str, data: dict[str, Any]) -> None:
         extraction = Extraction.from_json(data)
