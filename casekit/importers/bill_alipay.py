@@ -82,22 +82,25 @@ class AlipayImporter(TableImporter):
 
     def finish(self, layout: Layout, transactions: list[Any], warnings: list[str]) -> None:
         payments = [t for t in transactions if not t.is_refund]
-        by_id = {t.order_id for t in payments if t.order_id}
+        ids = {t.order_id for t in payments if t.order_id}
+        by_merchant: dict[str, list[Any]] = {}
+        for payment in payments:
+            if payment.merchant_order_id and payment.order_id:
+                by_merchant.setdefault(payment.merchant_order_id, []).append(payment)
         for refund in (t for t in transactions if t.is_refund):
-            refund.refund_of = _refund_target(refund, payments, by_id)
+            refund.refund_of = _refund_target(refund, by_merchant, ids)
 
 
-def _refund_target(refund: Any, payments: list[Any], ids: set[str]) -> str | None:
+def _refund_target(refund: Any, by_merchant: dict[str, list[Any]], ids: set[str]) -> str | None:
     """The order id a refund returns: id prefix before ``_``/``*REFUND_``, else the 商家订单号 match."""
     order_id = refund.order_id or ""
     match = _REFUND_ID.match(order_id)
     if match and (match.group("original") in ids or "REFUND" in order_id):
         return match.group("original")
-    if refund.merchant_order_id:
-        same = [p for p in payments if p.merchant_order_id == refund.merchant_order_id and p.order_id]
-        exact = [p for p in same if p.amount == refund.amount] or same
-        if exact:
-            return exact[0].order_id
+    same = by_merchant.get(refund.merchant_order_id or "", [])
+    exact = [p for p in same if p.amount == refund.amount] or same
+    if exact:
+        return exact[0].order_id
     if order_id in ids:
         return order_id
     return match.group("original") if match else None

@@ -43,13 +43,12 @@ class WechatImporter(TableImporter):
         tx.is_refund = "退款" in category or (tx.direction == "in" and "退款" in status)
 
     def finish(self, layout: Layout, transactions: list[Any], warnings: list[str]) -> None:
-        payments = [t for t in transactions if not t.is_refund and t.direction == "out"]
+        first_payment: dict[str, str] = {}
+        for t in transactions:
+            if not t.is_refund and t.direction == "out" and t.merchant_order_id and t.order_id:
+                first_payment.setdefault(t.merchant_order_id, t.order_id)
         for refund in (t for t in transactions if t.is_refund):
-            if not refund.merchant_order_id:
-                continue
-            same = [p for p in payments if p.merchant_order_id == refund.merchant_order_id and p.order_id]
-            if same:
-                refund.refund_of = same[0].order_id
+            refund.refund_of = first_payment.get(refund.merchant_order_id or "")
 
 
 WECHAT = WechatImporter("wechat", (LAYOUT,))
