@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tomllib
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -37,22 +36,14 @@ class ExtractSummary:
 
 
 def incident_date(case: Case) -> date | None:
-    """`[case].incident_date` from case.toml, or None when absent or unreadable (status reports that)."""
+    """`[case].incident_date` from case.toml, or None while case.toml is incomplete or invalid
+    (`casekit status` reports that; extraction still runs)."""
+    from .facts import load_facts
+
     try:
-        data = tomllib.loads(case.toml_path.read_text("utf-8"))
-    except (OSError, ValueError):
+        return load_facts(case.toml_path).case.incident_date
+    except CasekitError:
         return None
-    value = data.get("case", {}).get("incident_date")
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, column_map: dict[str, Any] | None, incident: date | None) -> ExtractContext:
