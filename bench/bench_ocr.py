@@ -108,8 +108,21 @@ def payment_cases(quick: bool):
             yield f"pay-{kind}-{'dark' if dark else 'light'}-{width}", img, truth
 
 
+def mockup_cases(quick: bool, kind: str):
+    """The held-out set: HTML mock-ups rendered by headless Chromium (bench/mockups/make_mockups.py)."""
+    sys.path.insert(0, str(ROOT / "bench" / "mockups"))
+    from make_mockups import build
+
+    out = ROOT / "bench" / "out" / "mockups"
+    for truth in build(out, None):
+        if truth["kind"] != kind or (quick and "q70" in truth["name"]):
+            continue
+        img = Image.open(out / truth["image"]).convert("RGB")
+        yield truth["name"], img, truth
+
+
 def score_chat(truth: dict, ex, base_text: str) -> dict:
-    items = truth["items"]
+    items = [i for i in truth["items"] if i["kind"] not in ("nickname", "quote")]
     ref = fold("".join(i["text"] for i in items if i["kind"] in ("text", "notice")))
     hyp = fold("".join(m.text for m in ex.messages if m.kind in ("text", "notice")))
     speakers_ok = speakers_n = 0
@@ -185,14 +198,20 @@ def score_real(truth: dict, ex, base_text: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer images")
+    parser.add_argument("--only", default=None, help="only groups whose name contains this (e.g. held-out)")
     parser.add_argument("--out", type=Path, default=None, help="write per-image JSON results here")
     args = parser.parse_args()
     engine = TesseractEngine()
     ctx = ExtractContext(reference_time=REFERENCE, reference_source="user")
     rows = []
-    for group, cases, scorer in (("synthetic chat", chat_cases(args.quick), score_chat),
-                                 ("synthetic payment", payment_cases(args.quick), score_payment),
-                                 ("real", real_cases(), score_real)):
+    groups = (("synthetic chat", chat_cases(args.quick), score_chat),
+              ("synthetic payment", payment_cases(args.quick), score_payment),
+              ("held-out chat", mockup_cases(args.quick, "chat"), score_chat),
+              ("held-out payment", mockup_cases(args.quick, "payment"), score_payment),
+              ("real", real_cases(), score_real))
+    for group, cases, scorer in groups:
+        if args.only and args.only not in group:
+            continue
         for name, img, truth in cases:
             start = time.perf_counter()
             ex = read_screenshot(img, engine, ctx)
@@ -205,7 +224,7 @@ def main() -> None:
     if args.out:
         args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     print()
-    for group in ("synthetic chat", "synthetic payment", "real"):
+    for group in [g[0] for g in groups]:
         rs = [r for r in rows if r["group"] == group]
         if not rs:
             continue

@@ -20,9 +20,9 @@ from ..errors import BadInput, bilingual
 from ..ocr.cache import OcrCache, cache_key, file_sha256
 from ..ocr.deps import check_tesseract
 from ..ocr.engine import OcrEngine, TesseractEngine
-from ..ocr.entities import extract_entities
+from ..ocr.entities import amount_warnings, extract_entities
 from ..ocr.images import open_image, sniff_image
-from ..ocr.payment import is_transfer_card, looks_like_payment, parse_payment, parse_transfer_card
+from ..ocr.payment import LABELS, TITLES, is_transfer_card, looks_like_payment, parse_payment, parse_transfer_card
 from ..ocr.pipeline import lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, resolve_time_label
@@ -123,6 +123,13 @@ def _reference(ctx: ExtractContext, path: Path, info: dict[str, Any]) -> tuple[d
     return None, False
 
 
+def _picture_text(text: str) -> bool:
+    """OCR of a photo gives a few characters or strings of stroke-like junk (|[]{}()/)."""
+    compact = text.replace(" ", "")
+    meaningful = sum(1 for ch in compact if ch.isalnum())
+    return meaningful < 4 or meaningful < 0.5 * len(compact)
+
+
 def is_chat(layout: Layout) -> bool:
     """Bubbles on the sides next to avatars (or several side bubbles) make a chat screen."""
     side = [r for r in layout.regions if r.role == "bubble" and r.side in ("left", "right")]
@@ -141,14 +148,24 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
     if is_chat(layout):
         read_regions(image, layout, engine)
         return _chat_extraction(layout, ctx, reference, exact)
-    words = engine.words(page_image(image, layout.dark), psm=6)
-    lines = [text for text, _ in lines_of(words) if text]
+    lines = _page_lines(engine, page_image(image, layout.dark, colour=False))
     text = "\n".join(lines)
     warnings: list[str] = []
-    if looks_like_payment(text):
-        tx = parse_payment(lines)
-        if tx is not None:
+    if _payment_hint(text):
+        # Payment screens carry the evidence that matters most (amount, order number, time), and
+        # Tesseract's two greyings of the same page fail differently (a dropped bold amount in
+        # one, 2026 read as 2020 in the other): read the colour page too and compare fields.
+        lines_c = _page_lines(engine, page_image(image, layout.dark, colour=True))
+        text_c = "\n".join(lines_c)
+        readings = [parse_payment(ls) for ls, t in ((lines_c, text_c), (lines, text)) if looks_like_payment(t)]
+        readings = [tx for tx in readings if tx is not None]
+        if readings:
+            tx = readings[0]
+            for other in readings[1:]:
+                warnings.extend(_merge_reading(tx, other))
+            text = text_c if looks_like_payment(text_c) else text
             tx.source = SourceRef(ctx.evidence_id, None, (0, 0, image.width, image.height))
+            warnings.extend(_amount_checks(text, card=False))
             if not tx.order_id:
                 warnings.append(bilingual("支付截图中未读到订单号，请人工核对", "no order number read on the payment screen; check by hand"))
             return Extraction(kind="payment_screenshot", transactions=[tx], entities=extract_entities(text),
@@ -156,6 +173,52 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
     if not text:
         warnings.append(bilingual("图像中未识别到文字", "no text recognised in the image"))
     return Extraction(kind="image", entities=extract_entities(text), warnings=warnings, text=text)
+
+
+def _page_lines(engine: OcrEngine, page) -> list[str]:
+    return [text for text, _ in lines_of(engine.words(page, psm=6)) if text]
+
+
+def _payment_hint(text: str) -> bool:
+    """Worth a second reading as a payment screen: a title or a field label is visible."""
+    compact = "".join(text.split())
+    return any(t in compact for t in TITLES) or sum(label in compact for label, _ in LABELS) >= 2
+
+
+_CHECKED_FIELDS = (("amount", "金额", "amount"), ("order_id", "订单号", "order number"),
+                   ("time", "时间", "time"), ("counterparty", "收款方", "payee"))
+
+
+def _merge_reading(tx, other) -> list[str]:
+    """Fill fields the first reading missed from the second; warn where both read a field and disagree."""
+    out = []
+    for attr in ("amount", "order_id", "time", "counterparty", "counterparty_account", "method", "status", "memo",
+                 "merchant_order_id"):
+        mine, theirs = getattr(tx, attr), getattr(other, attr)
+        if mine in (None, "") and theirs not in (None, ""):
+            setattr(tx, attr, theirs)
+        elif theirs not in (None, "") and mine != theirs:
+            label = next((f for f in _CHECKED_FIELDS if f[0] == attr), None)
+            if label:
+                out.append(bilingual(f"两次识别的{label[1]}不一致（{mine} / {theirs}），已取前者，请人工核对",
+                                     f"two readings disagree on the {label[2]} ({mine} / {theirs}); kept the first, check by hand"))
+    return out
+
+
+def _amount_checks(text: str, card: bool) -> list[str]:
+    """Bilingual warnings for amounts that may be misread (see entities.amount_warnings)."""
+    out = []
+    for note in amount_warnings(text, card):
+        what, _, detail = note.partition(":")
+        if what == "sign":
+            out.append(bilingual(f"金额前的“{detail[0]}”可能是误读的 ¥，请核对金额 {detail[1:]}",
+                                 f"'{detail[0]}' before the amount {detail[1:]} may be a misread ¥; check the amount"))
+        elif what == "speck":
+            out.append(bilingual(f"金额数字中有杂点，请人工核对：{detail}", f"specks inside an amount, check by hand: {detail}"))
+        elif what == "truncated":
+            out.append(bilingual(f"转账金额 {detail} 没有角分，可能读得不完整，请核对",
+                                 f"transfer amount {detail} has no fen digits and may be cut off; check it"))
+    return out
 
 
 def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | None, exact: bool) -> Extraction:
@@ -172,6 +235,10 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
         if r.role in ("avatar", "banner", "title"):
             continue
         text = r.text
+        if r.role == "quote":  # a quote-reply chip repeats an earlier message: context only
+            if text:
+                texts.append(text)
+            continue
         if r.role == "nickname":
             pending_name = text or None
             if text:
@@ -196,13 +263,14 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
         speaker = "me" if r.side == "right" else "them"
         name = None if speaker == "me" else (pending_name or contact)
         pending_name = None
-        if r.role == "bubble" and r.colourful > 0.3 and len(text.replace(" ", "")) < 4:
+        if r.role == "bubble" and r.colourful > 0.3 and _picture_text(text):
             messages.append(Message(speaker, "[图片]", "image", name, when, time_text, ref, r.conf))
             continue
         if not text:
             continue
         texts.append(text)
         if r.role == "bubble" and is_transfer_card(text, r.bg):
+            warnings.extend(_amount_checks(text, card=True))
             tx = parse_transfer_card(text, speaker, when)
             if tx is not None:
                 tx.source = ref
@@ -210,6 +278,7 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
             messages.append(Message(speaker, text, "transfer", name, when, time_text, ref, r.conf))
             continue
         messages.append(Message(speaker, text, "text", name, when, time_text, ref, r.conf))
+        warnings.extend(_amount_checks(text, card=False))
         if r.conf is not None and r.conf < LOW_CONF:
             warnings.append(bilingual(f"此段文字识别置信度低，请人工核对：{text[:20]}",
                                       f"low OCR confidence, check by hand: {text[:20]}"))

@@ -57,6 +57,43 @@ def find_amounts(text: str) -> list[Decimal]:
     return found
 
 
+_JUNK_IN_NUMBER = re.compile(r"(?<=\d)[;'`‘’|]+(?=[\d,.])|(?<=[\d,])[;'`‘’|]+(?=\d)")
+_SIGN_LOOKALIKE = "Y半全羊闻平丫¥￥"
+_BEFORE_AMOUNT = re.compile(r"(?P<pre>[^\d\s,.])?\s*(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+\.\d{2})(?![\d])")
+
+
+def card_amount(text: str) -> Decimal | None:
+    """The amount on a transfer card or payment screen: specks inside the number are dropped
+    (`2;,600.00` → 2600.00) and a number with two decimals wins over a bare one (the card
+    always shows fen, so a bare `¥2` is a misread fragment)."""
+    compact = _JUNK_IN_NUMBER.sub("", "".join(text.split()))
+    decimals = [parse_amount(m.group(1)) for m in _AMOUNT_DECIMAL.finditer(compact)]
+    decimals = [d for d in decimals if d is not None]
+    if decimals:
+        return decimals[0]
+    found = find_amounts(compact)
+    return found[0] if found else None
+
+
+def amount_warnings(text: str, card: bool = False) -> list[str]:
+    """Checks that an amount may be misread: the sign before it read as another character, a
+    speck inside the digits, or (on a card) no fen digits, which means the number may be cut off.
+    Returned as English fragments; the caller words the warning."""
+    out: list[str] = []
+    compact = "".join(text.split())
+    for m in _BEFORE_AMOUNT.finditer(compact):
+        pre = m.group("pre")
+        if pre and pre in _SIGN_LOOKALIKE and pre not in "¥￥":
+            out.append(f"sign:{pre}{m.group('num')}")
+    if _JUNK_IN_NUMBER.search(compact):
+        out.append("speck:" + _JUNK_IN_NUMBER.sub("", compact)[:24])
+    if card and not _AMOUNT_DECIMAL.search(_JUNK_IN_NUMBER.sub("", compact)):
+        found = find_amounts(compact)
+        if found:
+            out.append(f"truncated:{found[0]}")
+    return out
+
+
 def extract_entities(text: str) -> list[Entity]:
     """Every entity in `text`, in order of kind then appearance, without duplicates."""
     if not text:

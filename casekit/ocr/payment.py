@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from ..records import Transaction
-from .entities import find_amounts
+from .entities import card_amount, find_amounts
 from .timelabels import SHANGHAI
 
 TITLES = ("转账成功", "支付成功", "付款成功", "交易成功", "转账详情", "收款成功", "已收款", "待确认收款", "待对方确认收款",
@@ -28,7 +28,7 @@ LABELS: list[tuple[str, str]] = sorted([
 FIELD_LABELS = ("收款方", "订单号", "交易单号", "转账单号", "流水号", "转账时间", "支付时间", "交易时间", "收款人")
 
 _DATETIME = re.compile(r"(\d{4})\s*[-/年.]\s*(\d{1,2})\s*[-/月.]\s*(\d{1,2})\s*日?\s*(\d{1,2})\s*[:：]\s*(\d{2})(?:\s*[:：]\s*(\d{2}))?")
-_ACCOUNT_TAIL = re.compile(r"^(?P<name>.*?)[\s(（]*(?P<acct>1[3-9]\d[\d*]{4}\d{4}|[\w.\-]+@[\w.\-]+|[\d*][\d* ]{5,}\d)[)）]?$")
+_ACCOUNT_TAIL = re.compile(r"^(?P<name>.*?)[\s(（]*(?P<acct>1[3-9]\d[\d*]{4}\d{4}|[\w.\-*]+@[\w.\-]+|[\d*][\d* ]{5,}\d)[)）]?$")
 CARD_WORDS = ("转账", "红包", "收款", "已被接收", "已退还", "已领取", "恭喜发财")
 CARD_STATUS = ("请收款", "已收款", "已被接收", "已退还", "待接收", "已领取", "已过期", "对方已收款")
 
@@ -95,12 +95,12 @@ def parse_payment(lines: list[str]) -> Transaction | None:
             fields[fieldname] = value
         i += 1
     for line in lines[:first_label]:
-        amounts = find_amounts(line.replace(" ", ""))
-        if amounts:
-            amount = amounts[0]
+        found_amount = card_amount(line)
+        if found_amount is not None:
+            amount = found_amount
             break
     if "amount" in fields:
-        amount = (find_amounts(fields["amount"].replace(" ", "")) or [amount])[0]
+        amount = card_amount(fields["amount"]) or amount
     if amount is None:
         return None
     counterparty, account = split_account(fields.get("counterparty", ""))
@@ -133,10 +133,10 @@ def is_transfer_card(text: str, bg: tuple[int, int, int] | None = None) -> bool:
 def parse_transfer_card(text: str, speaker: str, time: datetime | None = None) -> Transaction | None:
     """Transaction for a transfer card; red packets without a visible amount give None."""
     compact = "".join(text.split())
-    amounts = find_amounts(compact)
-    if not amounts:
+    amount = card_amount(compact)
+    if amount is None:
         return None
     status = next((s for s in CARD_STATUS if s in compact), None)
     method = "微信红包" if "红包" in compact else ("微信转账" if "微信" in compact else "转账")
-    return Transaction(amount=amounts[0], direction="out" if speaker == "me" else "in", time=time,
+    return Transaction(amount=amount, direction="out" if speaker == "me" else "in", time=time,
                        method=method, status=status)

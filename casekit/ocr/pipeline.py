@@ -22,7 +22,7 @@ TARGET_GLYPH = 34  # px; Tesseract's LSTM reads best with glyphs around 20–40 
 PAD = 14
 GAP = 26
 MAX_STRIP = 12_000  # px per Tesseract call; long captures are read in several strips
-OCR_ROLES = ("bubble", "centre", "line", "nickname", "title")
+OCR_ROLES = ("bubble", "centre", "line", "nickname", "title", "quote")
 
 
 @dataclass
@@ -226,14 +226,19 @@ def assign_words(region: Region, words: list[Word]) -> None:
     region.conf = sum(w.conf for w in words) / len(words) if words else None
 
 
-def page_image(image: Image.Image, dark: bool) -> Image.Image:
-    """A whole screen prepared for a single psm-6 read (payment pages, other images)."""
-    grey = image.convert("L")
+def page_image(image: Image.Image, dark: bool, colour: bool = False) -> Image.Image:
+    """A whole screen prepared for a single psm-6 read (payment pages, other images).
+
+    `colour=False` sends Pillow's grey (L) page, `colour=True` lets Tesseract grey the RGB page
+    itself: on the same page they fail differently (a serif `2026` read as `2020` in L, a big bold
+    amount dropped in RGB), so payment screens are read both ways. Dark pages are inverted
+    (Tesseract expects dark text on light); small captures are upscaled 2×."""
+    page = image.convert("RGB" if colour else "L")
     if dark:
-        grey = ImageOps.invert(grey)
-    if grey.width < 700:
-        grey = grey.resize((grey.width * 2, grey.height * 2), Image.LANCZOS)
-    return grey
+        page = ImageOps.invert(page)
+    if page.width < 700:
+        page = page.resize((page.width * 2, page.height * 2), Image.LANCZOS)
+    return page
 
 
 def lines_of(words: list[Word]) -> list[tuple[str, list[Word]]]:

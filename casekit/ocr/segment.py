@@ -78,12 +78,18 @@ class Layout:
 
 
 def dominant_colour(image: Image.Image) -> tuple[int, int, int]:
-    """Most common colour of an RGB image (quantised to 4 levels to absorb JPEG noise)."""
+    """Most common colour of an RGB image: the most common bucket of 4 levels (absorbs JPEG
+    noise), then the most common exact colour inside that bucket (a #F8F8F8 page must not come
+    back as #FAFAFA: faint bubbles are only 7 levels from the page)."""
     small = image if image.width * image.height <= 200_000 else image.resize(
         (max(1, image.width // 4), max(1, image.height // 4)), Image.NEAREST)
-    quant = small.point(lambda v: (v // 4) * 4 + 2)
-    colours = quant.getcolors(maxcolors=1 << 20) or [(1, (255, 255, 255))]
-    return max(colours)[1][:3]
+    exact = small.convert("RGB").getcolors(maxcolors=1 << 20) or [(1, (255, 255, 255))]
+    buckets: dict[tuple[int, int, int], int] = {}
+    for n, c in exact:
+        key = (c[0] // 4, c[1] // 4, c[2] // 4)
+        buckets[key] = buckets.get(key, 0) + n
+    best = max(buckets.items(), key=lambda kv: kv[1])[0]
+    return max((nc for nc in exact if (nc[1][0] // 4, nc[1][1] // 4, nc[1][2] // 4) == best), key=lambda nc: nc[0])[1][:3]
 
 
 def distance_image(image: Image.Image, colour: tuple[int, int, int]) -> Image.Image:
@@ -91,6 +97,22 @@ def distance_image(image: Image.Image, colour: tuple[int, int, int]) -> Image.Im
     diff = ImageChops.difference(image, Image.new("RGB", image.size, colour))
     r, g, b = diff.split()
     return ImageChops.lighter(ImageChops.lighter(r, g), b)
+
+
+def solid_level(margin_dist: Image.Image) -> int:
+    """Colour distance that separates a bubble from the page, from the noise of the page margins.
+
+    A clean PNG has no noise, so faint bubbles (white on #F8F8F8, distance 7) still count; JPEG
+    re-compression adds a few levels of noise, and the level rises with it (never above SOLID_DIFF)."""
+    hist = margin_dist.histogram()
+    total = sum(hist)
+    acc, noise = 0, 0
+    for v, n in enumerate(hist):
+        acc += n
+        if acc >= 0.97 * total:
+            noise = v
+            break
+    return max(4, min(SOLID_DIFF, noise + 3))
 
 
 def _threshold(image: Image.Image, level: int) -> Image.Image:
@@ -164,10 +186,11 @@ def segment(image: Image.Image) -> Layout:
     margins = Image.new("RGB", (margin_w * 2, H))
     margins.paste(image.crop((0, 0, margin_w, H)), (0, 0))
     margins.paste(image.crop((W - margin_w, 0, W, H)), (margin_w, 0))
-    page_bg = dominant_colour(margins.crop((0, int(H * 0.1), margin_w * 2, int(H * 0.9)) if H > 50 else None))
+    body = margins.crop((0, int(H * 0.1), margin_w * 2, int(H * 0.9))) if H > 50 else margins
+    page_bg = dominant_colour(body)
     dark = sum(page_bg) / 3 < 100
     dist = distance_image(image, page_bg)
-    solid_mask = _threshold(dist, SOLID_DIFF)
+    solid_mask = _threshold(dist, solid_level(distance_image(body, page_bg)))
     ink_mask = _threshold(dist, INK_DIFF)
 
     # Header and input bar: only on phone-shaped captures (desktop clients have neither).
@@ -246,6 +269,7 @@ def segment(image: Image.Image) -> Layout:
     for r in regions:
         if r.filled and r.role in ("bubble", "centre"):
             _describe_fill(image, r)
+    _mark_quotes(regions, avatars, W)
     return Layout(W, H, page_bg, dark, header_bottom, footer_top, regions, title)
 
 
@@ -336,6 +360,26 @@ def _place(r: Region, W: int, avatars: list[Region]) -> None:
     r.side = "left" if ml < mr else "right"
 
 
+def _mark_quotes(regions: list[Region], avatars: list[Region], W: int) -> None:
+    """A quote-reply chip: a filled block right under a bubble of the same side, flush with its
+    outer edge, in another colour, with no avatar of its own. It is context, not a message."""
+    bubbles = [r for r in regions if r.role == "bubble"]
+    for above, r in zip(bubbles, bubbles[1:]):
+        if r.side != above.side or r.side not in ("left", "right"):
+            continue
+        gap = r.box[1] - above.box[3]
+        if not 0 <= gap < 0.035 * W:
+            continue
+        outer = abs(r.box[2] - above.box[2]) if r.side == "right" else abs(r.box[0] - above.box[0])
+        if outer > 0.025 * W or max(abs(a - b) for a, b in zip(r.bg, above.bg)) < 12:
+            continue
+        if any(a.box[1] <= r.box[1] + 0.02 * W and r.box[1] - 0.02 * W <= a.box[1] for a in avatars):
+            continue  # its own avatar: a message
+        if r.height > 0.16 * W:
+            continue
+        r.role = "quote"
+
+
 def _describe_fill(image: Image.Image, r: Region) -> None:
     """Background colour of a filled region from its side edges, and how colourful it is."""
     x0, y0, x1, y1 = r.box
@@ -348,7 +392,10 @@ def _describe_fill(image: Image.Image, r: Region) -> None:
     both.paste(left, (0, 0))
     both.paste(right, (edge_w, 0))
     r.bg = dominant_colour(both)
+    edge_far = _threshold(distance_image(both, r.bg), 16).histogram()[255] / max(1, both.width * both.height)
     crop = image.crop(r.box)
     far = _threshold(distance_image(crop, r.bg), 40)
     hist = far.histogram()
     r.colourful = hist[255] / max(1, crop.width * crop.height)
+    if edge_far > 0.3:  # a bubble has one background colour; a photo or a gradient does not
+        r.colourful = max(r.colourful, edge_far)
