@@ -7,10 +7,14 @@ symlinks and `..`), non-regular files (`/dev/urandom` would never end) and redir
 from __future__ import annotations
 
 import hashlib
+import io
 import mimetypes
+import os
 import shutil
+import struct
 import subprocess
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image, ImageOps
@@ -18,10 +22,12 @@ from PIL import Image, ImageOps
 from ..errors import BadInput, MissingDependency
 from ..fsutil import atomic_write_bytes
 
-PRINT_DPI = 200
-# Printable exhibit box on A4 with our margins (mm): width × height for the image.
-EXHIBIT_BOX_MM = (170.0, 190.0)
-JPEG_QUALITY = 85
+PRINT_DPI = 200          # aim for ~200 dpi at the printed size …
+MIN_PRINT_DPI = 150      # … but never go below this (an integer reduce is much faster than a resample)
+# Box the exhibit screenshot is fitted into on A4 with our margins (mm): width × height.
+EXHIBIT_BOX_MM = (170.0, 165.0)
+JPEG_QUALITY = 80
+PRINT_CACHE_VERSION = "p2"  # bump when the encoding below changes
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
 
 
@@ -48,9 +54,10 @@ def _fetcher_class():
     class SafeFetcher(URLFetcher):
         """Serves regular files under the allowed roots only; refuses everything else."""
 
-        def __init__(self, roots: list[Path]) -> None:
+        def __init__(self, roots: list[Path], standins: list[Path] | None = None) -> None:
             super().__init__(timeout=5, allowed_protocols={"file"}, allow_redirects=False)
             self.roots = [Path(r).resolve() for r in roots]
+            self.standins = standins  # print-cache PNGs served as stand-ins (see _swap_standins)
 
         def fetch(self, url, headers=None):  # noqa: D102 - WeasyPrint's interface
             parts = urlsplit(url)
@@ -65,47 +72,183 @@ def _fetcher_class():
                 raise FatalURLFetchingError(f"casekit: refused file outside the case {url[:200]}")
             if not real.is_file():
                 raise FatalURLFetchingError(f"casekit: refused non-regular file {url[:200]}")
+            if self.standins is not None and real.parent.name == _STANDIN_PREFIX and real.suffix == ".png" \
+                    and _indexed_image(real.read_bytes()) is not None:
+                self.standins.append(real)
+                return URLFetcherResponse(real.as_uri(), _standin_png(len(self.standins)),
+                                          {"Content-Type": "image/png"}, 200)
             kind = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
             return URLFetcherResponse(real.as_uri(), real.read_bytes(), {"Content-Type": kind}, 200)
 
     return SafeFetcher
 
 
-def make_fetcher(roots: list[Path]):
-    """A WeasyPrint URL fetcher restricted to `roots` (the case folder and the templates)."""
-    return _fetcher_class()(roots)
+def make_fetcher(roots: list[Path], standins: list[Path] | None = None):
+    """A WeasyPrint URL fetcher restricted to `roots` (the case folder and the templates).
+    With `standins` (a list to fill), print-cache PNGs are served as stand-ins."""
+    return _fetcher_class()(roots, standins)
 
 
-def print_image(src: Path, cache_dir: Path, box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> Path | None:
-    """A print copy of an image: fitted to the exhibit box at ~200 dpi, JPEG q85, cached by
-    content hash. Returns None when the image cannot be decoded (the original stays evidence)."""
-    data = src.read_bytes()
-    key = hashlib.sha256(data).hexdigest()[:32]
-    max_w = int(box_mm[0] / 25.4 * PRINT_DPI)
-    max_h = int(box_mm[1] / 25.4 * PRINT_DPI)
-    target = cache_dir / f"{key}-{max_w}x{max_h}.jpg"
-    if target.is_file():
-        return target
+def fit_mm(width_px: int, height_px: int, box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> tuple[float, float]:
+    """Printed size (mm) of an image fitted into `box_mm`, keeping its aspect ratio."""
+    if width_px <= 0 or height_px <= 0:
+        return box_mm
+    scale = min(box_mm[0] / width_px, box_mm[1] / height_px)
+    return round(width_px * scale, 2), round(height_px * scale, 2)
+
+
+def _encode_print_copy(img: Image.Image, box_mm: tuple[float, float]) -> tuple[bytes, str]:
+    """Downscale to ~PRINT_DPI of the printed size; encode as the smaller of a 256-colour PNG and
+    JPEG. Phone UI screenshots are flat colours: the palette PNG is ~2.5× smaller than JPEG q80
+    and keeps text edges clean (JPEG ringing on coloured bubbles costs OCR accuracy); photos come
+    out smaller as JPEG."""
+    img = ImageOps.exif_transpose(img)
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        img = img.convert("RGBA")
+        flat = Image.new("RGB", img.size, (255, 255, 255))
+        flat.paste(img, mask=img.getchannel("A"))
+        img = flat
+    elif img.mode != "RGB":
+        img = img.convert("RGB")
+    w_mm, _ = fit_mm(img.width, img.height, box_mm)
+    want = max(1, round(w_mm / 25.4 * PRINT_DPI))       # pixels across at PRINT_DPI
+    floor = max(1, round(w_mm / 25.4 * MIN_PRINT_DPI))  # … and at MIN_PRINT_DPI
+    factor = max(1, img.width // floor)
+    if factor > 1:
+        img = img.reduce(factor)  # box filter by an integer factor: fast, and crisp enough
+    if img.width > want * 1.5:
+        img = img.resize((want, max(1, round(img.height * want / img.width))), Image.Resampling.LANCZOS)
+    png, jpg = io.BytesIO(), io.BytesIO()
+    img.quantize(256, method=Image.Quantize.FASTOCTREE).save(png, "PNG")
+    img.save(jpg, "JPEG", quality=JPEG_QUALITY, optimize=True)
+    if png.tell() <= jpg.tell():
+        return png.getvalue(), "png"
+    return jpg.getvalue(), "jpg"
+
+
+def print_image(src: Path, cache_dir: Path, box_mm: tuple[float, float] = EXHIBIT_BOX_MM,
+                key: str | None = None) -> Path | None:
+    """A print copy of an image fitted to the exhibit box (see `_encode_print_copy`), cached under
+    `cache_dir` by content hash (`key`, e.g. the manifest SHA-256, saves re-reading the original).
+    Returns None when the image cannot be decoded (the original stays evidence)."""
+    if key is None:
+        key = hashlib.sha256(src.read_bytes()).hexdigest()
+    stem = f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}"
+    for ext in ("png", "jpg"):
+        if (cache_dir / f"{stem}.{ext}").is_file():
+            return cache_dir / f"{stem}.{ext}"
     try:
         with Image.open(src) as img:
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail((max_w, max_h), Image.Resampling.LANCZOS)
-            if img.mode in ("RGBA", "LA", "P"):
-                img = img.convert("RGBA")
-                flat = Image.new("RGB", img.size, (255, 255, 255))
-                flat.paste(img, mask=img.getchannel("A"))
-                img = flat
-            elif img.mode != "RGB":
-                img = img.convert("RGB")
-            import io
-
-            buf = io.BytesIO()
-            img.save(buf, "JPEG", quality=JPEG_QUALITY, optimize=True)
+            data, ext = _encode_print_copy(img, box_mm)
     except Exception:  # corrupt or unsupported image: keep going, say so in the exhibit
         return None
     cache_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(target, buf.getvalue())
+    target = cache_dir / f"{stem}.{ext}"
+    atomic_write_bytes(target, data)
     return target
+
+
+def _print_image_job(args: tuple[Path, Path, tuple[float, float], str | None]) -> Path | None:
+    return print_image(*args)
+
+
+def print_images(jobs: list[tuple[Path, str | None]], cache_dir: Path,
+                 box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> list[Path | None]:
+    """`print_image` for many (path, key) pairs; cache misses are encoded on all cores."""
+    args = [(path, cache_dir, box_mm, key) for path, key in jobs]
+    misses = sum(1 for path, _, _, key in args if key is None or not any(
+        (cache_dir / f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}.{ext}").is_file()
+        for ext in ("png", "jpg")))
+    workers = min(os.cpu_count() or 1, 4, misses)
+    if workers < 2 or misses < 4:
+        return [print_image(*a) for a in args]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(pool.map(_print_image_job, args, chunksize=4))
+
+
+def print_size_mm(path: Path, box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> tuple[float, float]:
+    """Printed size of a print copy (reads the image header only)."""
+    with Image.open(path) as img:
+        return fit_mm(img.width, img.height, box_mm)
+
+
+# -- palette PNGs straight into the PDF ------------------------------------------------------------
+# WeasyPrint turns every PNG into RGB and re-encodes it (twice); for a 256-colour screenshot that
+# is 3× the bytes and ~60 ms of CPU per exhibit. So the fetcher hands WeasyPrint a 1-pixel-wide
+# grey stand-in whose height numbers the print copy, and a finisher swaps each stand-in's image
+# stream for the PNG's own IDAT data as an /Indexed image (the PNG predictors are valid PDF
+# FlateDecode predictors). The <img> must have an explicit width and height (the templates do).
+
+_STANDIN_PREFIX = "print-cache"
+
+
+def _standin_png(number: int) -> bytes:
+    buf = io.BytesIO()
+    Image.new("L", (1, number), 255).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def _png_chunks(data: bytes) -> dict[str, bytes]:
+    """IHDR, PLTE and the joined IDAT data of a PNG."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    pos, out = 8, {"IDAT": b""}
+    while pos + 8 <= len(data):
+        length = struct.unpack(">I", data[pos:pos + 4])[0]
+        kind = data[pos + 4:pos + 8].decode("latin-1")
+        body = data[pos + 8:pos + 8 + length]
+        out[kind] = out.get(kind, b"") + body if kind == "IDAT" else body
+        pos += 12 + length
+    return out
+
+
+def _indexed_image(data: bytes) -> tuple[bytes, dict[str, Any]] | None:
+    """(stream data, PDF image dictionary entries) of a non-interlaced palette PNG, else None."""
+    import pydyf
+
+    try:
+        chunks = _png_chunks(data)
+        width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks["IHDR"])
+    except (ValueError, KeyError, struct.error):
+        return None
+    palette = chunks.get("PLTE", b"")
+    if colour != 3 or interlace or not palette or not chunks["IDAT"]:
+        return None
+    entries = {
+        "Width": width, "Height": height, "BitsPerComponent": depth, "Filter": "/FlateDecode",
+        "ColorSpace": pydyf.Array(["/Indexed", "/DeviceRGB", len(palette) // 3 - 1,
+                                   "<" + palette.hex() + ">"]),
+        "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Colors": 1, "BitsPerComponent": depth,
+                                         "Columns": width}),
+    }
+    return chunks["IDAT"], entries
+
+
+def _swap_standins(standins: list[Path]):
+    """A WeasyPrint finisher that puts the real palette images in place of the stand-ins."""
+
+    def finisher(document, pdf) -> None:
+        for obj in pdf.objects:
+            extra = getattr(obj, "extra", None)
+            if not isinstance(extra, dict) or extra.get("Subtype") != "/Image" or extra.get("Width") != 1:
+                continue
+            number = extra.get("Height")
+            if extra.get("ColorSpace") != "/DeviceGray" or not isinstance(number, int) \
+                    or not 1 <= number <= len(standins):
+                continue
+            swapped = _indexed_image(standins[number - 1].read_bytes())
+            if swapped is None:
+                continue
+            obj.stream = [swapped[0]]
+            obj.compress = False
+            for name in ("SMask", "Decode"):
+                extra.pop(name, None)
+            extra.update(swapped[1])
+
+    return finisher
 
 
 def html_to_pdf(html: str, base_dir: Path, roots: list[Path]) -> bytes:
@@ -115,9 +258,12 @@ def html_to_pdf(html: str, base_dir: Path, roots: list[Path]) -> bytes:
 
     check_cjk_font()
     try:
+        standins: list[Path] = []
         document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
-                        url_fetcher=make_fetcher(roots), encoding="utf-8")
-        return document.write_pdf(optimize_images=False, jpeg_quality=JPEG_QUALITY, dpi=PRINT_DPI)
+                        url_fetcher=make_fetcher(roots, standins), encoding="utf-8")
+        # Print copies are already at print resolution: no `dpi`/`jpeg_quality`, so WeasyPrint
+        # embeds JPEG bytes as they are instead of decoding and re-encoding each one.
+        return document.write_pdf(finisher=_swap_standins(standins), optimize_images=False)
     except FatalURLFetchingError as exc:
         raise BadInput(f"模板引用了案件以外的资源：{exc}", f"a template refers to a resource outside the case: {exc}",
                        hint_zh="检查案件 templates/ 文件夹中的自定义模板",

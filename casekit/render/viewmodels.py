@@ -21,7 +21,7 @@ from ..casemodel import CaseModel, EvidenceEntry
 from ..channels import channels_for
 from ..steps import STEP_TITLES, Status
 from .jinja import date_zh, mask, money
-from .pdf import print_image
+from .pdf import print_images, print_size_mm
 
 RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
 RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
@@ -284,8 +284,11 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     case_rows = {(s.evidence_id, s.row) for p in tl.payments for s in p.sources}
     cache = model.root / ".casekit" / "print-cache"
     exhibits = []
+    shown = [e for e in evidence if e.is_image and e.path.is_file()]
+    prints = dict(zip([e.id for e in shown], print_images([(e.path, e.sha256 or None) for e in shown], cache)))
     for e in evidence:
-        img = print_image(e.path, cache) if e.is_image and e.path.is_file() else None
+        img = prints.get(e.id)
+        size = print_size_mm(img) if img else (0.0, 0.0)
         exhibits.append({
             "label": labels[e.id], "anchor": f"ex-{e.id}", "id": e.id, "title": red.text(e.title),
             "form": e.form, "source": red.text(f"{f.case.original_carrier or '本人设备'}；原文件名 {e.original_name}"),
@@ -297,6 +300,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             if e.capture_time else "—",
             "added": date_zh(e.added_at), "stored": f"evidence/ 中的原件（{e.id}）",
             "image": _rel(img, out_dir) if img else None,
+            "image_mm": {"width": f"{size[0]:.2f}", "height": f"{size[1]:.2f}"},
             "image_missing": e.is_image and img is None,
             "transcript": _transcript(e, red, case_rows),
         })
