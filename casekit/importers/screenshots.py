@@ -245,6 +245,10 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
                 texts.append(text)
             continue
         ref = SourceRef(ctx.evidence_id, None, r.xywh)
+        if r.role == "centre" and r.filled and text and is_transfer_card(text, r.bg):
+            # a wide transfer card can sit almost centred (its avatar lost in JPEG noise): it is a
+            # card, on the side with the smaller margin
+            r.role, r.side = "bubble", ("left" if r.box[0] < layout.width - r.box[2] else "right")
         if r.role == "centre" or (r.role == "line" and is_time_label(text)):
             if not text:
                 continue

@@ -108,13 +108,14 @@ def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool, page_
         scale = 1.0
     binary = soft.point(lambda v: 255 if v > 150 else 0)
     if filled:
-        binary = _drop_icons(binary)
+        binary = _drop_icons(binary, max(TARGET_GLYPH, int(glyph * scale)))
     return Crop(region, ImageOps.expand(binary, PAD, fill=255), scale)
 
 
-def _drop_icons(binary: Image.Image) -> Image.Image:
+def _drop_icons(binary: Image.Image, line_h: int = TARGET_GLYPH) -> Image.Image:
     """Blank icons and thumbnails at either end of a card: an ink cluster taller than two text
-    lines with no blank row inside (text lines always have gaps between them)."""
+    lines with no blank row inside (text lines always have gaps between them). `line_h` is the
+    measured text height of this crop: large text (never downscaled) is not an icon."""
     ink = binary.point(lambda v: 255 if v < 128 else 0)
     w, h = ink.size
     cols = list(ink.resize((w, 1), Image.BOX).tobytes())
@@ -130,7 +131,7 @@ def _drop_icons(binary: Image.Image) -> Image.Image:
     for c0, c1 in (clusters[0], clusters[-1]):
         part = ink.crop((c0, 0, c1, h))
         bbox = part.getbbox()
-        if not bbox or bbox[3] - bbox[1] < 1.5 * TARGET_GLYPH or c1 - c0 > 4 * TARGET_GLYPH:
+        if not bbox or bbox[3] - bbox[1] < 1.5 * line_h or c1 - c0 > 4 * line_h:
             continue
         rows = list(part.crop((0, bbox[1], c1 - c0, bbox[3])).resize((1, bbox[3] - bbox[1]), Image.BOX).tobytes())
         if all(rows):

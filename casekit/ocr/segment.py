@@ -223,14 +223,17 @@ def segment(image: Image.Image) -> Layout:
             continue
         if y1 <= header_bottom + 2 or y0 >= footer_top - 2:
             continue
+        cut = y0 <= header_bottom or y1 > footer_top
         y0, y1 = max(y0, header_bottom + 1), min(y1, footer_top)
         box = (x0, y0, x1, y1)
+        if cut and y1 - y0 < 0.07 * W:
+            continue  # a sliver of a bubble scrolled under the title or input bar: no whole line
         if w > 0.85 * W:
             role = "banner"
         elif 0.06 * W <= w <= 0.18 * W and abs(w - h) < 0.25 * w and (x0 < 0.09 * W or x1 > 0.91 * W):
             role = "avatar"
-        elif h < 0.075 * W or w < 0.07 * W:
-            continue  # too small for a bubble: a bold glyph, an icon
+        elif h < 0.05 * W or w < 0.07 * W or (h < 0.075 * W and w < 0.2 * W):
+            continue  # too small for a bubble: a bold glyph, an icon (quote chips are low but wide)
         else:
             role = "bubble"
         regions.append(Region(box=box, role=role, filled=True))
@@ -327,6 +330,8 @@ def _text_lines(mask: Image.Image, y_from: int, y_to: int, W: int, u: float) -> 
             bbox = sub.getbbox()
             if not bbox:
                 continue
+            if bbox[3] - bbox[1] < 8 * u:
+                continue  # a rule or a speck, not a line of text
             out.append(Region(box=(c0, y_from + a + bbox[1], c1, y_from + a + bbox[3]), role="line"))
     return out
 
@@ -364,11 +369,20 @@ def _mark_quotes(regions: list[Region], avatars: list[Region], W: int) -> None:
     """A quote-reply chip: a filled block right under a bubble of the same side, flush with its
     outer edge, in another colour, with no avatar of its own. It is context, not a message."""
     bubbles = [r for r in regions if r.role == "bubble"]
-    for above, r in zip(bubbles, bubbles[1:]):
+    for r in [r for r in regions if r.role in ("bubble", "line")]:
+        over = [b for b in bubbles if b is not r and b.box[3] <= r.box[1] + 2]
+        if not over:
+            continue
+        above = max(over, key=lambda b: b.box[3])
         if r.side != above.side or r.side not in ("left", "right"):
             continue
         gap = r.box[1] - above.box[3]
         if not 0 <= gap < 0.035 * W:
+            continue
+        if r.role == "line":  # a chip too low to be a solid block: its text line, flush under the bubble
+            outer = abs(r.box[2] - above.box[2]) if r.side == "right" else abs(r.box[0] - above.box[0])
+            if outer < 0.06 * W and not any(abs(a.box[1] - r.box[1]) < 0.03 * W for a in avatars):
+                r.role = "quote"
             continue
         outer = abs(r.box[2] - above.box[2]) if r.side == "right" else abs(r.box[0] - above.box[0])
         if outer > 0.025 * W or max(abs(a - b) for a, b in zip(r.bg, above.bg)) < 12:

@@ -1,0 +1,71 @@
+"""Regression on held-out screenshots that our Pillow generator did not draw (slow, real Tesseract).
+
+The images are HTML mock-ups rendered by headless Chromium (bench/mockups/make_mockups.py), in
+fonts and layouts the reader was not tuned on; see tests/fixtures/screenshots/SOURCES.md.
+"""
+
+import json
+import unicodedata
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from casekit.importers.base import ExtractContext
+from casekit.importers.screenshots import read_screenshot
+from casekit.ocr.engine import TesseractEngine
+
+HELD = Path(__file__).parent / "fixtures" / "screenshots" / "heldout"
+CTX = ExtractContext(reference_time=datetime(2026, 3, 6, 10, 15), reference_source="user")
+
+
+def _fold(text):
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def _cer(ref, hyp):
+    prev = list(range(len(hyp) + 1))
+    for i, a in enumerate(ref, 1):
+        cur = [i]
+        for j, b in enumerate(hyp, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b)))
+        prev = cur
+    return prev[-1] / max(1, len(ref))
+
+
+def _read(name):
+    truth = json.loads((HELD / f"{name}.json").read_text(encoding="utf-8"))
+    image = Image.open(HELD / truth["image"]).convert("RGB")
+    return truth, read_screenshot(image, TesseractEngine(), CTX)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["qq-group-light-720-sans-q70", "alipay-dark-720-wqy"])
+def test_heldout_chat(name):
+    truth, ex = _read(name)
+    assert ex.kind == "chat_screenshot"
+    items = [i for i in truth["items"] if i["kind"] in ("text", "notice", "transfer", "image")]
+    # one message per bubble/notice: quote chips and nicknames are not messages
+    assert [m.speaker for m in ex.messages] == [i["speaker"] for i in items]
+    ref = _fold("".join(i["text"] for i in items if i["kind"] in ("text", "notice")))
+    hyp = _fold("".join(m.text for m in ex.messages if m.kind in ("text", "notice")))
+    assert _cer(ref, hyp) <= 0.06
+    labels = {_fold(m.time_text) for m in ex.messages if m.time_text}
+    assert {_fold(i["text"]) for i in truth["items"] if i["kind"] == "time"} <= labels
+    want = [Decimal(i["amount"]) for i in items if i["kind"] == "transfer"]
+    assert [t.amount for t in ex.transactions] == want
+    if name.startswith("qq-group"):
+        names = [m.name for m in ex.messages if m.speaker == "them" and m.kind == "text"]
+        assert names[0] == "导师-王老师"
+
+
+@pytest.mark.slow
+def test_heldout_dark_wechat_transfer_detail_1440():
+    truth, ex = _read("pay-wechat-transfer-dark-1440")
+    assert ex.kind == "payment_screenshot"
+    (tx,) = ex.transactions
+    assert f"{tx.amount:.2f}" == truth["fields"]["amount"]
+    assert tx.order_id == truth["fields"]["order_id"]
+    assert tx.time.strftime("%Y-%m-%d %H:%M:%S") == truth["fields"]["time"]
