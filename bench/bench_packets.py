@@ -5,8 +5,9 @@
 Naive baseline: one HTML page per original screenshot (`<img>` scaled to A4), printed by
 WeasyPrint as it is — what a user gets by pasting images into a document. casekit:
 `casekit build CASE --recipient police --draft` on a case holding the same screenshots.
-Legibility: a generated screenshot's exhibit page is rendered from the PDF at 150 dpi and OCR'd;
-its character error rate is compared with OCR of the original screenshot.
+Legibility: for the first few screenshots, the exhibit page is rendered from the PDF at 150 dpi,
+cropped to the screenshot's box (the CTM at the image's `Do` operator, read with pypdf) and OCR'd
+like the original, whole and bubble by bubble; CER is against the synth ground truth.
 """
 
 from __future__ import annotations
@@ -42,6 +43,19 @@ def make_shots(folder: Path, n: int) -> list[dict]:
     return truths
 
 
+def timed(cmd: list[str]):
+    """`measure_isolated`, plus the CPU seconds (user + system) of the whole command tree."""
+    import resource
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    before = cpu()
+    run = measure_isolated(cmd)
+    return run, cpu() - before
+
+
 def pdf_pages(pdf: Path) -> int:
     from pypdf import PdfReader
 
@@ -61,34 +75,98 @@ def cer(reference: str, hypothesis: str) -> float:
     return previous[-1] / max(1, len(ref))
 
 
-def ocr(path: Path) -> str:
-    return subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim", "--psm", "6"], capture_output=True, text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"}).stdout
+def ocr(path: Path, psm: int = 6) -> str:
+    return subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim", "--psm", str(psm)], capture_output=True,
+                          text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"}).stdout
 
 
-def legibility(case: Path, pdf: Path, shots: Path, truth: dict, work: Path) -> tuple[float, float]:
-    """CER of OCR on the original vs. on its exhibit page printed at 150 dpi."""
-    reference = "".join(item.get("text", "") for item in truth["items"] if item.get("kind") in ("text", "notice", "time"))
-    original = sorted(shots.glob("*.png"))[0]
+def edits(reference: str, hypothesis: str) -> tuple[int, int]:
+    """(Levenshtein distance, reference length), whitespace removed."""
+    ref = "".join(reference.split())
+    return round(cer(ref, hypothesis) * max(1, len(ref))), len(ref)
+
+
+def image_box(pdf: Path, page_no: int) -> tuple[float, float, float, float, float]:
+    """(left, top, width, height, page height) in PDF points of the one image drawn on a page:
+    the CTM in force at its `Do` operator maps the unit square onto the page."""
+    from pypdf import PdfReader
+
+    page = PdfReader(str(pdf)).pages[page_no - 1]
+    boxes = []
+
+    def visit(op, args, cm, tm):
+        if op == b"Do":
+            boxes.append((cm[4], cm[5] + min(0.0, cm[3]), abs(cm[0]), abs(cm[3])))
+
+    page.extract_text(visitor_operand_before=visit)
+    images = {name for name, obj in (page["/Resources"].get("/XObject") or {}).items()
+              if obj.get_object().get("/Subtype") == "/Image"}
+    if not boxes or not images:
+        raise RuntimeError(f"no image on page {page_no}")
+    x, y, w, h = max(boxes, key=lambda b: b[2] * b[3])  # the screenshot is the largest thing drawn
+    return x, float(page.mediabox.height) - (y + h), w, h, float(page.mediabox.height)
+
+
+def legibility(pdf: Path, page_no: int, original: Path, truth: dict, work: Path) -> dict[str, tuple[int, int]]:
+    """OCR of the original screenshot vs. OCR of the same screenshot cropped out of the PDF page
+    rendered at 150 dpi, both scored against the synth ground truth: the whole image (tesseract
+    --psm 6 on all of it) and bubble by bubble (each truth box, mapped onto the crop)."""
+    from PIL import Image
+
+    x, top, w, h, _ = image_box(pdf, page_no)
+    prefix = work / f"leg-{pdf.stem}-{page_no}"
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page_no), "-l", str(page_no), "-singlefile",
+                    str(pdf), str(prefix)], check=True)
+    k = 150 / 72
+    with Image.open(f"{prefix}.png") as page_img:
+        crop = page_img.convert("RGB").crop((round(x * k), round(top * k), round((x + w) * k), round((top + h) * k)))
+    with Image.open(original) as orig:
+        orig = orig.convert("RGB")
+    items = [item for item in truth["items"] if item.get("kind") in ("text", "notice", "time")]
+    reference = "".join(item["text"] for item in items)
+    out: dict[str, tuple[int, int]] = {}
+    for tag, img in (("original", orig), ("printed", crop)):
+        path = work / f"leg-{tag}.png"
+        img.save(path)
+        out[f"{tag}_whole"] = edits(reference, ocr(path))
+        scale, errors, total = img.width / orig.width, 0, 0
+        for n, item in enumerate(items):
+            bx, by, bw, bh = item["box"]
+            pad = 6
+            piece = img.crop((int((bx - pad) * scale), int((by - pad) * scale),
+                              int((bx + bw + pad) * scale) + 1, int((by + bh + pad) * scale) + 1))
+            piece_path = work / f"leg-{tag}-{n}.png"
+            piece.save(piece_path)
+            e, t = edits(item["text"], ocr(piece_path))
+            errors, total = errors + e, total + t
+        out[f"{tag}_items"] = (errors, total)
+    return out
+
+
+def exhibit_pages(pdf: Path, names: list[str]) -> list[int]:
+    """Page number of each screenshot's exhibit page (its file name is printed in the metadata)."""
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
-    pages = text.split("\f")
-    page_no = next((i + 1 for i, page in enumerate(pages) if "证据1" in page and original.name[:20] in page), None)
-    if page_no is None:  # fall back to the first page that carries the first exhibit label
-        page_no = next(i + 1 for i, page in enumerate(pages) if "证据1" in page)
-    prefix = work / "page"
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-f", str(page_no), "-l", str(page_no), str(pdf), str(prefix)], check=True)
-    page_png = next(work.glob("page*.png"))
-    return cer(reference, ocr(original)), cer(reference, ocr(page_png))
+    pages = ["".join(page.split()) for page in text.split("\f")]
+    return [next(i + 1 for i, page in enumerate(pages) if name in page and "证据编号" in page) for name in names]
+
+
+def add_scores(total: dict[str, list[int]], scores: dict[str, tuple[int, int]]) -> None:
+    for key, (e, t) in scores.items():
+        total.setdefault(key, [0, 0])
+        total[key][0] += e
+        total[key][1] += t
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="10,50,200,500")
     parser.add_argument("--naive-max", type=int, default=200, help="largest N to also print naively")
+    parser.add_argument("--legibility", type=int, default=6, help="screenshots to OCR for the legibility check")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Machine: {machine()}\n")
-    print("| N | casekit s | casekit MiB peak | casekit PDF MB | pages | naive s | naive MiB peak | naive PDF MB | time ratio | size ratio |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| N | casekit s | casekit CPU s | casekit MiB peak | casekit PDF MB | pages | naive s | naive CPU s | naive MiB peak | naive PDF MB | time ratio | size ratio |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     legible = None
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"casekit-bench-packets-{n}-"))
@@ -99,27 +177,44 @@ def main() -> None:
             case = work / "case"
             subprocess.run([PYTHON, "-m", "casekit", "init", str(case)], check=True, capture_output=True)
             subprocess.run([PYTHON, "-m", "casekit", "add", str(case), str(shots)], check=True, capture_output=True)
-            ours = measure_isolated([PYTHON, "-m", "casekit", "build", str(case), "--recipient", "police", "--draft", "--json"])
+            ours, ours_cpu = timed([PYTHON, "-m", "casekit", "build", str(case), "--recipient", "police", "--draft", "--json"])
             assert ours.returncode == 0, ours.stderr
             pdf = Path(json.loads(ours.stdout)["outputs"][0]["pdf"])
             if not pdf.is_absolute():
                 pdf = case / pdf
-            naive_cells = ["—"] * 3
+            naive_cells = ["—"] * 4
             ratios = ["—", "—"]
             if n <= args.naive_max:
                 naive_pdf = work / "naive.pdf"
-                naive = measure_isolated([PYTHON, "-c", NAIVE_SCRIPT, str(shots), str(naive_pdf)])
+                naive, naive_cpu = timed([PYTHON, "-c", NAIVE_SCRIPT, str(shots), str(naive_pdf)])
                 assert naive.returncode == 0, naive.stderr
-                naive_cells = [f"{naive.seconds:.1f}", f"{naive.peak_mib:.0f}", f"{naive_pdf.stat().st_size / 1e6:.1f}"]
+                naive_cells = [f"{naive.seconds:.1f}", f"{naive_cpu:.1f}", f"{naive.peak_mib:.0f}", f"{naive_pdf.stat().st_size / 1e6:.2f}"]
                 ratios = [f"{ours.seconds / naive.seconds:.2f}", f"{pdf.stat().st_size / naive_pdf.stat().st_size:.2f}"]
-            print(f"| {n} | {ours.seconds:.1f} | {ours.peak_mib:.0f} | {pdf.stat().st_size / 1e6:.1f} | {pdf_pages(pdf)} | {' | '.join(naive_cells)} | {' | '.join(ratios)} |", flush=True)
-            if legible is None:
-                legible = legibility(case, pdf, shots, truths[0], work)
+            print(f"| {n} | {ours.seconds:.1f} | {ours_cpu:.1f} | {ours.peak_mib:.0f} | {pdf.stat().st_size / 1e6:.2f} | {pdf_pages(pdf)} | {' | '.join(naive_cells)} | {' | '.join(ratios)} |", flush=True)
+            if legible is None:  # the first `--legibility` screenshots, in casekit's PDF and the naive one
+                legible, count = {}, min(n, args.legibility)
+                originals = sorted(shots.glob("*.png"))[:count]
+                pages = exhibit_pages(pdf, [p.name for p in originals])
+                for i, (original, page_no) in enumerate(zip(originals, pages)):
+                    add_scores(legible.setdefault("casekit", {}), legibility(pdf, page_no, original, truths[i], work))
+                    if n <= args.naive_max:
+                        add_scores(legible.setdefault("naive", {}), legibility(work / "naive.pdf", i + 1, original,
+                                                                               truths[i], work))
         finally:
             shutil.rmtree(work, ignore_errors=True)
     if legible:
-        print(f"\nLegibility (first exhibit, raw tesseract chi_sim --psm 6, CER vs. ground truth): original {legible[0]:.1%}, exhibit page at 150 dpi {legible[1]:.1%}, difference {100 * (legible[1] - legible[0]):+.1f} points")
-
+        count = min(sizes[0], args.legibility)
+        print(f"\nLegibility: {count} screenshots, raw tesseract chi_sim (OMP_THREAD_LIMIT=1), CER against the synth ground"
+              " truth; 'printed' = the screenshot's box cropped from its PDF page rendered at 150 dpi (pdftoppm).")
+        print("\n| PDF | CER whole image: original | printed | Δ points | CER bubble by bubble (--psm 6 per truth box): original | printed | Δ points |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for who, sc in legible.items():
+            cells = []
+            for kind in ("whole", "items"):
+                o = sc[f"original_{kind}"][0] / sc[f"original_{kind}"][1]
+                q = sc[f"printed_{kind}"][0] / sc[f"printed_{kind}"][1]
+                cells += [f"{o:.1%}", f"{q:.1%}", f"{100 * (q - o):+.1f}"]
+            print(f"| {who} | " + " | ".join(cells) + " |")
 
 if __name__ == "__main__":
     main()

@@ -6,6 +6,7 @@ symlinks and `..`), non-regular files (`/dev/urandom` would never end) and redir
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import mimetypes
@@ -13,6 +14,7 @@ import os
 import shutil
 import struct
 import subprocess
+import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -20,7 +22,6 @@ from urllib.parse import unquote, urlsplit
 from PIL import Image, ImageOps
 
 from ..errors import BadInput, MissingDependency
-from ..fsutil import atomic_write_bytes
 
 PRINT_DPI = 200          # aim for ~200 dpi at the printed size …
 MIN_PRINT_DPI = 150      # … but never go below this (an integer reduce is much faster than a resample)
@@ -102,7 +103,8 @@ def _encode_print_copy(img: Image.Image, box_mm: tuple[float, float]) -> tuple[b
     JPEG. Phone UI screenshots are flat colours: the palette PNG is ~2.5× smaller than JPEG q80
     and keeps text edges clean (JPEG ringing on coloured bubbles costs OCR accuracy); photos come
     out smaller as JPEG."""
-    img = ImageOps.exif_transpose(img)
+    if img.getexif().get(0x0112, 1) != 1:  # only rotate when EXIF says so (else it copies the image)
+        img = ImageOps.exif_transpose(img)
     if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
         img = img.convert("RGBA")
         flat = Image.new("RGB", img.size, (255, 255, 255))
@@ -135,7 +137,7 @@ def print_image(src: Path, cache_dir: Path, box_mm: tuple[float, float] = EXHIBI
         key = hashlib.sha256(src.read_bytes()).hexdigest()
     stem = f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}"
     for ext in ("png", "jpg"):
-        if (cache_dir / f"{stem}.{ext}").is_file():
+        if _cached_ok(cache_dir / f"{stem}.{ext}"):
             return cache_dir / f"{stem}.{ext}"
     try:
         with Image.open(src) as img:
@@ -144,8 +146,31 @@ def print_image(src: Path, cache_dir: Path, box_mm: tuple[float, float] = EXHIBI
         return None
     cache_dir.mkdir(parents=True, exist_ok=True)
     target = cache_dir / f"{stem}.{ext}"
-    atomic_write_bytes(target, data)
+    # A cache, not evidence: temp file + rename without fsync (two fsyncs per exhibit cost more
+    # than the encoding); a copy torn by a crash fails `_cached_ok` and is simply made again.
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=cache_dir)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
     return target
+
+
+_TRAILERS = {".png": b"IEND\xaeB`\x82", ".jpg": b"\xff\xd9"}
+
+
+def _cached_ok(path: Path) -> bool:
+    """A cached print copy exists and was written completely (ends with its format's trailer)."""
+    try:
+        with path.open("rb") as handle:
+            handle.seek(-8, os.SEEK_END)
+            return handle.read().endswith(_TRAILERS[path.suffix])
+    except (OSError, KeyError):
+        return False
 
 
 def _print_image_job(args: tuple[Path, Path, tuple[float, float], str | None]) -> Path | None:
@@ -157,7 +182,7 @@ def print_images(jobs: list[tuple[Path, str | None]], cache_dir: Path,
     """`print_image` for many (path, key) pairs; cache misses are encoded on all cores."""
     args = [(path, cache_dir, box_mm, key) for path, key in jobs]
     misses = sum(1 for path, _, _, key in args if key is None or not any(
-        (cache_dir / f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}.{ext}").is_file()
+        _cached_ok(cache_dir / f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}.{ext}")
         for ext in ("png", "jpg")))
     workers = min(os.cpu_count() or 1, 4, misses)
     if workers < 2 or misses < 4:

@@ -1,0 +1,49 @@
+"""Print copies of exhibit images: cached, palette PNG for screenshots, embedded as /Indexed."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from PIL import Image
+
+from casekit.render.pdf import _cached_ok, html_to_pdf, print_image, print_images, print_size_mm
+from casekit.synth import render_chat
+
+
+def test_screenshot_becomes_small_palette_png_and_is_reused(tmp_path):
+    src = tmp_path / "chat.png"
+    render_chat([{"speaker": "them", "text": "加我微信私下转账便宜200"}], width=1080)[0].save(src)
+    cache = tmp_path / "print-cache"
+    out = print_image(src, cache, key="ab" * 32)
+    with Image.open(out) as img:
+        assert img.format == "PNG" and img.mode == "P"
+        w_mm, h_mm = print_size_mm(out)
+        assert 150 <= img.width / (w_mm / 25.4) <= 300  # ~200 dpi of its printed size
+    assert out.stat().st_size < src.stat().st_size / 3
+    mtime = out.stat().st_mtime_ns
+    assert print_images([(src, "ab" * 32)], cache) == [out] and out.stat().st_mtime_ns == mtime
+    out.write_bytes(out.read_bytes()[:100])  # torn by a crash: made again
+    assert not _cached_ok(out)
+    assert print_image(src, cache, key="ab" * 32) == out and _cached_ok(out)
+
+
+def test_photo_stays_jpeg(tmp_path):
+    src = tmp_path / "photo.png"
+    Image.effect_noise((800, 600), 60).convert("RGB").save(src)
+    out = print_image(src, tmp_path / "print-cache")
+    assert out.suffix == ".jpg"
+
+
+def test_palette_copy_is_embedded_as_indexed_image(tmp_path):
+    src = tmp_path / "chat.png"
+    render_chat([{"speaker": "me", "text": "好的"}], width=540)[0].save(src)
+    out = print_image(src, tmp_path / ".casekit" / "print-cache")
+    w, h = print_size_mm(out)
+    html = f'<html><body><img src="{out.as_uri()}" style="width:{w}mm;height:{h}mm"></body></html>'
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(html_to_pdf(html, tmp_path, [tmp_path]))
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    row = listing.splitlines()[2].split()
+    with Image.open(out) as img:
+        assert row[3:6] == [str(img.width), str(img.height), "index"]
