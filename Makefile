@@ -31,6 +31,7 @@ demo: setup
 	$(BIN)/casekit demo examples/demo-case
 
 bench: setup
+	@bash .ci/sysdeps.sh bench
 	$(BIN)/python bench/run_all.py
 
 regen: setup

@@ -2,6 +2,10 @@
 # Install the system packages casekit needs, when missing. Idempotent; safe to run often.
 set -euo pipefail
 PKGS=(tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libharfbuzz-subset0 poppler-utils)
+# `sysdeps.sh bench`: also what the benchmarks use (held-out Chromium mock-ups and their fonts).
+if [ "${1:-}" = "bench" ]; then
+  PKGS+=(chromium fonts-wqy-microhei fonts-noto-color-emoji)
+fi
 
 if command -v dpkg-query >/dev/null 2>&1; then
   missing=()
