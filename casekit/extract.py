@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
@@ -69,6 +70,14 @@ def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, c
 def settings_key(user_date: date | None, column_map: dict[str, Any] | None, reference: str | None) -> str:
     raw = json.dumps({"v": __version__, "date": str(user_date), "map": column_map, "ref": reference}, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which cancels what is pending and keeps what is done.
+
+    A worker interrupted while holding the result queue's lock deadlocks the whole pool
+    (seen: `extract -j 2` hung for good after Ctrl-C)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def run_importer(path: str, ctx: ExtractContext) -> dict[str, Any]:
@@ -140,7 +149,7 @@ def extract_case(
             for item, ctx, key in todo:
                 store(item, key, run_importer(str(item.path), ctx))
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_init) as pool:
                 pending: dict[Future[dict[str, Any]], tuple[EvidenceItem, str]] = {
                     pool.submit(run_importer, str(item.path), ctx): (item, key) for item, ctx, key in todo
                 }
