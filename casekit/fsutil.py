@@ -54,36 +54,42 @@ def disk_full_error(exc: OSError, path: Path) -> BadInput:
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write `data` to `path` via a temp file in the same folder, fsync and rename."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if exc.errno in SPACE_ERRNOS:
-            raise disk_full_error(exc, path) from exc
-        raise
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    fsync_dir(path.parent)
+    # Ctrl-C is held for these few milliseconds: an interrupt landing between mkstemp and the
+    # try below would otherwise leave a stray temp file (seen in records/ after Ctrl-C).
+    with deferred_interrupts():
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode)
+            os.replace(tmp, path)
+        except OSError as exc:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            if exc.errno in SPACE_ERRNOS:
+                raise disk_full_error(exc, path) from exc
+            raise
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        fsync_dir(path.parent)
 
 
 def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
+_deferring: list[bool] = []  # non-empty while a deferred_interrupts block runs (main thread)
+
+
 @contextlib.contextmanager
 def deferred_interrupts() -> Iterator[None]:
     """Hold SIGINT/SIGTERM until the block ends, so a critical section is never cut in half."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
+    if threading.current_thread() is not threading.main_thread() or _deferring:
+        yield  # nested: the outermost block holds the signals and re-raises them at its end
         return
     received: list[int] = []
 
@@ -91,9 +97,11 @@ def deferred_interrupts() -> Iterator[None]:
         received.append(signum)
 
     previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
+    _deferring.append(True)
     try:
         yield
     finally:
+        _deferring.pop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if received:
