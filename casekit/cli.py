@@ -66,7 +66,14 @@ JsonFlag = Annotated[bool, typer.Option("--json", help=JSON_HELP)]
 
 
 def _print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A non-UTF-8 file name (surrogate escapes) would reach stdout as raw bytes: invalid
+        # JSON text. Escape everything instead; json.loads + os.fsencode gives the bytes back.
+        text = json.dumps(data, ensure_ascii=True, indent=2)
+    typer.echo(text)
 
 
 def _open(path: Path):
