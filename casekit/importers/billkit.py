@@ -28,6 +28,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterator
 
+from ..errors import bilingual
+
 try:
     from zoneinfo import ZoneInfo
 
@@ -343,12 +345,17 @@ def read_xlsx(path: Path, max_rows: int | None = None) -> list[Sheet]:
     return out
 
 
-def read_xls(path: Path, max_rows: int | None = None) -> list[Sheet]:
-    """Every sheet of a legacy BIFF `.xls` workbook; date cells become datetimes."""
+def read_xls(path: Path, max_rows: int | None = None, problems: list[str] | None = None) -> list[Sheet]:
+    """Every sheet of a legacy BIFF `.xls` workbook; date cells become datetimes.
+
+    xlrd writes its complaints about damaged files to a log (stdout by default, which would
+    corrupt `--json`); they are captured and reported once as a warning instead.
+    """
     import xlrd
 
+    log = io.StringIO()
     try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
+        book = xlrd.open_workbook(str(path), on_demand=True, logfile=log)
     except Exception as exc:  # XLRDError, struct.error, AssertionError… on damaged files
         raise TableError(f"{type(exc).__name__}: {exc}") from exc
     sheets = []
@@ -374,6 +381,10 @@ def read_xls(path: Path, max_rows: int | None = None) -> list[Sheet]:
         raise TableError(f"{type(exc).__name__}: {exc}") from exc
     finally:
         book.release_resources()
+        noise = log.getvalue().strip()
+        if noise and problems is not None:
+            first = noise.splitlines()[0].strip("* ").strip()
+            problems.append(bilingual(f"XLS 文件结构异常，可能已损坏：{first}", f"the XLS file looks damaged: {first}"))
     return sheets
 
 
@@ -381,7 +392,7 @@ def read_tables(path: Path, head: bytes, max_rows: int | None = None, problems: 
     """All tables in a bill file, whatever its type: one for CSV, one per worksheet otherwise."""
     kind = file_type(head)
     if kind == "xls":
-        return read_xls(path, max_rows)
+        return read_xls(path, max_rows, problems)
     if kind == "xlsx":
         return read_xlsx(path, max_rows)
     if kind == "csv":
