@@ -3,6 +3,10 @@
 A packet = cover, contents, the filing (D1/D2/D3), evidence list (D4), timeline (D5), exhibits
 and the electronic-data appendix, in one PDF plus an HTML preview, written atomically to `out/`.
 Builds refuse while the recipient's checklist has gaps, unless `draft=True`.
+
+The PDF is rendered in pieces on all cores and joined (`render/assemble.py`): runs of exhibits,
+and the front matter + appendix with a stub of the right length per exhibit; the recipients of
+`all` share one pool of workers. The HTML preview is the whole packet as one document.
 """
 
 from __future__ import annotations
@@ -17,8 +21,9 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
+from .render import assemble
 from .render.jinja import make_env, templates_dir
-from .render.pdf import check_cjk_font, html_to_pdf
+from .render.pdf import check_cjk_font
 from .render.viewmodels import build_view
 from .steps import RECIPIENTS, STEP_TITLES, Status, evaluate
 
@@ -46,11 +51,70 @@ def recipients_for(recipient: str) -> list[str]:
 
 
 def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -> str:
-    """The packet's HTML (the PDF is rendered from exactly this)."""
+    """The packet's HTML as one document (the preview; the PDF shows the same content)."""
     out_dir = model.root / "out"
     view = build_view(model, status, recipient, draft, out_dir)
     env = make_env(model.root)
     return env.get_template("zh-CN/packet.html").render(**view)
+
+
+def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
+                    workers: int, chunk: int | None) -> dict[str, tuple[bytes, int]]:
+    """Each recipient's PDF and page count, rendered in pieces on `workers` processes."""
+    env = make_env(model.root)
+    front_t, chunk_t = env.get_template("zh-CN/packet.html"), env.get_template("zh-CN/chunk.html")
+    plans: dict[str, dict[str, Any]] = {}
+    first = next(iter(views.values()))
+    jobs = [assemble.Job("stamp", "stamp", env.get_template("zh-CN/stamp.html").render(**first), out_dir, roots, [])]
+    chunk_jobs = []
+    for r, view in views.items():
+        exhibits = view["exhibits"]
+        size = assemble.chunk_size(len(exhibits), workers, chunk)
+        predicted = [assemble.predict_pages(ex) for ex in exhibits]
+        runs = assemble.split(exhibits, size)
+        plans[r] = {"predicted": predicted, "runs": len(runs)}
+        jobs.append(_front_job(front_t, view, r, predicted, out_dir, roots))
+        for i, run in enumerate(runs):
+            chunk_jobs.append(assemble.Job((r, i), "chunk", chunk_t.render(**dict(view, exhibits=run)), out_dir,
+                                           roots, [ex["anchor"] for ex in run]))
+    results = assemble.run_jobs(jobs + chunk_jobs, workers)
+    stamp = next(assemble.read_stamp(pdf) for key, kind, pdf, _, _ in results if kind == "stamp")
+    fronts = {key[0]: (pdf, starts, pages) for key, kind, pdf, starts, pages in results if kind == "front"}
+    chunks: dict[str, list[tuple[bytes, list[int], int]]] = {r: [] for r in views}
+    for key, kind, pdf, starts, pages in sorted((x for x in results if x[1] == "chunk"), key=lambda x: x[0]):
+        chunks[key[0]].append((pdf, starts, pages))
+    actual: dict[str, list[int]] = {}
+    for r, runs in chunks.items():
+        counts: list[int] = []
+        for _, starts, pages in runs:
+            if not starts or starts[0] != 0 or -1 in starts:
+                raise RuntimeError(f"casekit: an exhibit run of {r} did not start each exhibit on its own page")
+            counts += [b - a for a, b in zip(starts, starts[1:] + [pages])]
+        actual[r] = counts
+    again = [_front_job(front_t, views[r], r, actual[r], out_dir, roots) for r in views
+             if actual[r] != plans[r]["predicted"]]
+    for key, kind, pdf, starts, pages in assemble.run_jobs(again, workers):
+        fronts[key[0]] = (pdf, starts, pages)
+    out = {}
+    for r in views:
+        front_pdf, starts, front_pages = fronts[r]
+        counts = actual[r]
+        *stubs, appendix = starts
+        begin = stubs[0] if stubs else appendix
+        expected = [begin + sum(counts[:i]) for i in range(len(counts))]
+        if stubs != expected or appendix != begin + sum(counts):
+            raise RuntimeError(f"casekit: the front matter of {r} does not match its exhibits' pages")
+        pdf, total = assemble.join(front_pdf, (begin, appendix), [c[0] for c in chunks[r]], stamp)
+        if total != front_pages:
+            raise RuntimeError(f"casekit: {r} joined to {total} pages, its footers say {front_pages}")
+        out[r] = (pdf, total)
+    return out
+
+
+def _front_job(template, view: dict[str, Any], r: str, pages: list[int], out_dir: Path, roots: list[Path]):
+    html = template.render(**dict(view, stub_pages=pages))
+    anchors = [ex["anchor"] for ex in view["exhibits"]] + ["appendix"]
+    return assemble.Job((r, "front"), "front", html, out_dir, roots, anchors)
 
 
 def page_count(pdf: bytes) -> int:
@@ -66,8 +130,11 @@ def build_packets(
     draft: bool = False,
     now: datetime | None = None,
     progress: Callable[[str], None] | None = None,
+    jobs: int | None = None,
+    chunk: int | None = None,
 ) -> BuildResult:
-    """Build packets for `recipient` into `case.out_dir`; log a custody "build" entry."""
+    """Build packets for `recipient` into `case.out_dir`; log a custody "build" entry.
+    `jobs`: worker processes (default: all cores); `chunk`: exhibits per run (default: automatic)."""
     wanted = recipients_for(recipient)
     model = load_case_model(case, now=now)
     status = evaluate(model)
@@ -86,15 +153,20 @@ def build_packets(
     out_dir.mkdir(parents=True, exist_ok=True)
     roots = [model.root, templates_dir()]
     logged = []
+    env = make_env(model.root)
+    views, htmls = {}, {}
     for r in wanted:
         if progress:
             progress(r)
-        html = render_html(model, status, r, draft)
-        pdf = html_to_pdf(html, out_dir, roots)
+        views[r] = build_view(model, status, r, draft, out_dir)
+        htmls[r] = env.get_template("zh-CN/packet.html").render(**views[r])
+    rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk)
+    for r in wanted:
+        html, (pdf, pages) = htmls[r], rendered[r]
         pdf_path, html_path = out_dir / f"{r}.pdf", out_dir / f"{r}.html"
         atomic_write_bytes(html_path, html.encode("utf-8"))
         atomic_write_bytes(pdf_path, pdf)
-        result.outputs.append({"recipient": r, "pdf": str(pdf_path), "pages": page_count(pdf)})
+        result.outputs.append({"recipient": r, "pdf": str(pdf_path), "pages": pages})
         for path, data in ((pdf_path, pdf), (html_path, html.encode("utf-8"))):
             logged.append({"path": path.relative_to(model.root).as_posix(),
                            "sha256": hashlib.sha256(data).hexdigest()})

@@ -276,20 +276,30 @@ def _swap_standins(standins: list[Path]):
     return finisher
 
 
-def html_to_pdf(html: str, base_dir: Path, roots: list[Path]) -> bytes:
-    """Render HTML (whose relative links resolve against `base_dir`) to PDF bytes."""
+def html_to_pdf_document(html: str, base_dir: Path, roots: list[Path]):
+    """Lay out HTML (relative links resolve against `base_dir`): (WeasyPrint document, a function
+    writing it to PDF bytes)."""
     from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
-    check_cjk_font()
     try:
         standins: list[Path] = []
         document = HTML(string=html, base_url=base_dir.resolve().as_uri() + "/",
-                        url_fetcher=make_fetcher(roots, standins), encoding="utf-8")
-        # Print copies are already at print resolution: no `dpi`/`jpeg_quality`, so WeasyPrint
-        # embeds JPEG bytes as they are instead of decoding and re-encoding each one.
-        return document.write_pdf(finisher=_swap_standins(standins), optimize_images=False)
+                        url_fetcher=make_fetcher(roots, standins), encoding="utf-8").render(optimize_images=False)
     except FatalURLFetchingError as exc:
         raise BadInput(f"模板引用了案件以外的资源：{exc}", f"a template refers to a resource outside the case: {exc}",
                        hint_zh="检查案件 templates/ 文件夹中的自定义模板",
                        hint_en="check the custom templates in the case's templates/ folder") from None
+
+    def write() -> bytes:
+        # Print copies are already at print resolution: no `dpi`/`jpeg_quality`, so WeasyPrint
+        # embeds JPEG bytes as they are instead of decoding and re-encoding each one.
+        return document.write_pdf(finisher=_swap_standins(standins), optimize_images=False)
+
+    return document, write
+
+
+def html_to_pdf(html: str, base_dir: Path, roots: list[Path]) -> bytes:
+    """Render HTML (whose relative links resolve against `base_dir`) to PDF bytes."""
+    check_cjk_font()
+    return html_to_pdf_document(html, base_dir, roots)[1]()
