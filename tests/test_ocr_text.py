@@ -20,3 +20,10 @@ def test_punctuation_width_is_consistent():
     assert normalise_punctuation("14:10") == "14:10"
     assert normalise_punctuation("１２８０") == "1280"
     assert clean(" 亲 ， 在吗 ? ") == "亲，在吗？"
+
+
+def test_url_scheme_with_one_slash_is_repaired():
+    # Tesseract merges the two slashes of "http://" into one; "http:/host" is never typed as a link
+    assert clean("下载地址 http:/tz-app.cc/d") == "下载地址http://tz-app.cc/d"
+    assert clean("https://a.example/x") == "https://a.example/x"
+    assert clean("path a:/b") == "path a:/b"

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from hypothesis import given, strategies as st
 
-from casekit.ocr.timelabels import is_time_label, resolve_time_label
+from casekit.ocr.timelabels import is_time_label, repair_time_label, resolve_time_label
 
 REF = datetime(2026, 3, 6, 10, 15)  # a Friday
 
@@ -63,3 +63,35 @@ def test_generated_labels(day, period, hour, minute, ref_day):
     assert got is None or got.tzinfo is not None
     if hour > 23 or minute > 59:
         assert got is None
+
+
+@pytest.mark.parametrize("misread, label", [
+    ("12朋24日 14:02", "12月24日14:02"),  # 月 read as a similar glyph between two digit fields
+    ("2025年1]月18日 晚上20:03", "2025年11月18日晚上20:03"),  # a serif 1 read as ]
+    ("2025年11]月18日 晚上20:03", "2025年11月18日晚上20:03"),  # mapped gives month 111: the ] is dropped
+    ("2025年11月18日 晚上F20:03", "2025年11月18日晚上20:03"),  # one stray latin character before the clock
+    ("2O24-3-5 10:l5", "2024-3-5 10:15"),
+    ("3用5日", "3月5日"),
+])
+def test_repairs_structural_misreads(misread, label):
+    assert not is_time_label(misread)
+    assert repair_time_label(misread) == label
+    assert is_time_label(label)
+
+
+@pytest.mark.parametrize("text", [
+    "12月24日 14:02",  # already a label: nothing to repair
+    "我们1]月见",  # no label structure around the digits
+    "v3.2.1", "1O元", "2.5", "用户12朋友", "下午好",
+    "2025年13]月1日",  # neither 131 nor 13 is a month
+    "12朋40日",  # no 40th day
+])
+def test_does_not_invent_labels(text):
+    assert repair_time_label(text) is None
+
+
+def test_space_between_numeric_date_and_clock():
+    # with the space dropped, "5 10:15" used to read as the 51st day
+    assert resolve_time_label("2024-3-5 10:15", REF) == datetime(2024, 3, 5, 10, 15, tzinfo=resolve_time_label("2024-3-5 10:15", REF).tzinfo)
+    assert resolve_time_label("3/5 14:10", REF).day == 5
+    assert resolve_time_label("1 2:30", REF).hour == 12  # a clock split by OCR still reads

@@ -25,7 +25,7 @@ from ..ocr.images import open_image, sniff_image
 from ..ocr.payment import LABELS, TITLES, is_transfer_card, looks_like_payment, parse_payment, parse_transfer_card
 from ..ocr.pipeline import lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
-from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, resolve_time_label
+from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Extraction, Message, SourceRef
 from .base import ExtractContext, Importer
 
@@ -249,6 +249,12 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
             # a wide transfer card can sit almost centred (its avatar lost in JPEG noise): it is a
             # card, on the side with the smaller margin
             r.role, r.side = "bubble", ("left" if r.box[0] < layout.width - r.box[2] else "right")
+        repaired = repair_time_label(text) if r.role in ("centre", "line") and not r.filled else None
+        if repaired is not None:
+            # a misread the label's structure makes unambiguous (12朋24日 → 12月24日): the label as shown
+            warnings.append(bilingual(f"时间标签“{text}”按格式更正为“{repaired}”，请核对",
+                                      f"time label '{text}' read as '{repaired}' (OCR misread fixed by its format); check it"))
+            text = repaired
         if r.role == "centre" or (r.role == "line" and is_time_label(text)):
             if not text:
                 continue

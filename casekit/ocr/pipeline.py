@@ -12,16 +12,18 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from statistics import median
 
-from PIL import Image, ImageOps
+from PIL import Image, ImageChops, ImageFilter, ImageMath, ImageOps
 
 from .engine import OcrEngine, Word
-from .segment import Layout, Region, distance_image
+from .segment import Layout, Region, _components, distance_image
 from .text import clean, join_lines, join_words
 
 TARGET_GLYPH = 34  # px; Tesseract's LSTM reads best with glyphs around 20–40 px
 PAD = 14
 GAP = 26
 MAX_STRIP = 12_000  # px per Tesseract call; long captures are read in several strips
+RETRY_CONF = 80.0  # a region with a line below this mean confidence is read a second time
+RETRY_SCALE = 1.4  # the second reading: grey (not binarised) strokes, glyphs 1.4x larger
 OCR_ROLES = ("bubble", "centre", "line", "nickname", "title", "quote")
 
 
@@ -44,9 +46,10 @@ def _percentile(hist: list[int], q: float, start: int = 0) -> int:
     return 255
 
 
-def prepare(image: Image.Image, region: Region, page_w: int) -> list[Crop]:
+def prepare(image: Image.Image, region: Region, page_w: int, retry: bool = False) -> list[Crop]:
     """Crop a region and normalise it against its own background (each colour band of a card
-    against its own colour). Empty when it holds no ink."""
+    against its own colour). Empty when it holds no ink. `retry` gives the second-reading variant
+    (larger, grey strokes instead of black/white)."""
     x0, y0, x1, y1 = region.box
     W, H = image.size
     if region.filled:
@@ -57,7 +60,7 @@ def prepare(image: Image.Image, region: Region, page_w: int) -> list[Crop]:
             return []
         crops = []
         for top, bottom, colour in _bands(image, box, page_w):
-            crop = _normalise(image.crop((box[0], top, box[2], bottom)), colour, region, True, page_w)
+            crop = _normalise(image.crop((box[0], top, box[2], bottom)), colour, region, True, page_w, retry)
             if crop is not None:
                 crops.append(crop)
         return crops
@@ -65,7 +68,7 @@ def prepare(image: Image.Image, region: Region, page_w: int) -> list[Crop]:
     box = (max(0, x0 - pad), max(0, y0 - pad), min(W, x1 + pad), min(H, y1 + pad))
     if box[2] - box[0] < 4 or box[3] - box[1] < 4:
         return []
-    crop = _normalise(image.crop(box), region.bg, region, False, page_w)
+    crop = _normalise(image.crop(box), region.bg, region, False, page_w, retry)
     return [crop] if crop is not None else []
 
 
@@ -90,7 +93,8 @@ def _bands(image: Image.Image, box: tuple[int, int, int, int], page_w: int) -> l
     return [(y0 + a, y0 + b, tuple(c)) for a, b, c in merged if b - a >= 4]
 
 
-def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool, page_w: int) -> Crop | None:
+def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool, page_w: int,
+               retry: bool = False) -> Crop | None:
     dist = distance_image(crop, bg)
     hist = dist.histogram()
     hi = _percentile(hist, 0.98, 12)
@@ -101,7 +105,14 @@ def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool, page_
     soft = dist.point(lambda v: 255 - max(0, min(255, int((v - lo) * 255 / span))))
     glyph = _glyph_height(dist, hi * 0.45) if filled else region.height
     glyph = min(glyph, int(0.045 * page_w))  # icons merged with text rows are not glyphs
-    scale = max(1.0, min(3.0, TARGET_GLYPH / max(1, glyph)))
+    blots = colour_blots(crop, bg, dist, hi, glyph)
+    if blots:
+        dist = dist.copy()
+        for box in blots:
+            dist.paste(0, box)
+        soft = dist.point(lambda v: 255 - max(0, min(255, int((v - lo) * 255 / span))))
+    target = TARGET_GLYPH * (RETRY_SCALE if retry else 1.0)
+    scale = max(1.0, min(3.0 * (RETRY_SCALE if retry else 1.0), target / max(1, glyph)))
     if abs(scale - 1) > 0.1:
         soft = soft.resize((max(1, int(soft.width * scale)), max(1, int(soft.height * scale))), Image.LANCZOS)
     else:
@@ -109,7 +120,83 @@ def _normalise(crop: Image.Image, bg: tuple, region: Region, filled: bool, page_
     binary = soft.point(lambda v: 255 if v > 150 else 0)
     if filled:
         binary = _drop_icons(binary, max(TARGET_GLYPH, int(glyph * scale)))
+    if retry:
+        # Thin serif strokes and hairlines break up at the black/white cut; the second reading
+        # keeps the anti-aliased grey (icons stay blanked).
+        binary = ImageChops.lighter(soft, binary)
     return Crop(region, ImageOps.expand(binary, PAD, fill=255), scale)
+
+
+OFF_LINE = 60  # colour distance from the background–ink line that is not text (anti-aliasing stays on it)
+VIVID = 80  # chroma (max − min channel) of colour-emoji pixels; grey, black and white text is near 0
+
+
+def colour_blots(crop: Image.Image, bg: tuple, dist: Image.Image, hi: int, glyph: int) -> list[tuple[int, int, int, int]]:
+    """Boxes of colour emoji (and other vivid pictograms) inside a text crop.
+
+    Text is drawn in one ink colour on one background, so every text pixel (anti-aliased edges
+    included) lies on the line between the two colours. Pixels far off that line and vivid are a
+    picture; Tesseract turns an emoji next to text into junk glyphs (`4,650 🚀🚀` → `4,650叶肌`).
+    A blot must be glyph-sized and solid (it survives an erosion that removes the thin strokes of
+    a coloured link), and its whole box is blanked (emoji have grey parts that lie on the line)."""
+    if crop.mode != "RGB" or glyph < 6:
+        return []
+    ink_mask = dist.point(lambda v: 255 if v > hi * 0.6 else 0)
+    hist = crop.histogram(ink_mask)
+    ink = tuple(_percentile(hist[c * 256:(c + 1) * 256], 0.5) for c in range(3))
+    d = [k - b for k, b in zip(ink, bg)]
+    n2 = float(sum(x * x for x in d)) or 1.0
+    r, g, b = (ch.convert("F") for ch in crop.split())
+    res = ImageMath.lambda_eval(
+        lambda a: a["convert"](a["min"](a["max"](
+            a["max"](abs(a["r"] - (bg[0] + a["t"] * d[0])), abs(a["g"] - (bg[1] + a["t"] * d[1]))),
+            abs(a["b"] - (bg[2] + a["t"] * d[2]))), 255.0), "L"),
+        r=r, g=g, b=b,
+        t=ImageMath.lambda_eval(lambda a: a["min"](a["max"](
+            ((a["r"] - bg[0]) * d[0] + (a["g"] - bg[1]) * d[1] + (a["b"] - bg[2]) * d[2]) / n2, 0.0), 1.3),
+            r=r, g=g, b=b))
+    rl, gl, bl = crop.split()
+    chroma = ImageChops.subtract(ImageChops.lighter(ImageChops.lighter(rl, gl), bl),
+                                 ImageChops.darker(ImageChops.darker(rl, gl), bl))
+    off = ImageChops.multiply(res.point(lambda v: 255 if v > OFF_LINE else 0),
+                              chroma.point(lambda v: 255 if v > VIVID else 0))
+    if not off.getbbox():
+        return []
+    # thin strokes (a coloured link or @mention) vanish under an erosion by about a stroke width;
+    # the solid areas of a pictogram stay
+    k = max(3, (glyph // 9) | 1)
+    core = off.filter(ImageFilter.MinFilter(k))
+    if not core.getbbox():
+        return []
+    cell = max(2, glyph // 8)
+    gw, gh = max(1, core.width // cell), max(1, core.height // cell)
+    grid = bytes(1 if v else 0 for v in core.resize((gw, gh), Image.BOX).tobytes())
+    out = []
+    reach = max(2, glyph // 4)
+    for cx0, cy0, cx1, cy1, _ in _components(grid, gw, gh):
+        near = (max(0, cx0 * cell - reach), max(0, cy0 * cell - reach),
+                min(off.width, cx1 * cell + reach), min(off.height, cy1 * cell + reach))
+        bbox = off.crop(near).getbbox()
+        if not bbox:
+            continue
+        box = (max(0, near[0] + bbox[0] - 2), max(0, near[1] + bbox[1] - 2),
+               min(off.width, near[0] + bbox[2] + 2), min(off.height, near[1] + bbox[3] + 2))
+        out.append(box)
+    # the parts of one pictogram (a rocket's nose and fins) make one box
+    merged = True
+    while merged:
+        merged = False
+        for i in range(len(out)):
+            for j in range(i + 1, len(out)):
+                a, b = out[i], out[j]
+                if a[0] - reach <= b[2] and b[0] - reach <= a[2] and a[1] - reach <= b[3] and b[1] - reach <= a[3]:
+                    out[i] = (min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3]))
+                    del out[j]
+                    merged = True
+                    break
+            if merged:
+                break
+    return [b for b in out if 0.4 * glyph <= b[3] - b[1] <= 2.5 * glyph]
 
 
 def _drop_icons(binary: Image.Image, line_h: int = TARGET_GLYPH) -> Image.Image:
@@ -184,11 +271,33 @@ def _stack(crops: list[Crop]) -> list[tuple[Image.Image, list[tuple[int, int, Cr
 def read_regions(image: Image.Image, layout: Layout, engine: OcrEngine) -> int:
     """OCR every text-bearing region of `layout` in as few engine calls as possible.
 
-    Fills `words`, `lines`, `text` and `conf` of each region. Returns the number of engine calls."""
+    First reading: all regions, binarised, in one strip (two or more for very long captures).
+    Second reading, at most one more call: only the regions with a line of low confidence, larger
+    and in grey; a region keeps whichever reading Tesseract is more confident of (thin serif
+    strokes and small glyphs are what the first reading gets wrong). Fills `words`, `lines`,
+    `text` and `conf` of each region. Returns the number of engine calls."""
     targets = [r for r in layout.regions if r.role in OCR_ROLES]
     if layout.title is not None:
         targets.append(layout.title)
     crops = [c for r in targets for c in prepare(image, r, layout.width)]
+    found, calls = _read_crops(crops, engine)
+    weak = [region for region, words in found.values() if words and _min_line_conf(words) < RETRY_CONF]
+    if weak:
+        again = [c for r in weak for c in prepare(image, r, layout.width, retry=True)]
+        strips = _stack(again)
+        if len(strips) == 1:  # one extra call at most
+            second, n = _read_crops(again, engine)
+            calls += n
+            for key, (region, words) in second.items():
+                if _better(words, found[key][1]):
+                    found[key] = (region, words)
+    for region, words in found.values():
+        assign_words(region, words)
+    return calls
+
+
+def _read_crops(crops: list[Crop], engine: OcrEngine) -> tuple[dict[int, tuple[Region, list[Word]]], int]:
+    """Words of each region, reading the crops stacked into strips."""
     calls = 0
     found: dict[int, tuple[Region, list[Word]]] = {}
     for strip, spans in _stack(crops):
@@ -204,9 +313,27 @@ def read_regions(image: Image.Image, layout: Layout, engine: OcrEngine) -> int:
             # a region read in several bands gets its words in band order (offset to stay ordered)
             found[id(crop.region)] = (crop.region, found.get(id(crop.region), (None, []))[1]
                                       + [_shift(w, spans[i][0]) for w in per_crop.get(i, [])])
-    for region, words in found.values():
-        assign_words(region, words)
-    return calls
+    return found, calls
+
+
+def _char_conf(words: list[Word]) -> float:
+    """Confidence per character (a one-glyph junk word weighs less than a long word)."""
+    n = sum(len(w.text.strip()) for w in words)
+    return sum(w.conf * len(w.text.strip()) for w in words) / n if n else 0.0
+
+
+def _min_line_conf(words: list[Word]) -> float:
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line_key, []).append(w)
+    return min(_char_conf(ws) for ws in by_line.values())
+
+
+def _better(second: list[Word], first: list[Word]) -> bool:
+    """The second reading wins when Tesseract is more confident of it and it did not lose text."""
+    n1 = sum(len(w.text.strip()) for w in first)
+    n2 = sum(len(w.text.strip()) for w in second)
+    return bool(second) and n2 >= 0.8 * n1 and _char_conf(second) > _char_conf(first) + 2
 
 
 def _shift(word: Word, dy: int) -> Word:

@@ -83,9 +83,14 @@ def join_lines(lines: list[str]) -> str:
     return out
 
 
+# Tesseract often merges the two slashes of a URL scheme into one; "http:/host" is never a link as typed.
+_ONE_SLASH_URL = re.compile(r"(?<![A-Za-z])(https?):/(?=[A-Za-z0-9])", re.IGNORECASE)
+
+
 def clean(text: str) -> str:
     """The normal form of OCR text stored in records: spaces squeezed, punctuation consistent."""
     text = _SPACE_BEFORE_PUNCT.sub("", squeeze_cjk_spaces(text))
+    text = _ONE_SLASH_URL.sub(lambda m: m.group(1) + "://", text)
     return squeeze_cjk_spaces(normalise_punctuation(text)).strip()
 
 

@@ -24,12 +24,12 @@ PERIODS = ("凌晨", "早上", "早晨", "上午", "中午", "下午", "傍晚",
 
 _TIME = r"(?P<period>凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|半夜|深夜)?(?P<h>\d{1,2})[:：](?P<m>\d{2})(?:[:：](?P<s>\d{2}))?"
 _PATTERNS = [
-    ("ymd", re.compile(r"(?P<y>\d{4})年(?P<mo>\d{1,2})月(?P<d>\d{1,2})日" + f"(?:{_TIME})?")),
-    ("ymd", re.compile(r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})" + f"(?:{_TIME})?")),
-    ("md", re.compile(r"(?P<mo>\d{1,2})月(?P<d>\d{1,2})日" + f"(?:{_TIME})?")),
-    ("md", re.compile(r"(?P<mo>\d{1,2})[-/](?P<d>\d{1,2})" + _TIME)),
-    ("rel", re.compile(r"(?P<rel>今天|昨天|前天)" + f"(?:{_TIME})?")),
-    ("week", re.compile(r"(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])" + f"(?:{_TIME})?")),
+    ("ymd", re.compile(r"(?P<y>\d{4})年(?P<mo>\d{1,2})月(?P<d>\d{1,2})日" + f"(?: ?{_TIME})?")),
+    ("ymd", re.compile(r"(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})" + f"(?: ?{_TIME})?")),
+    ("md", re.compile(r"(?P<mo>\d{1,2})月(?P<d>\d{1,2})日" + f"(?: ?{_TIME})?")),
+    ("md", re.compile(r"(?P<mo>\d{1,2})[-/](?P<d>\d{1,2}) ?" + _TIME)),
+    ("rel", re.compile(r"(?P<rel>今天|昨天|前天)" + f"(?: ?{_TIME})?")),
+    ("week", re.compile(r"(?:星期|周|礼拜)(?P<wd>[一二三四五六日天])" + f"(?: ?{_TIME})?")),
     ("time", re.compile(_TIME)),
 ]
 
@@ -47,7 +47,10 @@ class TimeLabel:
 
 
 def _compact(text: str) -> str:
-    return "".join(text.split())
+    """Whitespace removed, except one space between a numeric date and the clock ("3-5 10:15" must
+    not become a 51st day; "1 2:30" split by OCR still is 12:30)."""
+    kept = re.sub(r"(?:(?<=[-/.]\d)|(?<=[-/.]\d\d))\s+(?=\d)", "\x00", text)
+    return "".join(kept.split()).replace("\x00", " ")
 
 
 def parse_time_label(text: str) -> TimeLabel | None:
@@ -59,6 +62,57 @@ def parse_time_label(text: str) -> TimeLabel | None:
         match = pattern.fullmatch(compact)
         if match:
             return TimeLabel(form, {k: v for k, v in match.groupdict().items() if v is not None})
+    return None
+
+
+# OCR misreads that the structure of a label makes unambiguous (serif fonts, small grey text):
+# a digit field next to 年/月/日/: holding 1-lookalikes or O, the 月 between two digit fields read
+# as a similar glyph, and one stray latin character between the period word and the clock.
+_ONE_LIKE = "]|lIi!"
+_ZERO_LIKE = "Oo"
+_FIELD = re.compile(f"(?<![A-Za-z])[0-9{re.escape(_ONE_LIKE + _ZERO_LIKE)}]{{1,5}}(?=[年月日:：/.-]|$)"
+                    f"|(?<=[年月日:：/.-])[0-9{re.escape(_ONE_LIKE + _ZERO_LIKE)}]{{1,5}}")
+_MONTH_LIKE = re.compile(r"(?<=\d)[朋用冃目](?=\d{1,2}日)")
+_STRAY = re.compile(r"(?:(?<=凌晨|早上|早晨|上午|中午|下午|傍晚|晚上|半夜|深夜)|(?<=[日天]))[A-Za-z|\]\[!'\"`,.](?=\d{1,2}[:：]\d{2})")
+
+
+def _fix_field(field: str, whole: str, start: int) -> list[str]:
+    """Readings of one digit field with lookalikes: mapped to digits first, else the lookalikes dropped."""
+    if not any(ch.isdigit() for ch in field) or all(ch.isdigit() for ch in field):
+        return [field]
+    mapped = "".join("1" if ch in _ONE_LIKE else "0" if ch in _ZERO_LIKE else ch for ch in field)
+    dropped = "".join(ch for ch in field if ch.isdigit())
+    return [mapped, dropped] if dropped else [mapped]
+
+
+def _plausible(label: TimeLabel) -> bool:
+    g = label.groups
+    checks = (("mo", 1, 12), ("d", 1, 31), ("h", 0, 23), ("m", 0, 59), ("y", 1990, 2100))
+    return all(lo <= int(g[k]) <= hi for k, lo, hi in checks if k in g)
+
+
+def repair_time_label(text: str) -> str | None:
+    """The label an OCR misread stands for, when its structure makes it unambiguous, else None.
+
+    `12朋24日 14:02` → `12月24日 14:02`, `2025年1]月18日` → `2025年11月18日`, `2025年11]月` →
+    `2025年11月` (a digit field maps its 1/0-lookalikes to digits; only when that gives an impossible
+    month, day or time are they dropped instead), `晚上F20:03` → `晚上20:03`. Text that already is
+    a label, or that has no such structure, gives None."""
+    if not isinstance(text, str) or len(text) > 40 or is_time_label(text):
+        return None
+    compact = _MONTH_LIKE.sub("月", _compact(text))
+    compact = _STRAY.sub("", compact)
+    fields = list(_FIELD.finditer(compact))
+    options: list[str] = [compact]
+    for m in reversed(fields):  # right to left keeps the earlier offsets valid
+        alts = _fix_field(m.group(), compact, m.start())
+        if alts == [m.group()]:
+            continue
+        options = [o[: m.start()] + a + o[m.end():] for o in options for a in alts]
+    for candidate in options:  # mapped readings come first
+        label = parse_time_label(candidate)
+        if label is not None and _plausible(label):
+            return candidate if candidate != _compact(text) else None
     return None
 
 
