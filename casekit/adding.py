@@ -117,7 +117,7 @@ def copy_and_hash(source: Path, tmp_dir: Path, progress: Callable[[int], None] |
     """Stream `source` into a temp file, hashing as it goes. Returns (temp path, sha256, size)."""
     digest = hashlib.sha256()
     size = 0
-    fd, tmp_name = tempfile.mkstemp(prefix="add-", suffix=".part", dir=tmp_dir)
+    fd, tmp_name = tempfile.mkstemp(prefix=f"add-{os.getpid()}-", suffix=".part", dir=tmp_dir)
     tmp = Path(tmp_name)
     try:
         with open(source, "rb") as src, os.fdopen(fd, "wb") as dst:

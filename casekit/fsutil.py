@@ -6,6 +6,7 @@ import contextlib
 import errno
 import fcntl
 import os
+import re
 import signal
 import tempfile
 import threading
@@ -57,7 +58,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     # Ctrl-C is held for these few milliseconds: an interrupt landing between mkstemp and the
     # try below would otherwise leave a stray temp file (seen in records/ after Ctrl-C).
     with deferred_interrupts():
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
@@ -83,6 +84,44 @@ def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
 
 
 _deferring: list[bool] = []  # non-empty while a deferred_interrupts block runs (main thread)
+
+
+_TEMP_OWNER = re.compile(r"^(?:add-|\..+\.)(\d+)-[^/]*\.(?:part|tmp)$")
+
+
+def remove_orphaned_temps(folders: list[Path]) -> list[Path]:
+    """Delete temp files whose writing process is gone (left by SIGKILL or power loss).
+
+    Temp names carry the writer's pid; a file whose pid still runs is left alone, so an `add`
+    copying beside us is never disturbed.
+    """
+    removed = []
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            match = _TEMP_OWNER.match(entry.name)
+            if not match or not entry.is_file(follow_symlinks=False):
+                continue
+            pid = int(match.group(1))
+            if pid == os.getpid() or _alive(pid):
+                continue
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ from typing import Any
 
 from . import __version__
 from .errors import BadInput, CaseError
-from .fsutil import SPACE_ERRNOS, atomic_write_bytes, atomic_write_text, deferred_interrupts, disk_full_error, file_lock, fsync_dir
+from .fsutil import SPACE_ERRNOS, atomic_write_bytes, atomic_write_text, deferred_interrupts, disk_full_error, file_lock, fsync_dir, remove_orphaned_temps
 from .records import Extraction
 
 CASE_FILE = "case.toml"
@@ -183,6 +183,7 @@ class Case:
         """Hold the case lock; finish any interrupted registration first."""
         with file_lock(self.private_dir / "lock"):
             self._roll_forward()
+            remove_orphaned_temps([self.root, self.private_dir, self.records_dir, self.tmp_dir, self.out_dir])
             yield
 
     def _roll_forward(self) -> None:

@@ -204,3 +204,21 @@ def test_ctrl_c_during_a_large_add_leaves_a_case_that_verifies(tmp_path: Path, n
     assert [i.original_name for i in new_case.items()] == ["small.txt"]
     assert not list(new_case.tmp_dir.glob("add-*.part"))  # the temp copy was cleaned up
     assert verify_case(new_case).ok
+
+
+def test_temp_files_of_dead_writers_are_cleaned_and_live_ones_kept(tmp_path: Path, new_case: Case) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True).stdout.strip()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        stale = [new_case.tmp_dir / f"add-{dead}-x1.part", new_case.records_dir / f".E0001.json.{dead}-x2.tmp", new_case.root / f".MANIFEST.sha256.{dead}-x3.tmp"]
+        live = new_case.tmp_dir / f"add-{sleeper.pid}-busy.part"
+        for path in [*stale, live]:
+            path.write_bytes(b"partial")
+        (tmp_path / "x.txt").write_text("x")
+        add_paths(new_case, [tmp_path / "x.txt"])
+        assert not any(p.exists() for p in stale)
+        assert live.exists()  # another process is still writing it
+        assert verify_case(new_case).ok
+    finally:
+        sleeper.kill()
+        sleeper.wait()
