@@ -23,7 +23,7 @@ from ..ocr.engine import OcrEngine, TesseractEngine
 from ..ocr.entities import amount_warnings, extract_entities
 from ..ocr.images import open_image, sniff_image
 from ..ocr.payment import LABELS, TITLES, is_transfer_card, looks_like_payment, parse_payment, parse_transfer_card
-from ..ocr.pipeline import lines_of, page_image, read_regions
+from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Extraction, Message, SourceRef
@@ -148,7 +148,7 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
     if is_chat(layout):
         read_regions(image, layout, engine)
         return _chat_extraction(layout, ctx, reference, exact)
-    lines = _page_lines(engine, page_image(image, layout.dark, colour=False))
+    lines = _page_lines(engine, page_image(image, layout.dark, colour=False, dimmed=is_dimmed(layout.page_bg)))
     text = "\n".join(lines)
     warnings: list[str] = []
     if _payment_hint(text):

@@ -279,11 +279,11 @@ def read_regions(image: Image.Image, layout: Layout, engine: OcrEngine) -> int:
     targets = [r for r in layout.regions if r.role in OCR_ROLES]
     if layout.title is not None:
         targets.append(layout.title)
-    crops = [c for r in targets for c in prepare(image, r, layout.width)]
+    crops = [c for r in targets for c in prepare(image, r, layout.size_w or layout.width)]
     found, calls = _read_crops(crops, engine)
     weak = [region for region, words in found.values() if words and _min_line_conf(words) < RETRY_CONF]
     if weak:
-        again = [c for r in weak for c in prepare(image, r, layout.width, retry=True)]
+        again = [c for r in weak for c in prepare(image, r, layout.size_w or layout.width, retry=True)]
         strips = _stack(again)
         if len(strips) == 1:  # one extra call at most
             second, n = _read_crops(again, engine)
@@ -354,16 +354,38 @@ def assign_words(region: Region, words: list[Word]) -> None:
     region.conf = sum(w.conf for w in words) / len(words) if words else None
 
 
-def page_image(image: Image.Image, dark: bool, colour: bool = False) -> Image.Image:
+def flatten(page: Image.Image) -> Image.Image:
+    """Local contrast normalisation of a grey page: each pixel divided by the local background
+    (a max filter over about two text lines, smoothed). Text under a translucent overlay (a dimmed
+    chat behind an action sheet) gets the same contrast as text on the bright sheet, so one global
+    threshold inside Tesseract keeps both."""
+    k = max(15, (page.width // 25) | 1)
+    small = page.resize((max(1, page.width // 4), max(1, page.height // 4)), Image.BOX)
+    bg = small.filter(ImageFilter.MaxFilter(max(3, (k // 4) | 1))).filter(ImageFilter.BoxBlur(k // 8 + 1))
+    bg = bg.resize(page.size, Image.BILINEAR)
+    return ImageMath.lambda_eval(
+        lambda a: a["convert"](a["min"](a["p"] * 255.0 / a["max"](a["b"], 1.0), 255.0), "L"),
+        p=page.convert("F"), b=bg.convert("F"))
+
+
+def is_dimmed(page_bg: tuple[int, int, int]) -> bool:
+    """A page colour that is neither a light nor a dark theme: a grey overlay over the app."""
+    return 70 < sum(page_bg) / 3 < 200 and max(page_bg) - min(page_bg) < 24
+
+
+def page_image(image: Image.Image, dark: bool, colour: bool = False, dimmed: bool = False) -> Image.Image:
     """A whole screen prepared for a single psm-6 read (payment pages, other images).
 
     `colour=False` sends Pillow's grey (L) page, `colour=True` lets Tesseract grey the RGB page
     itself: on the same page they fail differently (a serif `2026` read as `2020` in L, a big bold
     amount dropped in RGB), so payment screens are read both ways. Dark pages are inverted
-    (Tesseract expects dark text on light); small captures are upscaled 2×."""
+    (Tesseract expects dark text on light); a dimmed capture (a grey overlay over part of the
+    screen) is flattened to even local contrast; small captures are upscaled 2×."""
     page = image.convert("RGB" if colour else "L")
     if dark:
         page = ImageOps.invert(page)
+    if dimmed and not colour:
+        page = flatten(page)
     if page.width < 700:
         page = page.resize((page.width * 2, page.height * 2), Image.LANCZOS)
     return page

@@ -72,6 +72,8 @@ class Layout:
     footer_top: int
     regions: list[Region]
     title: Region | None = None
+    size_w: int = 0  # width that sizes scale with (the width, or less on a landscape desktop capture)
+    desktop: bool = False
 
     def of_role(self, *roles: str) -> list[Region]:
         return [r for r in self.regions if r.role in roles]
@@ -169,19 +171,24 @@ def _col_profile(mask: Image.Image) -> list[int]:
     return _row_profile(mask.transpose(Image.Transpose.ROTATE_90))[::-1]
 
 
-def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int) -> list[int]:
-    """Rows in [y_from, y_to) where ≥ 90 % of the row differs from the page: divider lines or bars."""
+def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share: float = 0.9) -> list[int]:
+    """Rows in [y_from, y_to) where ≥ `share` of the row differs from the page: divider lines or bars."""
     y_from, y_to = max(0, y_from), min(mask.height, y_to)
     if y_to <= y_from:
         return []
     prof = _row_profile(mask.crop((0, y_from, width, y_to)))
-    return [y_from + i for i, v in enumerate(prof) if v >= 0.9 * width]
+    return [y_from + i for i, v in enumerate(prof) if v >= share * width]
 
 
 def segment(image: Image.Image) -> Layout:
     """Cut an RGB screenshot into regions (see module docstring)."""
     W, H = image.size
-    u = W / 1080  # layout unit: 1 at the common 1080 px width
+    # Sizes (bubbles, avatars, glyphs) scale with the width of a phone screen. A landscape capture
+    # is a desktop client (WeChat/QQ for Windows/macOS): its text is phone-sized in pixels although
+    # the window is wide, so sizes scale with 0.6 × its height instead.
+    desktop = W > H
+    S = min(W, int(0.6 * H)) if desktop else W
+    u = S / 1080  # layout unit: 1 at the common 1080 px width
     margin_w = max(2, int(W * 0.012))
     margins = Image.new("RGB", (margin_w * 2, H))
     margins.paste(image.crop((0, 0, margin_w, H)), (0, 0))
@@ -207,6 +214,17 @@ def segment(image: Image.Image) -> Layout:
             header_bottom += 1
         bottom = _find_dividers(solid_mask, H - int(0.3 * W), H - int(0.06 * W), W)
         footer_top = bottom[0] if bottom else H
+    elif desktop:
+        # the window's title bar: a rule across most of the chat pane near the top (the pane may
+        # sit right of a sidebar); the title above it names the chat and is not a message
+        top = _find_dividers(solid_mask, 0, int(0.15 * H), W, 0.6)
+        if top:
+            header_bottom = top[0]
+            for y in top[1:]:
+                if y != header_bottom + 1:
+                    break
+                header_bottom = y
+            header_bottom += 1
 
     # Solid regions from a downsampled mask.
     cell = max(4, int(round(8 * u)))
@@ -226,18 +244,19 @@ def segment(image: Image.Image) -> Layout:
         cut = y0 <= header_bottom or y1 > footer_top
         y0, y1 = max(y0, header_bottom + 1), min(y1, footer_top)
         box = (x0, y0, x1, y1)
-        if cut and y1 - y0 < 0.07 * W:
+        if cut and y1 - y0 < 0.07 * S:
             continue  # a sliver of a bubble scrolled under the title or input bar: no whole line
         if w > 0.85 * W:
             role = "banner"
-        elif 0.06 * W <= w <= 0.18 * W and abs(w - h) < 0.25 * w and (x0 < 0.09 * W or x1 > 0.91 * W):
+        elif 0.06 * S <= w <= 0.18 * S and abs(w - h) < 0.25 * w and (x0 < 0.09 * W or x1 > 0.91 * W):
             role = "avatar"
-        elif h < 0.05 * W or w < 0.07 * W or (h < 0.075 * W and w < 0.2 * W):
+        elif h < 0.05 * S or w < 0.07 * S or (h < 0.075 * S and w < 0.2 * S):
             continue  # too small for a bubble: a bold glyph, an icon (quote chips are low but wide)
         else:
             role = "bubble"
         regions.append(Region(box=box, role=role, filled=True))
 
+    regions.extend(_faint_avatars(ink_mask, regions, W, S))
     # Text lines on the page background: blank the solid regions, then project.
     blank = ink_mask.copy()
     tail = int(18 * u)  # bubble tails stick out of the solid block towards the avatar
@@ -248,6 +267,8 @@ def segment(image: Image.Image) -> Layout:
     if header_bottom > 0:
         head_lines = _text_lines(ink_mask, 0, header_bottom - 1, W, u)
         centred = [r for r in head_lines if abs((r.box[0] + r.box[2]) / 2 - W / 2) < 0.12 * W]
+        if desktop:  # desktop clients put the chat name at the left of the title bar
+            centred = head_lines
         if centred:
             title = max(centred, key=lambda r: r.height)
             title.role = "title"
@@ -258,13 +279,13 @@ def segment(image: Image.Image) -> Layout:
     regions.extend(lines)
     avatars = [r for r in regions if r.role == "avatar"]
     for r in regions:
-        _place(r, W, avatars)
+        _place(r, W, avatars, S)
     # A line on the page right above a left bubble, aligned with it, is a group nickname.
     bubbles = [r for r in regions if r.role == "bubble"]
     for r in regions:
         if r.role != "line" or r.side == "centre":
             continue
-        below = [b for b in bubbles if 0 <= b.box[1] - r.box[3] < 0.08 * W and abs(b.box[0] - r.box[0]) < 0.06 * W]
+        below = [b for b in bubbles if 0 <= b.box[1] - r.box[3] < 0.08 * S and abs(b.box[0] - r.box[0]) < 0.06 * S]
         if below and r.height < min(b.height for b in below):
             r.role = "nickname"
             r.side = below[0].side
@@ -272,8 +293,33 @@ def segment(image: Image.Image) -> Layout:
     for r in regions:
         if r.filled and r.role in ("bubble", "centre"):
             _describe_fill(image, r)
-    _mark_quotes(regions, avatars, W)
-    return Layout(W, H, page_bg, dark, header_bottom, footer_top, regions, title)
+    _mark_quotes(regions, avatars, S)
+    return Layout(W, H, page_bg, dark, header_bottom, footer_top, regions, title, S, desktop)
+
+
+def _faint_avatars(ink: Image.Image, regions: list[Region], W: int, S: int) -> list[Region]:
+    """Avatars that are not one solid block (a light picture on a light page, common on desktop
+    clients): a square patch of ink in the margin beside the top of a bubble that has no avatar."""
+    found: list[Region] = []
+    have = [r for r in regions if r.role == "avatar"]
+    for b in [r for r in regions if r.role == "bubble"]:
+        x0, y0, x1, y1 = b.box
+        if any(a.box[1] < y1 and y0 - 0.1 * S < a.box[3] for a in have + found):
+            continue
+        ya, yb = max(0, int(y0 - 0.08 * S)), min(ink.height, int(y0 + 0.12 * S))
+        for xa, xb in ((0, x0 - 2), (x1 + 2, W)):
+            if xb - xa < 0.05 * S or xb - xa > 0.25 * S + 0.1 * W:
+                continue
+            bbox = ink.crop((xa, ya, xb, yb)).getbbox()
+            if not bbox:
+                continue
+            # the patch nearest the bubble, cut at the first blank column run away from it
+            patch = (xa + bbox[0], ya + bbox[1], xa + bbox[2], ya + bbox[3])
+            w, h = patch[2] - patch[0], patch[3] - patch[1]
+            near_edge = patch[0] < 0.09 * W or patch[2] > 0.91 * W
+            if near_edge and 0.05 * S <= w <= 0.18 * S and 0.75 <= w / max(1, h) <= 1.34:
+                found.append(Region(box=patch, role="avatar", filled=True))
+    return found
 
 
 def _refine(box: Box, mask: Image.Image, cell: int, W: int, H: int) -> Box:
@@ -336,7 +382,7 @@ def _text_lines(mask: Image.Image, y_from: int, y_to: int, W: int, u: float) -> 
     return out
 
 
-def _place(r: Region, W: int, avatars: list[Region]) -> None:
+def _place(r: Region, W: int, avatars: list[Region], S: int | None = None) -> None:
     """Decide side: by a neighbouring avatar first, then by the margins."""
     if r.role in ("banner", "title"):
         return
@@ -344,15 +390,16 @@ def _place(r: Region, W: int, avatars: list[Region]) -> None:
     if r.role == "avatar":
         r.side = "left" if x0 < W / 2 else "right"
         return
+    S = S or W
     ml, mr = x0, W - x1
     centred = abs(ml - mr) < 0.07 * W and min(ml, mr) > 0.1 * W
     # an avatar level with the bubble's top and just beside it decides the side
     for a in avatars:
-        level = a.box[1] < y1 and y0 < a.box[3] and a.box[1] - y0 < 0.04 * W
-        if r.role == "bubble" and level and 0 <= x0 - a.box[2] < 0.07 * W:
+        level = a.box[1] < y1 and y0 < a.box[3] and a.box[1] - y0 < 0.04 * S
+        if r.role == "bubble" and level and 0 <= x0 - a.box[2] < 0.07 * S:
             r.side = "left"
             return
-        if r.role == "bubble" and level and 0 <= a.box[0] - x1 < 0.07 * W:
+        if r.role == "bubble" and level and 0 <= a.box[0] - x1 < 0.07 * S:
             r.side = "right"
             return
     if centred:
