@@ -69,3 +69,52 @@ def test_heldout_dark_wechat_transfer_detail_1440():
     assert f"{tx.amount:.2f}" == truth["fields"]["amount"]
     assert tx.order_id == truth["fields"]["order_id"]
     assert tx.time.strftime("%Y-%m-%d %H:%M:%S") == truth["fields"]["time"]
+
+
+@pytest.mark.slow
+def test_heldout_serif_720_time_label_and_cer():
+    # Noto Serif at 720 px: the first reading gives 12朋24日; the second (grey, larger) reading of
+    # low-confidence regions and the structural label repair must give the label back
+    truth, ex = _read("kuaishou-light-720-serif")
+    assert ex.kind == "chat_screenshot"
+    items = [i for i in truth["items"] if i["kind"] in ("text", "notice")]
+    assert [m.speaker for m in ex.messages] == [i["speaker"] for i in items]
+    assert {m.time_text for m in ex.messages} == {"12月24日14:02"}
+    ref = _fold("".join(i["text"] for i in items))
+    hyp = _fold("".join(m.text for m in ex.messages))
+    assert _cer(ref, hyp) <= 0.06
+    assert "https://pay-refund.top/u/" in ex.text  # the scheme's two slashes survive
+
+
+REAL = Path(__file__).parent / "fixtures" / "screenshots"
+
+
+def _read_real(name):
+    return read_screenshot(Image.open(REAL / name).convert("RGB"), TesseractEngine(), CTX)
+
+
+@pytest.mark.slow
+def test_desktop_wechat_title_is_the_chat_not_a_message():
+    ex = _read_real("cow_single-chat-sample.jpg")
+    assert ex.kind == "chat_screenshot"
+    assert [m.speaker for m in ex.messages] == ["me", "them"]
+    assert all("ChatGPT机器人" != m.text for m in ex.messages)
+    assert ex.messages[1].name == "ChatGPT机器人"  # the window title names the other side
+    assert "冒泡排序" in ex.messages[0].text
+
+
+@pytest.mark.slow
+def test_desktop_qq_is_read_as_a_chat():
+    ex = _read_real("iqqbot_demo.png")
+    assert ex.kind == "chat_screenshot"
+    assert [m.speaker for m in ex.messages] == ["them", "me"]
+    assert ex.messages[0].text == "/docs"
+    assert ex.messages[0].time_text == "14:38"
+    assert "启用" in ex.messages[1].text
+
+
+@pytest.mark.slow
+def test_dimmed_capture_text_under_the_overlay_is_read():
+    ex = _read_real("lefex_pic1.png")  # a chat list dimmed behind an action sheet
+    assert "两阳一阴" in ex.text and "户型" in ex.text
+    assert "截图" in ex.text  # the sheet itself is still read
