@@ -240,7 +240,8 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
                 texts.append(text)
             continue
         if r.role == "nickname":
-            pending_name = text or None
+            # an emoji-only nickname comes back as one junk glyph at near-zero confidence: no name
+            pending_name = text if text and (r.conf is None or r.conf >= 30 or len(text) > 2) else None
             if text:
                 texts.append(text)
             continue

@@ -203,10 +203,11 @@ def segment(image: Image.Image) -> Layout:
     # Header and input bar: only on phone-shaped captures (desktop clients have neither).
     phone = H / W > 1.5
     header_bottom, footer_top = 0, H
+    first_rule = H
     if phone:
         top = _find_dividers(solid_mask, int(0.08 * W), int(0.34 * W), W)
         if top:  # the end of the first run of divider rows (a pinned bar below is a banner)
-            header_bottom = top[0]
+            first_rule = header_bottom = top[0]
             for y in top[1:]:
                 if y != header_bottom + 1:
                     break
@@ -269,6 +270,9 @@ def segment(image: Image.Image) -> Layout:
         centred = [r for r in head_lines if abs((r.box[0] + r.box[2]) / 2 - W / 2) < 0.12 * W]
         if desktop:  # desktop clients put the chat name at the left of the title bar
             centred = head_lines
+        # a pinned notice bar under the title bar is part of the header, but its text is not the title
+        above_bar = [r for r in centred if r.box[3] <= first_rule + 2]
+        centred = above_bar or centred
         if centred:
             title = max(centred, key=lambda r: r.height)
             title.role = "title"
