@@ -102,13 +102,15 @@ def build_cmd(
     recipient: str = typer.Option("all", "--recipient", help="police | consumer | platform | all"),
     draft: bool = typer.Option(False, "--draft", help="有缺项也生成，并标出【待补充】/ render anyway, marking gaps"),
     as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
+    jobs: Optional[int] = typer.Option(None, "-j", "--jobs", min=1,
+                                       help="并行进程数（默认全部核心）/ worker processes (default: all cores)"),
 ) -> None:
     """生成递交材料 PDF / build the printable packets into out/."""
     from .packets import build_packets
 
     case = _open(directory)
     progress = None if as_json else (lambda r: typer.echo(bilingual(f"正在生成 {r} …", f"building {r} …"), err=True))
-    result = build_packets(case, recipient, draft=draft, progress=progress)
+    result = build_packets(case, recipient, draft=draft, progress=progress, jobs=jobs)
     if as_json:
         _print_json(result.to_json())
         return

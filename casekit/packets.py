@@ -60,28 +60,32 @@ def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -
 
 def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
                     workers: int, chunk: int | None) -> dict[str, tuple[bytes, int]]:
-    """Each recipient's PDF and page count, rendered in pieces on `workers` processes."""
+    """Each recipient's PDF and page count, rendered in pieces on `workers` processes:
+    the front matter (cover … timeline, exhibit page numbers as literals), runs of exhibits, the
+    appendix; joined in that order, every page's footer stamped."""
     env = make_env(model.root)
-    front_t, chunk_t = env.get_template("zh-CN/packet.html"), env.get_template("zh-CN/chunk.html")
-    plans: dict[str, dict[str, Any]] = {}
+    chunk_t = env.get_template("zh-CN/chunk.html")
     first = next(iter(views.values()))
     jobs = [assemble.Job("stamp", "stamp", env.get_template("zh-CN/stamp.html").render(**first), out_dir, roots, [])]
-    chunk_jobs = []
+    guesses = _front_guesses(model)
+    predicted: dict[str, list[int]] = {}
+    later = []
     for r, view in views.items():
         exhibits = view["exhibits"]
-        size = assemble.chunk_size(len(exhibits), workers, chunk)
-        predicted = [assemble.predict_pages(ex) for ex in exhibits]
-        runs = assemble.split(exhibits, size)
-        plans[r] = {"predicted": predicted, "runs": len(runs)}
-        jobs.append(_front_job(front_t, view, r, predicted, out_dir, roots))
-        for i, run in enumerate(runs):
-            chunk_jobs.append(assemble.Job((r, i), "chunk", chunk_t.render(**dict(view, exhibits=run)), out_dir,
-                                           roots, [ex["anchor"] for ex in run]))
-    results = assemble.run_jobs(jobs + chunk_jobs, workers)
-    stamp = next(assemble.read_stamp(pdf) for key, kind, pdf, _, _ in results if kind == "stamp")
-    fronts = {key[0]: (pdf, starts, pages) for key, kind, pdf, starts, pages in results if kind == "front"}
+        predicted[r] = [assemble.predict_pages(ex) for ex in exhibits]
+        guess = guesses.get(r) or assemble.predict_front(view)
+        jobs.append(_front_job(model, view, r, predicted[r], guess, out_dir, roots))
+        later.append(assemble.Job((r, "appendix"), "appendix",
+                                  chunk_t.render(**dict(view, run=[], with_appendix=True)), out_dir, roots, []))
+        for i, run in enumerate(assemble.split(exhibits, assemble.chunk_size(len(exhibits), workers, chunk))):
+            jobs.append(assemble.Job((r, i), "chunk", chunk_t.render(**dict(view, run=run, with_appendix=False)),
+                                     out_dir, roots, [ex["anchor"] for ex in run]))
+    results = assemble.run_jobs(jobs + later, workers)  # the big jobs first, the appendices last
+    stamp = next(assemble.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
+    fronts = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "front"}
+    appendices = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "appendix"}
     chunks: dict[str, list[tuple[bytes, list[int], int]]] = {r: [] for r in views}
-    for key, kind, pdf, starts, pages in sorted((x for x in results if x[1] == "chunk"), key=lambda x: x[0]):
+    for key, _, pdf, starts, pages in sorted((x for x in results if x[1] == "chunk"), key=lambda x: x[0]):
         chunks[key[0]].append((pdf, starts, pages))
     actual: dict[str, list[int]] = {}
     for r, runs in chunks.items():
@@ -91,37 +95,56 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                 raise RuntimeError(f"casekit: an exhibit run of {r} did not start each exhibit on its own page")
             counts += [b - a for a, b in zip(starts, starts[1:] + [pages])]
         actual[r] = counts
-    again = [_front_job(front_t, views[r], r, actual[r], out_dir, roots) for r in views
-             if actual[r] != plans[r]["predicted"]]
-    for key, kind, pdf, starts, pages in assemble.run_jobs(again, workers):
-        fronts[key[0]] = (pdf, starts, pages)
+    # a wrong prediction of an exhibit's length costs one more render of the front matter
+    again = [_front_job(model, views[r], r, actual[r], fronts[r][1], out_dir, roots)
+             for r in views if actual[r] != predicted[r]]
+    for key, _, pdf, _, pages in assemble.run_jobs(again, workers):
+        fronts[key[0]] = (pdf, pages)
+    _save_front_guesses(model, {r: pages for r, (_, pages) in fronts.items()})
     out = {}
     for r in views:
-        front_pdf, starts, front_pages = fronts[r]
-        counts = actual[r]
-        *stubs, appendix = starts
-        begin = stubs[0] if stubs else appendix
-        expected = [begin + sum(counts[:i]) for i in range(len(counts))]
-        if stubs != expected or appendix != begin + sum(counts):
-            raise RuntimeError(f"casekit: the front matter of {r} does not match its exhibits' pages")
-        pdf, total = assemble.join(front_pdf, (begin, appendix), [c[0] for c in chunks[r]], stamp)
-        if total != front_pages:
-            raise RuntimeError(f"casekit: {r} joined to {total} pages, its footers say {front_pages}")
+        front_pdf, front_pages = fronts[r]
+        parts = [(front_pdf, range(front_pages))] + [(pdf, range(pages)) for pdf, _, pages in chunks[r]]
+        parts.append((appendices[r][0], range(appendices[r][1])))
+        pdf, total = assemble.join(parts, stamp)
+        expected = assemble.page_numbers(views[r], actual[r], front_pages)["#appendix"] + appendices[r][1] - 1
+        if total != expected:
+            raise RuntimeError(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
         out[r] = (pdf, total)
     return out
 
 
-def _front_job(template, view: dict[str, Any], r: str, pages: list[int], out_dir: Path, roots: list[Path]):
-    html = template.render(**dict(view, stub_pages=pages))
-    anchors = [ex["anchor"] for ex in view["exhibits"]] + ["appendix"]
-    return assemble.Job((r, "front"), "front", html, out_dir, roots, anchors)
+def _front_job(model: CaseModel, view: dict[str, Any], r: str, counts: list[int], guess: int, out_dir: Path,
+               roots: list[Path]) -> assemble.Job:
+    spec = {"template": "zh-CN/packet.html", "view": view, "case_root": model.root, "counts": counts,
+            "guess": guess}
+    return assemble.Job((r, "front"), "front", "", out_dir, roots, [], front=spec)
 
 
-def page_count(pdf: bytes) -> int:
-    """Number of pages of a PDF."""
-    from pypdf import PdfReader
+def _guess_file(model: CaseModel) -> Path:
+    return model.root / ".casekit" / "print-cache" / "front-pages.json"
 
-    return len(PdfReader(io.BytesIO(pdf)).pages)
+
+def _front_guesses(model: CaseModel) -> dict[str, int]:
+    """Front-matter lengths of the last build (a first guess; always verified)."""
+    import json
+
+    try:
+        data = json.loads(_guess_file(model).read_text("utf-8"))
+        return {k: int(v) for k, v in data.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _save_front_guesses(model: CaseModel, pages: dict[str, int]) -> None:
+    import json
+
+    path = _guess_file(model)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps({**_front_guesses(model), **pages}), "utf-8")
+    except OSError:
+        pass  # only a guess
 
 
 def build_packets(

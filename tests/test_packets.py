@@ -241,3 +241,55 @@ def test_gaps_refuse_then_draft_marks_them(tmp_path):
 def test_unknown_recipient(tmp_path):
     with pytest.raises(BadInput):
         build_packets(object(), "court")
+
+
+def test_numbering_exact_across_chunk_boundaries(tmp_path):
+    """Exhibits rendered in runs of 2 on 2 workers, joined: footers, running headers, contents and
+    the 证据清单 页码 column all agree with the real pages."""
+    case = make_case(tmp_path / "chunks", CASE_TOML)
+    extra = tmp_path / "more"
+    extra.mkdir()
+    for i in range(4):
+        render_chat([{"speaker": "them", "text": f"第{i}张截图 " + "很长的聊天内容" * (30 * i)}])[0].save(
+            extra / f"more{i}.png")
+    add_paths(case, [extra])
+    long_one = next(i for i in case.items() if i.original_name == "more1.png")
+    messages = [Message("them", f"第{n}条消息：" + "对方说了很长的一段话" * 6, name="小美客服", time=t(14, 0))
+                for n in range(70)]  # a transcript of several pages
+    for msg in messages:
+        msg.source = SourceRef(long_one.id)
+    case.save_extraction(long_one.id, long_one.sha256, "test", Extraction("chat_screenshot", messages=messages))
+    result = build_packets(case, "police", now=NOW, jobs=2, chunk=2)
+    pdf = Path(result.outputs[0]["pdf"])
+    total = pdfpages(pdf)
+    assert result.outputs[0]["pages"] == total
+    pages = pdftext(pdf).split("\f")[:total]
+    for number, page in enumerate(pages, 1):
+        assert f"第 {number} 页 共 {total} 页" in page, number
+        assert re.findall(r"第 \d+ 页 共 \d+ 页", page) == [f"第 {number} 页 共 {total} 页"], number
+        if number > 1:
+            assert "案件编号 CK-TEST-0001" in page, number
+    starts = {}
+    for number, page in enumerate(pages, 1):
+        head = squash(page)
+        for label in re.findall(r"(证据\d+)\s+\S", page.split("\n", 3)[0] if page else ""):
+            starts.setdefault(label, number)
+        match = re.search(r"证据形式\S*证据编号(E\d+)", head)
+        if match:
+            label = re.search(r"(证据\d+)", page.strip().split("\n")[0]).group(1)
+            starts.setdefault(label, number)
+    assert len(starts) == 7, starts
+    spans = sorted(starts.values()) + [total]
+    assert max(b - a for a, b in zip(spans, spans[1:])) >= 3  # one exhibit runs over several pages
+    contents = "\n".join(pages[1:3])
+    for label, number in starts.items():
+        assert re.search(rf"{label}\s.*?\.{{3,}}\s*{number}\s*$", contents, re.M), (label, number)
+    evidence = "\n".join(p for p in pages if "证 据 清 单" in p or "证据清单" in squash(p.split("\n")[0]))
+    rows = dict(re.findall(r"^\s*(证据\d+)\s.*?\s(\d{1,4})\s+原", evidence, re.M))
+    assert rows == {label: str(number) for label, number in starts.items()}, rows
+    # an exhibit's running header names it on every one of its pages
+    order = sorted(starts.items(), key=lambda kv: kv[1])
+    for (label, first), nxt in zip(order, order[1:] + [("appendix", None)]):
+        last = (nxt[1] or total) - 1 if nxt[1] else first
+        for number in range(first, last + 1):
+            assert label in pages[number - 1].split("\n")[0], (label, number)

@@ -44,6 +44,37 @@ class Job:
     base_dir: Path
     roots: list[Path]
     anchors: list[str]
+    front: dict[str, Any] | None = None  # kind "front": template, view, case root, counts, guess
+
+
+def page_numbers(view: dict[str, Any], counts: list[int], front_pages: int) -> dict[str, int]:
+    """Page number of each exhibit and of the appendix ("#anchor" → page) when the front matter
+    takes `front_pages` pages and the exhibits `counts` pages each."""
+    out, page = {}, front_pages + 1
+    for ex, n in zip(view["exhibits"], counts):
+        out["#" + ex["anchor"]] = page
+        page += n
+    out["#appendix"] = page
+    return out
+
+
+def _render_front(job: Job) -> tuple[Any, str, Any, list[int], int]:
+    """The front matter (cover … timeline) with the exhibits' page numbers as literals. They
+    depend on its own length, so: render with the guessed length, and again with the measured
+    one until they agree (digits are tabular, so the numbers never change the layout in practice)."""
+    from .jinja import make_env
+
+    spec = job.front
+    template = make_env(spec["case_root"]).get_template(spec["template"])
+    pages = spec["guess"]
+    for _ in range(4):
+        html = template.render(**dict(spec["view"], front_only=True,
+                                      page_of=page_numbers(spec["view"], spec["counts"], pages)))
+        document, write = html_to_pdf_document(html, job.base_dir, job.roots)
+        if len(document.pages) == pages:
+            return job.key, job.kind, write(), [pages], pages
+        pages = len(document.pages)
+    raise RuntimeError("casekit: the front matter's length does not settle")
 
 
 def _render_job(job: Job) -> tuple[Any, str, Any, list[int], int]:
@@ -52,6 +83,8 @@ def _render_job(job: Job) -> tuple[Any, str, Any, list[int], int]:
     from ..errors import CasekitError
 
     try:
+        if job.front is not None:
+            return _render_front(job)
         document, write = html_to_pdf_document(job.html, job.base_dir, job.roots)
     except CasekitError as exc:
         return job.key, "error", (type(exc), exc.zh, exc.en, exc.hint_zh, exc.hint_en), [], 0
@@ -127,6 +160,15 @@ def predict_pages(ex: dict[str, Any]) -> int:
     for line in t.get("lines", []):
         height += _text_mm(str(line), 9, width) * line_h
     return max(1, math.ceil(height / CONTENT_H_MM))
+
+
+def predict_front(view: dict[str, Any]) -> int:
+    """A first guess of the front matter's length (cover … timeline) when no earlier build left
+    one: cover, contents, the filing, the evidence list, the timeline."""
+    contents = math.ceil((len(view["sections"]) + 4 + 2 * len(view.get("hints", []))) / 38)
+    evidence = math.ceil((len(view["exhibits"]) + 3) / 10)
+    timeline = math.ceil((len(view["timeline"]) + 4) / 14)
+    return 1 + contents + 2 + evidence + timeline
 
 
 # -- footer stamps ------------------------------------------------------------------------------
@@ -210,47 +252,37 @@ def stamp_stream(stamp: Stamp, text: str, font_name: str) -> bytes:
             + b"<" + glyphs + b"> Tj ET Q")
 
 
-def join(front: bytes, front_exhibit_range: tuple[int, int], chunks: list[bytes], stamp: Stamp) -> tuple[bytes, int]:
-    """Front pages before the exhibits, every run's pages (footer stamped), the front's pages
-    after the exhibits. Returns (pdf, pages)."""
+def join(parts: list[tuple[bytes, range]], stamp: Stamp) -> tuple[bytes, int]:
+    """The given page ranges of each PDF, in order, each page stamped with its footer
+    ("第 X 页 共 Y 页", in the template's font at the template's place). Returns (pdf, pages)."""
     from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, NameObject
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-    front_reader = PdfReader(io.BytesIO(front))
-    start, end = front_exhibit_range
-    readers = [PdfReader(io.BytesIO(c)) for c in chunks]
-    total = len(front_reader.pages) - (end - start) + sum(len(r.pages) for r in readers)
+    readers = [(PdfReader(io.BytesIO(pdf)), pages) for pdf, pages in parts]
+    total = sum(len(pages) for _, pages in readers)
     writer = PdfWriter()
-    for i in range(start):
-        writer.add_page(front_reader.pages[i])
     font_ref = None
     name = "/CkFooter"
-    for reader in readers:
-        for page in reader.pages:
-            added = writer.add_page(page)
+    for reader, pages in readers:
+        for index in pages:
+            added = writer.add_page(reader.pages[index])
             if font_ref is None:
                 font_ref = writer._add_object(stamp.font.clone(writer))
-            number = len(writer.pages)
             resources = added[NameObject("/Resources")].get_object()
-            fonts = resources.get("/Font")
-            if fonts is None:
-                from pypdf.generic import DictionaryObject
-                fonts = DictionaryObject()
-                resources[NameObject("/Font")] = fonts
-            fonts = fonts.get_object()
-            fonts[NameObject(name)] = font_ref
+            if "/Font" not in resources:
+                resources[NameObject("/Font")] = DictionaryObject()
+            resources["/Font"].get_object()[NameObject(name)] = font_ref
             pieces = []
-            for body in (b"q", None, b"Q", stamp_stream(stamp, footer_text(number, total), name)):
+            for body in (b"q", None, b"Q", stamp_stream(stamp, footer_text(len(writer.pages), total), name)):
                 if body is None:
                     contents = added["/Contents"]
-                    pieces += list(contents) if isinstance(contents.get_object(), ArrayObject) else [contents]
+                    pieces += list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) \
+                        else [contents]
                     continue
-                s = DecodedStreamObject()
-                s.set_data(body)
-                pieces.append(writer._add_object(s))
+                stream = DecodedStreamObject()
+                stream.set_data(body)
+                pieces.append(writer._add_object(stream))
             added[NameObject("/Contents")] = ArrayObject(pieces)
-    for i in range(end, len(front_reader.pages)):
-        writer.add_page(front_reader.pages[i])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue(), total
