@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,7 @@ from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
 from .render import assemble
+from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font
 from .render.viewmodels import build_view
@@ -183,6 +185,9 @@ def build_packets(
             progress(r)
         views[r] = build_view(model, status, r, draft, out_dir)
         htmls[r] = env.get_template("zh-CN/packet.html").render(**views[r])
+    faces = packet_fonts("".join(htmls.values()), model.root / ".casekit" / "print-cache")
+    font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
+    views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
     rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk)
     for r in wanted:
         html, (pdf, pages) = htmls[r], rendered[r]

@@ -143,7 +143,7 @@ def _fund_flow_svg(victim: str, payees: list[dict[str, str]]) -> Markup:
     row_h, width = 86, 680
     height = max(140, 30 + row_h * len(payees))
     mid = height / 2
-    font = 'font-family="Noto Sans CJK SC, Source Han Sans SC, sans-serif"'
+    font = 'font-family="casekit CJK, Noto Sans CJK SC, Source Han Sans SC, sans-serif"'
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" viewBox="0 0 {width} {height}" '
            f'width="170mm" height="{height * 170 / width:.1f}mm">',
            '<defs><marker id="arr" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto">'
