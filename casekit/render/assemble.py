@@ -165,8 +165,8 @@ def predict_pages(ex: dict[str, Any]) -> int:
 def predict_front(view: dict[str, Any]) -> int:
     """A first guess of the front matter's length (cover … timeline) when no earlier build left
     one: cover, contents, the filing, the evidence list, the timeline."""
-    contents = math.ceil((len(view["sections"]) + 4 + 2 * len(view.get("hints", []))) / 38)
-    evidence = math.ceil((len(view["exhibits"]) + 3) / 10)
+    contents = math.ceil((len(view["sections"]) + 2 * len(view.get("hints", []))) / 35)
+    evidence = math.ceil((len(view["exhibits"]) + 1) / 12)
     timeline = math.ceil((len(view["timeline"]) + 4) / 14)
     return 1 + contents + 2 + evidence + timeline
 
