@@ -25,7 +25,7 @@ from .fsutil import atomic_write_bytes
 from .render import assemble
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
-from .render.pdf import check_cjk_font
+from .render.pdf import check_cjk_font, html_to_pdf
 from .render.viewmodels import build_view
 from .steps import RECIPIENTS, STEP_TITLES, Status, evaluate
 
@@ -58,6 +58,13 @@ def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -
     view = build_view(model, status, recipient, draft, out_dir)
     env = make_env(model.root)
     return env.get_template("zh-CN/packet.html").render(**view)
+
+
+def page_count(pdf: bytes) -> int:
+    """Number of pages of a PDF."""
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
@@ -94,7 +101,8 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
         counts: list[int] = []
         for _, starts, pages in runs:
             if not starts or starts[0] != 0 or -1 in starts:
-                raise RuntimeError(f"casekit: an exhibit run of {r} did not start each exhibit on its own page")
+                raise assemble.AssemblyMismatch(f"casekit: an exhibit run of {r} did not start each exhibit "
+                                                "on its own page")
             counts += [b - a for a, b in zip(starts, starts[1:] + [pages])]
         actual[r] = counts
     # a wrong prediction of an exhibit's length costs one more render of the front matter
@@ -111,7 +119,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
         pdf, total = assemble.join(parts, stamp)
         expected = assemble.page_numbers(views[r], actual[r], front_pages)["#appendix"] + appendices[r][1] - 1
         if total != expected:
-            raise RuntimeError(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
+            raise assemble.AssemblyMismatch(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
         out[r] = (pdf, total)
     return out
 
@@ -188,7 +196,15 @@ def build_packets(
     faces = packet_fonts("".join(htmls.values()), model.root / ".casekit" / "print-cache")
     font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
     views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
-    rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk)
+    try:
+        rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk)
+    except assemble.AssemblyMismatch:
+        # the pieces do not fit (a case's own templates?): one document per packet, as WeasyPrint
+        # lays it out, numbering by WeasyPrint's own counters
+        rendered = {}
+        for r in wanted:
+            pdf = html_to_pdf(env.get_template("zh-CN/packet.html").render(**views[r]), out_dir, roots)
+            rendered[r] = (pdf, page_count(pdf))
     for r in wanted:
         html, (pdf, pages) = htmls[r], rendered[r]
         pdf_path, html_path = out_dir / f"{r}.pdf", out_dir / f"{r}.html"

@@ -293,3 +293,20 @@ def test_numbering_exact_across_chunk_boundaries(tmp_path):
         last = (nxt[1] or total) - 1 if nxt[1] else first
         for number in range(first, last + 1):
             assert label in pages[number - 1].split("\n")[0], (label, number)
+
+
+def test_case_template_without_anchors_falls_back_to_one_document(tmp_path):
+    """A case's own exhibit template that drops the anchor the runs rely on still builds, with
+    exact numbering (the packet is then laid out as one document)."""
+    case = make_case(tmp_path / "custom", CASE_TOML)
+    (case.root / "templates" / "zh-CN").mkdir(parents=True)
+    (case.root / "templates" / "zh-CN" / "_exhibit.html").write_text(
+        '<section class="exhibit"><h1 data-label="{{ ex.label }}">{{ ex.label }} 自定义</h1>'
+        '<p>{{ ex.sha256 }}</p></section>', encoding="utf-8")
+    result = build_packets(case, "police", now=NOW, jobs=2, chunk=1)
+    pdf = Path(result.outputs[0]["pdf"])
+    total = pdfpages(pdf)
+    text = pdftext(pdf)
+    assert result.outputs[0]["pages"] == total
+    assert set(re.findall(r"共 (\d+) 页", text)) == {str(total)}
+    assert "证据1 自定义" in text

@@ -34,6 +34,11 @@ DEFAULT_CHUNK = 25      # exhibits per run (≈ 25–40 pages): big enough to am
 MIN_CHUNK = 8
 
 
+class AssemblyMismatch(RuntimeError):
+    """The pieces do not fit together (e.g. a case's own exhibit template without the anchor or
+    page break the runs rely on): the caller renders the packet as one document instead."""
+
+
 @dataclass
 class Job:
     """One WeasyPrint render: `kind` is "chunk", "front" or "stamp"; `key` ties it to a packet."""
@@ -74,7 +79,7 @@ def _render_front(job: Job) -> tuple[Any, str, Any, list[int], int]:
         if len(document.pages) == pages:
             return job.key, job.kind, write(), [pages], pages
         pages = len(document.pages)
-    raise RuntimeError("casekit: the front matter's length does not settle")
+    raise AssemblyMismatch("casekit: the front matter's length does not settle")
 
 
 def _render_job(job: Job) -> tuple[Any, str, Any, list[int], int]:
@@ -226,7 +231,7 @@ def read_stamp(template_pdf: bytes, text: str = "第 0123456789 页 共") -> Sta
     tf = re.search(rf"(/\S+)\s+({num})\s+Tf", body)
     raw = bytes.fromhex("".join(re.findall(r"<([0-9A-Fa-f]*)>", body.partition("Tf")[2])))
     if not tm or not tf or len(raw) != 2 * len(text):
-        raise RuntimeError("casekit: unexpected footer in the stamp template")
+        raise AssemblyMismatch("casekit: unexpected footer in the stamp template")
     matrix = tuple(float(x) for x in tm.group(1).split())
     font_name, size = tf.group(1), float(tf.group(2))
     prefix.append((colour[-1] if colour else "0 0 0 ") + "rg")
