@@ -39,21 +39,7 @@ def timeline_cmd(
     model = load_case_model(_open(directory))
     tl = model.timeline
     if as_json:
-        _print_json({
-            "events": [{
-                "time": e.time.isoformat() if e.time else None, "precision": e.precision, "kind": e.kind,
-                "text": e.text, "party": e.party, "amount": f"{e.amount:.2f}" if e.amount is not None else None,
-                "evidence": e.evidence_ids, "paid_total": f"{e.paid_total:.2f}",
-                "refunded_total": f"{e.refunded_total:.2f}",
-            } for e in tl.events],
-            "loss": {"paid": f"{tl.loss.paid:.2f}", "refunded": f"{tl.loss.refunded:.2f}", "net": f"{tl.loss.net:.2f}",
-                     "per_payee": [{"account": g.account, "name": g.name, "paid": f"{g.paid:.2f}",
-                                    "refunded": f"{g.refunded:.2f}", "net": f"{g.net:.2f}", "count": g.count}
-                                   for g in tl.loss.per_payee]},
-            "deadlines": [{"label": d.label, "due": d.due.isoformat(), "basis": d.basis, "urgent": d.urgent}
-                          for d in tl.deadlines],
-            "unmatched_transactions": len(tl.unmatched),
-        })
+        _print_json(tl.to_json())
         return
     for d in tl.deadlines:
         typer.echo(("!! " if d.urgent else "   ") + f"{d.label}：{date_zh(d.due)}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Iterable
+from typing import Any, Iterable
 
 from .facts import CST, Facts
 from .matching import match_transaction, values_match
@@ -125,6 +125,27 @@ class Timeline:
     def last_payment(self) -> Payment | None:
         timed = [p for p in self.payments if p.kind == "payment" and p.time]
         return max(timed, key=lambda p: p.time) if timed else None  # type: ignore[arg-type, return-value]
+
+    def to_json(self) -> dict[str, Any]:
+        """The `casekit timeline --json` object: events with running totals, loss, deadlines."""
+        return {
+            "events": [{
+                "time": e.time.isoformat() if e.time else None, "precision": e.precision, "kind": e.kind,
+                "text": e.text, "party": e.party, "amount": _money(e.amount), "evidence": e.evidence_ids,
+                "paid_total": _money(e.paid_total), "refunded_total": _money(e.refunded_total),
+            } for e in self.events],
+            "loss": {
+                "paid": _money(self.loss.paid), "refunded": _money(self.loss.refunded), "net": _money(self.loss.net),
+                "per_payee": [{"account": g.account, "name": g.name, "paid": _money(g.paid), "refunded": _money(g.refunded),
+                               "net": _money(g.net), "count": g.count} for g in self.loss.per_payee],
+            },
+            "deadlines": [{"label": d.label, "due": d.due.isoformat(), "basis": d.basis, "urgent": d.urgent} for d in self.deadlines],
+            "unmatched_transactions": len(self.unmatched),
+        }
+
+
+def _money(value: Decimal | None) -> str | None:
+    return f"{value:.2f}" if value is not None else None
 
 
 # --------------------------------------------------------------------------------------------

@@ -101,3 +101,16 @@ def test_deadlines_urgent_first_within_48h():
     assert any("12315" in d.label and d.due.year == 2029 for d in tl.deadlines)
     later = build_timeline(FACTS, extractions(), now=t(20, 0) + timedelta(days=3))
     assert not any(d.urgent for d in later.deadlines)
+
+
+def test_json_form_carries_the_same_loss_and_order():
+    import json
+
+    tl = build_timeline(FACTS, extractions(), now=t(23, 0) + timedelta(days=10))
+    data = json.loads(json.dumps(tl.to_json(), ensure_ascii=False))
+    assert data["loss"]["net"] == "1480.00" and data["loss"]["paid"] == "1580.00"
+    assert {g["account"]: g["net"] for g in data["loss"]["per_payee"]} == {"13812345678": "1180.00", "6222020200001234": "300.00"}
+    times = [e["time"] for e in data["events"] if e["time"]]
+    assert times == sorted(times)
+    assert data["events"][-1]["paid_total"] == "1580.00"
+    assert data["unmatched_transactions"] == 1
