@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from collections import Counter
 from datetime import datetime
 from decimal import Decimal
@@ -31,28 +30,13 @@ os.environ["OMP_THREAD_LIMIT"] = "1"
 from PIL import Image  # noqa: E402
 
 from casekit.importers.base import ExtractContext  # noqa: E402
+from casekit.ocr.quality import fold, levenshtein  # noqa: E402
 from casekit.importers.screenshots import read_screenshot  # noqa: E402
 from casekit.ocr.engine import TesseractEngine  # noqa: E402
 from casekit.ocr.entities import find_amounts  # noqa: E402
 from casekit.synth import STYLES, render_chat, render_payment, sample_conversation  # noqa: E402
 
 REFERENCE = datetime(2026, 3, 6, 10, 15)
-
-
-def fold(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-
-def levenshtein(a: str, b: str) -> int:
-    if len(a) < len(b):
-        a, b = b, a
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def recall(ref: str, hyp: str) -> tuple[int, int]:

@@ -5,7 +5,6 @@ fonts and layouts the reader was not tuned on; see tests/fixtures/screenshots/SO
 """
 
 import json
-import unicodedata
 from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
@@ -16,23 +15,12 @@ from PIL import Image
 from casekit.importers.base import ExtractContext
 from casekit.importers.screenshots import read_screenshot
 from casekit.ocr.engine import TesseractEngine
+from casekit.ocr.quality import cer, fold
 
 HELD = Path(__file__).parent / "fixtures" / "screenshots" / "heldout"
 CTX = ExtractContext(reference_time=datetime(2026, 3, 6, 10, 15), reference_source="user")
 
 
-def _fold(text):
-    return "".join(unicodedata.normalize("NFKC", text or "").split())
-
-
-def _cer(ref, hyp):
-    prev = list(range(len(hyp) + 1))
-    for i, a in enumerate(ref, 1):
-        cur = [i]
-        for j, b in enumerate(hyp, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a != b)))
-        prev = cur
-    return prev[-1] / max(1, len(ref))
 
 
 def _read(name):
@@ -49,11 +37,11 @@ def test_heldout_chat(name):
     items = [i for i in truth["items"] if i["kind"] in ("text", "notice", "transfer", "image")]
     # one message per bubble/notice: quote chips and nicknames are not messages
     assert [m.speaker for m in ex.messages] == [i["speaker"] for i in items]
-    ref = _fold("".join(i["text"] for i in items if i["kind"] in ("text", "notice")))
-    hyp = _fold("".join(m.text for m in ex.messages if m.kind in ("text", "notice")))
-    assert _cer(ref, hyp) <= 0.06
-    labels = {_fold(m.time_text) for m in ex.messages if m.time_text}
-    assert {_fold(i["text"]) for i in truth["items"] if i["kind"] == "time"} <= labels
+    ref = fold("".join(i["text"] for i in items if i["kind"] in ("text", "notice")))
+    hyp = fold("".join(m.text for m in ex.messages if m.kind in ("text", "notice")))
+    assert cer(ref, hyp) <= 0.06
+    labels = {fold(m.time_text) for m in ex.messages if m.time_text}
+    assert {fold(i["text"]) for i in truth["items"] if i["kind"] == "time"} <= labels
     want = [Decimal(i["amount"]) for i in items if i["kind"] == "transfer"]
     assert [t.amount for t in ex.transactions] == want
     if name.startswith("qq-group"):
@@ -72,7 +60,7 @@ def test_heldout_dark_wechat_transfer_detail_1440():
 
 
 @pytest.mark.slow
-def test_heldout_serif_720_time_label_and_cer():
+def test_heldout_serif_720_time_label_andcer():
     # Noto Serif at 720 px: the first reading gives 12朋24日; the second (grey, larger) reading of
     # low-confidence regions and the structural label repair must give the label back
     truth, ex = _read("kuaishou-light-720-serif")
@@ -80,9 +68,9 @@ def test_heldout_serif_720_time_label_and_cer():
     items = [i for i in truth["items"] if i["kind"] in ("text", "notice")]
     assert [m.speaker for m in ex.messages] == [i["speaker"] for i in items]
     assert {m.time_text for m in ex.messages} == {"12月24日14:02"}
-    ref = _fold("".join(i["text"] for i in items))
-    hyp = _fold("".join(m.text for m in ex.messages))
-    assert _cer(ref, hyp) <= 0.06
+    ref = fold("".join(i["text"] for i in items))
+    hyp = fold("".join(m.text for m in ex.messages))
+    assert cer(ref, hyp) <= 0.06
     assert "https://pay-refund.top/u/" in ex.text  # the scheme's two slashes survive
 
 
