@@ -26,7 +26,7 @@ from .render import assemble
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font, html_to_pdf
-from .render.viewmodels import build_view
+from .render.viewmodels import build_view, fill_prints
 from .steps import RECIPIENTS, STEP_TITLES, Status, evaluate
 
 
@@ -86,9 +86,11 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
         jobs.append(_front_job(model, view, r, predicted[r], guess, out_dir, roots))
         later.append(assemble.Job((r, "appendix"), "appendix",
                                   chunk_t.render(**dict(view, run=[], with_appendix=True)), out_dir, roots, []))
+        slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
         for i, run in enumerate(assemble.split(exhibits, assemble.chunk_size(len(exhibits), workers, chunk))):
-            jobs.append(assemble.Job((r, i), "chunk", chunk_t.render(**dict(view, run=run, with_appendix=False)),
-                                     out_dir, roots, [ex["anchor"] for ex in run]))
+            spec = {"template": "zh-CN/chunk.html", "view": slim, "run": run, "case_root": model.root,
+                    "cache": _print_cache(model), "out_dir": out_dir}
+            jobs.append(assemble.Job((r, i), "chunk", "", out_dir, roots, [ex["anchor"] for ex in run], run=spec))
     results = assemble.run_jobs(jobs + later, workers)  # the big jobs first, the appendices last
     stamp = next(assemble.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
     fronts = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "front"}
@@ -131,8 +133,12 @@ def _front_job(model: CaseModel, view: dict[str, Any], r: str, counts: list[int]
     return assemble.Job((r, "front"), "front", "", out_dir, roots, [], front=spec)
 
 
+def _print_cache(model: CaseModel) -> Path:
+    return model.root / ".casekit" / "print-cache"
+
+
 def _guess_file(model: CaseModel) -> Path:
-    return model.root / ".casekit" / "print-cache" / "front-pages.json"
+    return _print_cache(model) / "front-pages.json"
 
 
 def _front_guesses(model: CaseModel) -> dict[str, int]:
@@ -191,9 +197,10 @@ def build_packets(
     for r in wanted:
         if progress:
             progress(r)
-        views[r] = build_view(model, status, r, draft, out_dir)
+        # print copies not in the cache yet are made by the workers rendering their exhibits
+        views[r] = build_view(model, status, r, draft, out_dir, defer_prints=True)
         htmls[r] = env.get_template("zh-CN/packet.html").render(**views[r])
-    faces = packet_fonts("".join(htmls.values()), model.root / ".casekit" / "print-cache")
+    faces = packet_fonts("".join(htmls.values()), _print_cache(model))
     font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
     views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
     try:
@@ -203,10 +210,14 @@ def build_packets(
         # lays it out, numbering by WeasyPrint's own counters
         rendered = {}
         for r in wanted:
+            fill_prints(views[r]["exhibits"], _print_cache(model), out_dir)
             pdf = html_to_pdf(env.get_template("zh-CN/packet.html").render(**views[r]), out_dir, roots)
             rendered[r] = (pdf, page_count(pdf))
     for r in wanted:
-        html, (pdf, pages) = htmls[r], rendered[r]
+        # the preview, with the print copies the workers made (cache hits here)
+        fill_prints(views[r]["exhibits"], _print_cache(model), out_dir)
+        view = {k: v for k, v in views[r].items() if k != "font_faces"}
+        html, (pdf, pages) = env.get_template("zh-CN/packet.html").render(**view), rendered[r]
         pdf_path, html_path = out_dir / f"{r}.pdf", out_dir / f"{r}.html"
         atomic_write_bytes(html_path, html.encode("utf-8"))
         atomic_write_bytes(pdf_path, pdf)

@@ -47,3 +47,18 @@ def test_palette_copy_is_embedded_as_indexed_image(tmp_path):
     row = listing.splitlines()[2].split()
     with Image.open(out) as img:
         assert row[3:6] == [str(img.width), str(img.height), "index"]
+
+
+def test_planned_size_matches_the_print_copy(tmp_path):
+    """A cold build plans each exhibit's printed size from the original's header (the copy is made
+    later, in the worker rendering it): the plan must be the copy's size, EXIF rotation included."""
+    from casekit.render.pdf import planned_print_mm
+
+    for index, (size, fmt, orientation) in enumerate([((1081, 2341), "PNG", 1), ((1200, 800), "JPEG", 6),
+                                                      ((1200, 800), "PNG", 8), ((4000, 3001), "JPEG", 1)]):
+        src = tmp_path / f"shot{index}.{fmt.lower()}"
+        exif = Image.Exif()
+        exif[0x0112] = orientation
+        Image.new("RGB", size, (255, 255, 255)).save(src, fmt, exif=exif.tobytes())
+        out = print_image(src, tmp_path / "print-cache")
+        assert planned_print_mm(src) == print_size_mm(out), (size, fmt, orientation)

@@ -50,6 +50,8 @@ class Job:
     roots: list[Path]
     anchors: list[str]
     front: dict[str, Any] | None = None  # kind "front": template, view, case root, counts, guess
+    run: dict[str, Any] | None = None    # kind "chunk" rendered in the worker: template, view, run, case root,
+    #                                      print cache, out dir (the run's print copies are made there first)
 
 
 def page_numbers(view: dict[str, Any], counts: list[int], front_pages: int) -> dict[str, int]:
@@ -82,6 +84,17 @@ def _render_front(job: Job) -> tuple[Any, str, Any, list[int], int]:
     raise AssemblyMismatch("casekit: the front matter's length does not settle")
 
 
+def _run_html(spec: dict[str, Any]) -> str:
+    """A run of exhibits as HTML, after making the print copies it still lacks (so that encoding
+    them overlaps with the other pieces instead of preceding all of them)."""
+    from .jinja import make_env
+    from .viewmodels import fill_prints
+
+    fill_prints(spec["run"], spec["cache"], spec["out_dir"])
+    template = make_env(spec["case_root"]).get_template(spec["template"])
+    return template.render(**dict(spec["view"], run=spec["run"], with_appendix=False))
+
+
 def _render_job(job: Job) -> tuple[Any, str, Any, list[int], int]:
     """Worker: (key, kind, pdf, first page (0-based) of each anchor, page count). A casekit error
     comes back as its parts (kind "error") so the parent re-raises it with its hint."""
@@ -90,7 +103,10 @@ def _render_job(job: Job) -> tuple[Any, str, Any, list[int], int]:
     try:
         if job.front is not None:
             return _render_front(job)
-        document, write = html_to_pdf_document(job.html, job.base_dir, job.roots)
+        html = job.html
+        if job.run is not None:
+            html = _run_html(job.run)
+        document, write = html_to_pdf_document(html, job.base_dir, job.roots)
     except CasekitError as exc:
         return job.key, "error", (type(exc), exc.zh, exc.en, exc.hint_zh, exc.hint_en), [], 0
     where: dict[str, int] = {}
@@ -171,7 +187,7 @@ def predict_front(view: dict[str, Any]) -> int:
     """A first guess of the front matter's length (cover … timeline) when no earlier build left
     one: cover, contents, the filing, the evidence list, the timeline."""
     contents = math.ceil((len(view["sections"]) + 2 * len(view.get("hints", []))) / 35)
-    evidence = math.ceil((len(view["exhibits"]) + 1) / 12)
+    evidence = math.ceil((len(view["exhibits"]) + 2) / 15)  # 13 rows on its first page, 15 on the next
     timeline = math.ceil((len(view["timeline"]) + 4) / 14)
     return 1 + contents + 2 + evidence + timeline
 

@@ -98,6 +98,50 @@ def fit_mm(width_px: int, height_px: int, box_mm: tuple[float, float] = EXHIBIT_
     return round(width_px * scale, 2), round(height_px * scale, 2)
 
 
+def _print_plan(width: int, height: int, box_mm: tuple[float, float]) -> tuple[int, tuple[int, int]]:
+    """(integer reduce factor, final pixel size) of the print copy of a `width`×`height` image."""
+    w_mm, _ = fit_mm(width, height, box_mm)
+    want = max(1, round(w_mm / 25.4 * PRINT_DPI))       # pixels across at PRINT_DPI
+    floor = max(1, round(w_mm / 25.4 * MIN_PRINT_DPI))  # … and at MIN_PRINT_DPI
+    factor = max(1, width // floor)
+    if factor > 1:
+        width, height = -(-width // factor), -(-height // factor)  # what Image.reduce gives
+    if width > want * 1.5:
+        width, height = want, max(1, round(height * want / width))
+    return factor, (width, height)
+
+
+def planned_print_mm(src: Path, box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> tuple[float, float] | None:
+    """Printed size (mm) the print copy of `src` will have, from the original's header only (no
+    decoding); None when the header cannot be read."""
+    try:
+        with Image.open(src) as img:
+            width, height = img.size
+            # a PNG's getexif() decodes the whole image looking for a late eXIf chunk: read only
+            # what the header gave (a late one only makes this a wrong guess, which is corrected)
+            if img.format != "PNG":
+                exif = img.getexif()
+            else:
+                exif = Image.Exif()
+                if "exif" in img.info:
+                    exif.load(img.info["exif"])
+            orientation = exif.get(0x0112, 1)
+            if orientation in (5, 6, 7, 8):  # rotated by a quarter turn
+                width, height = height, width
+    except Exception:
+        return None
+    return fit_mm(*_print_plan(width, height, box_mm)[1], box_mm)
+
+
+def cached_print(key: str, cache_dir: Path, box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> Path | None:
+    """The complete cached print copy for content hash `key`, if there is one."""
+    stem = f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}"
+    for ext in ("png", "jpg"):
+        if _cached_ok(cache_dir / f"{stem}.{ext}"):
+            return cache_dir / f"{stem}.{ext}"
+    return None
+
+
 def _encode_print_copy(img: Image.Image, box_mm: tuple[float, float]) -> tuple[bytes, str]:
     """Downscale to ~PRINT_DPI of the printed size; encode as the smaller of a 256-colour PNG and
     JPEG. Phone UI screenshots are flat colours: the palette PNG is ~2.5× smaller than JPEG q80
@@ -112,14 +156,11 @@ def _encode_print_copy(img: Image.Image, box_mm: tuple[float, float]) -> tuple[b
         img = flat
     elif img.mode != "RGB":
         img = img.convert("RGB")
-    w_mm, _ = fit_mm(img.width, img.height, box_mm)
-    want = max(1, round(w_mm / 25.4 * PRINT_DPI))       # pixels across at PRINT_DPI
-    floor = max(1, round(w_mm / 25.4 * MIN_PRINT_DPI))  # … and at MIN_PRINT_DPI
-    factor = max(1, img.width // floor)
+    factor, final = _print_plan(img.width, img.height, box_mm)
     if factor > 1:
         img = img.reduce(factor)  # box filter by an integer factor: fast, and crisp enough
-    if img.width > want * 1.5:
-        img = img.resize((want, max(1, round(img.height * want / img.width))), Image.Resampling.LANCZOS)
+    if img.size != final:
+        img = img.resize(final, Image.Resampling.LANCZOS)
     png, jpg = io.BytesIO(), io.BytesIO()
     img.quantize(256, method=Image.Quantize.FASTOCTREE).save(png, "PNG")
     img.save(jpg, "JPEG", quality=JPEG_QUALITY, optimize=True)
@@ -136,9 +177,9 @@ def print_image(src: Path, cache_dir: Path, box_mm: tuple[float, float] = EXHIBI
     if key is None:
         key = hashlib.sha256(src.read_bytes()).hexdigest()
     stem = f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}"
-    for ext in ("png", "jpg"):
-        if _cached_ok(cache_dir / f"{stem}.{ext}"):
-            return cache_dir / f"{stem}.{ext}"
+    cached = cached_print(key, cache_dir, box_mm)
+    if cached is not None:
+        return cached
     try:
         with Image.open(src) as img:
             data, ext = _encode_print_copy(img, box_mm)

@@ -21,7 +21,7 @@ from ..casemodel import CaseModel, EvidenceEntry
 from ..channels import channels_for
 from ..steps import STEP_TITLES, Status
 from .jinja import date_zh, mask, money
-from .pdf import print_images, print_size_mm
+from .pdf import cached_print, planned_print_mm, print_image, print_images, print_size_mm
 
 RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
 RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
@@ -209,8 +209,26 @@ def _transcript(e: EvidenceEntry, red: Redactor, case_rows: set[tuple[str, int |
     return {"lines": lines, "rows": rows, "note": note}
 
 
-def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path) -> dict[str, Any]:
-    """The whole view model of one recipient's packet."""
+def fill_prints(exhibits: list[dict[str, Any]], cache: Path, out_dir: Path) -> None:
+    """Make the print copies `build_view(defer_prints=True)` left out (cache hits after the first
+    call) and put them into the exhibits, in place."""
+    for ex in exhibits:
+        src = ex.pop("print_src", None)
+        if src is None:
+            continue
+        img = print_image(Path(src[0]), cache, key=src[1])
+        ex["image"] = _rel(img, out_dir) if img else None
+        ex["image_missing"] = img is None
+        if img:
+            w, h = print_size_mm(img)
+            ex["image_mm"] = {"width": f"{w:.2f}", "height": f"{h:.2f}"}
+
+
+def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path,
+               defer_prints: bool = False) -> dict[str, Any]:
+    """The whole view model of one recipient's packet. With `defer_prints`, print copies not yet
+    in the cache are not made here: such an exhibit gets its printed size from the original's
+    header and a `print_src`, and `fill_prints` makes the copy later (in the worker rendering it)."""
     f, tl = model.facts, model.timeline
     red = Redactor(recipient, [f.victim.id_number] + [a for s in f.suspects for a in s.payment_accounts])
     step = recipient
@@ -285,10 +303,18 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     cache = model.root / ".casekit" / "print-cache"
     exhibits = []
     shown = [e for e in evidence if e.is_image and e.path.is_file()]
+    deferred: dict[str, tuple[str, str, tuple[float, float]]] = {}
+    if defer_prints:
+        for e in shown:
+            if e.sha256 and cached_print(e.sha256, cache) is None:
+                planned = planned_print_mm(e.path)
+                if planned is not None:
+                    deferred[e.id] = (str(e.path), e.sha256, planned)
+    shown = [e for e in shown if e.id not in deferred]
     prints = dict(zip([e.id for e in shown], print_images([(e.path, e.sha256 or None) for e in shown], cache)))
     for e in evidence:
         img = prints.get(e.id)
-        size = print_size_mm(img) if img else (0.0, 0.0)
+        size = print_size_mm(img) if img else deferred[e.id][2] if e.id in deferred else (0.0, 0.0)
         exhibits.append({
             "label": labels[e.id], "anchor": f"ex-{e.id}", "id": e.id, "title": red.text(e.title),
             "form": e.form, "source": red.text(f"{f.case.original_carrier or '本人设备'}；原文件名 {e.original_name}"),
@@ -301,9 +327,11 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             "added": date_zh(e.added_at), "stored": f"evidence/ 中的原件（{e.id}）",
             "image": _rel(img, out_dir) if img else None,
             "image_mm": {"width": f"{size[0]:.2f}", "height": f"{size[1]:.2f}"},
-            "image_missing": e.is_image and img is None,
+            "image_missing": e.is_image and img is None and e.id not in deferred,
             "transcript": _transcript(e, red, case_rows),
         })
+        if e.id in deferred:
+            exhibits[-1]["print_src"] = deferred[e.id][:2]
 
     manifest = model.root / "MANIFEST.sha256"
     manifest_hash = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "—"
