@@ -91,7 +91,10 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
             spec = {"template": "zh-CN/chunk.html", "view": slim, "run": run, "case_root": model.root,
                     "cache": _print_cache(model), "out_dir": out_dir}
             jobs.append(assemble.Job((r, i), "chunk", "", out_dir, roots, [ex["anchor"] for ex in run], run=spec))
-    results = assemble.run_jobs(jobs + later, workers)  # the big jobs first, the appendices last
+    # the front matter and the appendix first (each one document that grows with N), the runs after
+    # them, so the pool's tail is a run of exhibits and not a long single piece
+    results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "front"] + later
+                                + [j for j in jobs[1:] if j.kind != "front"], workers)
     stamp = next(assemble.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
     fronts = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "front"}
     appendices = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "appendix"}
