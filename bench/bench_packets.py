@@ -23,6 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import PYTHON, machine, measure_isolated  # noqa: E402
 
+from casekit.ocr.quality import fold, levenshtein  # noqa: E402
+
 NAIVE_SCRIPT = r"""
 import sys, pathlib, weasyprint
 folder, out = pathlib.Path(sys.argv[1]), sys.argv[2]
@@ -62,28 +64,15 @@ def pdf_pages(pdf: Path) -> int:
     return len(PdfReader(str(pdf)).pages)
 
 
-def cer(reference: str, hypothesis: str) -> float:
-    """Character error rate with whitespace removed (Levenshtein distance / reference length)."""
-    ref = "".join(reference.split())
-    hyp = "".join(hypothesis.split())
-    previous = list(range(len(hyp) + 1))
-    for i, rc in enumerate(ref, 1):
-        current = [i]
-        for j, hc in enumerate(hyp, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (rc != hc)))
-        previous = current
-    return previous[-1] / max(1, len(ref))
-
-
 def ocr(path: Path, psm: int = 6) -> str:
     return subprocess.run(["tesseract", str(path), "-", "-l", "chi_sim", "--psm", str(psm)], capture_output=True,
                           text=True, env={"OMP_THREAD_LIMIT": "1", "PATH": "/usr/bin:/bin"}).stdout
 
 
 def edits(reference: str, hypothesis: str) -> tuple[int, int]:
-    """(Levenshtein distance, reference length), whitespace removed."""
-    ref = "".join(reference.split())
-    return round(cer(ref, hypothesis) * max(1, len(ref))), len(ref)
+    """(Levenshtein distance, reference length), whitespace removed, NFKC-folded."""
+    ref = fold(reference)
+    return levenshtein(ref, fold(hypothesis)), len(ref)
 
 
 def image_box(pdf: Path, page_no: int) -> tuple[float, float, float, float, float]:
