@@ -110,8 +110,11 @@ def test_random_ctrl_c_and_sigkill_during_add_lose_nothing(tmp_path: Path, big_f
         stderr = err.decode()
         if proc.returncode != 0:
             interrupted += 1
-            expected = 130 if sig == signal.SIGINT else -signal.SIGKILL
-            assert proc.returncode == expected, (iteration, proc.returncode, stderr)
+            # On a loaded machine a Ctrl-C can land while the interpreter starts (before its
+            # handler exists) or finalises (after it is reset): the process then dies of SIGINT
+            # outside casekit's code. The case must still verify, which is checked below.
+            expected = (130, -signal.SIGINT) if sig == signal.SIGINT else (-signal.SIGKILL,)
+            assert proc.returncode in expected, (iteration, proc.returncode, stderr)
         assert "Traceback" not in stderr, stderr
         if sig == signal.SIGINT and proc.returncode == 130 and stderr.strip():
             # (A Ctrl-C during argument parsing, before any work, exits 130 with no message.)
