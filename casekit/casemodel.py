@@ -142,6 +142,18 @@ def evidence_entry(item: Any, extraction: Extraction | None, facts: Facts) -> Ev
     )
 
 
+def list_evidence(case: CaseLike, items: list[Any] | None = None) -> list[EvidenceEntry]:
+    """Every item as the packets will describe it (kind, steps, title). Works with an unfinished
+    or invalid case.toml — then without the user's per-item notes — so listing never waits for facts."""
+    from .errors import CasekitError
+
+    try:
+        facts = load_facts(case.toml_path)
+    except CasekitError:
+        facts = Facts()
+    return [evidence_entry(item, case.load_extraction(item.id), facts) for item in (case.items() if items is None else items)]
+
+
 def load_case_model(case: CaseLike, now: datetime | None = None) -> CaseModel:
     """Load facts, evidence and records of a case and build its timeline."""
     facts = load_facts(case.toml_path)

@@ -138,36 +138,17 @@ def add_cmd(
         raise typer.Exit(1)
 
 
-def _kind_of(case, item) -> str:
-    meta = case.stored_record_meta(item.id)
-    if meta is not None:
-        extraction = case.load_extraction(item.id)
-        if extraction is not None:
-            return extraction.kind
-    media = item.media_type
-    if media.startswith("image/"):
-        return "image"
-    if media in ("text/csv", "application/vnd.ms-excel") or "spreadsheet" in media:
-        return "bill?"
-    return "other"
-
-
-STEPS_BY_KIND = {
-    "chat_screenshot": "identify,platform,police,consumer",
-    "payment_screenshot": "identify,police,consumer",
-    "bill": "identify,police,consumer",
-    "image": "identify,platform,consumer",
-}
-
-
 @app.command("list")
 def list_cmd(directory: CaseDir, json_out: JsonFlag = False) -> None:
     """列出证据：编号、类型、名称、哈希、阶段、是否排除 / list evidence items."""
+    from .casemodel import list_evidence
+
     case = _open(directory)
+    items = case.items()
     rows = []
-    for item in case.items():
-        kind = _kind_of(case, item)
-        rows.append({**item.to_json(), "kind": kind, "steps": STEPS_BY_KIND.get(kind, "identify").split(",")})
+    for item, entry in zip(items, list_evidence(case, items)):
+        kind = entry.kind if entry.extraction is not None else "not_extracted"
+        rows.append({**item.to_json(), "kind": kind, "steps": list(entry.steps)})
     if json_out:
         _print_json({"items": rows})
         return

@@ -209,3 +209,18 @@ def test_list_json_has_id_kind_name_hash_steps(tmp_path: Path, new_case: Case, c
     assert row["id"] == "E0001" and row["name"] == "b.csv"
     assert row["sha256"] == _sha(tmp_path / "b.csv")
     assert {"kind", "steps", "excluded"} <= set(row)
+
+
+def test_list_steps_come_from_the_case_model_and_follow_case_toml_notes(tmp_path: Path, new_case: Case, cli) -> None:
+    (tmp_path / "b.csv").write_text("时间,金额\n2026-03-05,1\n", encoding="utf-8")
+    add_paths(new_case, [tmp_path / "b.csv"])
+    row = json.loads(cli("list", new_case.root, "--json").stdout)["items"][0]
+    assert row["kind"] == "not_extracted"
+    with open(new_case.toml_path, "a", encoding="utf-8") as handle:
+        handle.write('\n[evidence.E0001]\nsteps = ["police"]\n')
+    row = json.loads(cli("list", new_case.root, "--json").stdout)["items"][0]
+    assert row["steps"] == ["police"]
+    # A broken case.toml never stops the listing; the notes are then simply not applied.
+    new_case.toml_path.write_text("[case\n", encoding="utf-8")
+    broken = cli("list", new_case.root, "--json")
+    assert broken.exit_code == 0 and json.loads(broken.stdout)["items"][0]["steps"] != ["police"]
