@@ -47,16 +47,21 @@ def incident_date(case: Case) -> date | None:
         return None
 
 
-def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, column_map: dict[str, Any] | None, incident: date | None) -> ExtractContext:
-    """The best reference time for an item: capture time, else incident date, else --date."""
-    reference, source = None, None
-    capture = item.metadata.get("capture_time")
+def reference_time(metadata: dict[str, Any], incident: date | None, user_date: date | None) -> tuple[datetime | None, str | None]:
+    """The best reference for relative time labels: capture time, else incident date, else --date."""
+    capture = metadata.get("capture_time")
     if capture:
-        reference, source = datetime.fromisoformat(capture), item.metadata.get("capture_time_source")
-    elif incident:
-        reference, source = datetime.combine(incident, time(23, 59), SHANGHAI), "incident_date"
-    if user_date and reference is None:
-        reference, source = datetime.combine(user_date, time(23, 59), SHANGHAI), "user"
+        return datetime.fromisoformat(capture), metadata.get("capture_time_source")
+    if incident:
+        return datetime.combine(incident, time(23, 59), SHANGHAI), "incident_date"
+    if user_date:
+        return datetime.combine(user_date, time(23, 59), SHANGHAI), "user"
+    return None, None
+
+
+def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, column_map: dict[str, Any] | None, incident: date | None) -> ExtractContext:
+    """What an importer may know about one evidence item."""
+    reference, source = reference_time(item.metadata, incident, user_date)
     return ExtractContext(
         evidence_id=item.id,
         reference_time=reference,
@@ -67,8 +72,11 @@ def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, c
     )
 
 
-def settings_key(user_date: date | None, column_map: dict[str, Any] | None, reference: str | None) -> str:
-    raw = json.dumps({"v": __version__, "date": str(user_date), "map": column_map, "ref": reference}, sort_keys=True, ensure_ascii=True)
+def settings_key(ctx: ExtractContext) -> str:
+    """What a stored record depends on besides the file: version, reference time, column map.
+    A changed incident date or --date therefore re-reads the items it affects."""
+    reference = ctx.reference_time.isoformat() if ctx.reference_time else None
+    raw = json.dumps({"v": __version__, "ref": reference, "src": ctx.reference_source, "map": ctx.column_map}, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -117,7 +125,7 @@ def extract_case(
         if item.excluded or (wanted is not None and item.id not in wanted):
             continue
         ctx = context_for(item, case, user_date, column_map, incident)
-        key = settings_key(user_date, column_map, ctx.reference_source)
+        key = settings_key(ctx)
         meta = case.stored_record_meta(item.id)
         if meta and meta.get("sha256") == item.sha256 and meta.get("key") == key:
             summary.cached.append(item.id)

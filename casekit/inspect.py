@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .errors import BadInput
-from .extract import run_importer
+from .extract import reference_time, run_importer
 from .importers.base import ExtractContext, read_head
-from .metadata import SHANGHAI, describe
+from .metadata import describe
 from .store import sha256_file
 
 
@@ -24,11 +24,7 @@ def inspect_file(path: Path, user_date: date | None = None, column_map: dict[str
     except PermissionError:
         raise BadInput(f"没有读取权限：{path}", f"permission denied: {path}", hint_zh="检查文件权限", hint_en="check the file's permissions") from None
     meta = describe(path, path.name, head)
-    reference, source = None, None
-    if meta.get("capture_time"):
-        reference, source = datetime.fromisoformat(meta["capture_time"]), meta.get("capture_time_source")
-    elif user_date:
-        reference, source = datetime.combine(user_date, time(23, 59), SHANGHAI), "user"
+    reference, source = reference_time(meta, None, user_date)
     ctx = ExtractContext(reference_time=reference, reference_source=source, column_map=column_map)
     extraction = run_importer(str(path), ctx)
     return {

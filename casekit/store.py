@@ -13,7 +13,6 @@ import errno
 import hashlib
 import json
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -381,6 +380,3 @@ class Case:
         payload = {"evidence_id": evidence_id, "sha256": sha256, "key": key, "extraction": extraction.to_json()}
         atomic_write_text(self.record_path(evidence_id), json.dumps(payload, ensure_ascii=False, indent=1))
 
-
-def is_private(path: Path) -> bool:
-    return stat.S_IMODE(path.stat().st_mode) & 0o077 == 0

@@ -104,3 +104,19 @@ def test_unknown_file_is_kept_with_a_warning(tmp_path: Path, new_case: Case) -> 
     assert any("kept as plain evidence" in w for w in warnings)
     assert new_case.load_extraction("E0001").kind == "other"
     assert new_case.item("E0001").path.read_bytes() == odd.read_bytes()
+
+
+def test_a_changed_incident_date_re_reads_only_the_items_it_is_the_reference_for(tmp_path: Path, new_case: Case) -> None:
+    (tmp_path / "notes.txt").write_text("对方电话13812345678", encoding="utf-8")
+    (tmp_path / "Screenshot_20260306-101500.txt").write_text("x", encoding="utf-8")  # capture time from the name
+    add_paths(new_case, [tmp_path / "notes.txt", tmp_path / "Screenshot_20260306-101500.txt"])
+    first = json.loads(run_casekit("extract", new_case.root, "--json").stdout)
+    assert sorted(first["extracted"]) == ["E0001", "E0002"]
+    text = new_case.toml_path.read_text("utf-8").replace("# incident_date = 2026-03-05", "incident_date = 2026-03-05")
+    new_case.toml_path.write_text(text, encoding="utf-8")
+    second = json.loads(run_casekit("extract", new_case.root, "--json").stdout)
+    assert second["extracted"] == ["E0001"] and second["cached"] == ["E0002"]
+    # A different date, not just a first one, must also re-read (the key holds the date itself).
+    new_case.toml_path.write_text(text.replace("incident_date = 2026-03-05", "incident_date = 2026-03-07"), encoding="utf-8")
+    third = json.loads(run_casekit("extract", new_case.root, "--json").stdout)
+    assert third["extracted"] == ["E0001"] and third["cached"] == ["E0002"]
