@@ -17,23 +17,19 @@ PYTHON = sys.executable
 @dataclass
 class Run:
     seconds: float
-    peak_mib: float
+    peak_mib: float | None  # only `measure_isolated` knows a command's own peak
     returncode: int
     stdout: str
     stderr: str
 
 
 def measure(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
-    """Wall time and peak RSS (the process and its children) of one command."""
+    """Wall time of one command. (This process's RUSAGE_CHILDREN covers every child it ever
+    waited for, so a per-command peak needs the fresh wrapper of `measure_isolated`.)"""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, env={**os.environ, **(env or {})}, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     out, err = proc.communicate()
-    seconds = time.perf_counter() - start
-    # ru_maxrss of finished children, in KiB on Linux: the largest single process in the tree.
-    import resource
-
-    peak_kib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return Run(seconds, peak_kib / 1024, proc.returncode, out, err)
+    return Run(time.perf_counter() - start, None, proc.returncode, out, err)
 
 
 def measure_isolated(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
@@ -41,7 +37,7 @@ def measure_isolated(cmd: list[str], env: dict[str, str] | None = None, cwd: Pat
     wrapper = [PYTHON, str(Path(__file__).with_name("_peak.py")), *cmd]
     run = measure(wrapper, env, cwd)
     lines = run.stderr.rstrip().splitlines()
-    peak = float(lines[-1].split("=", 1)[1]) if lines and lines[-1].startswith("PEAK_MIB=") else run.peak_mib
+    peak = float(lines[-1].split("=", 1)[1]) if lines and lines[-1].startswith("PEAK_MIB=") else None
     return Run(run.seconds, peak, run.returncode, run.stdout, "\n".join(lines[:-1]))
 
 
