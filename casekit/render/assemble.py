@@ -125,7 +125,9 @@ def run_jobs(jobs: list[Job], workers: int) -> list[tuple[Any, str, bytes, list[
     else:
         import multiprocessing
 
-        import weasyprint  # noqa: F401 - imported once here, inherited by the forked workers
+        from .weasy import load
+
+        load()  # imported once here, inherited by the forked workers
 
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(workers, len(jobs)), maxtasksperchild=1) as pool:

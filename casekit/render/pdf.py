@@ -50,6 +50,9 @@ def check_cjk_font() -> None:
 
 
 def _fetcher_class():
+    from .weasy import load
+
+    load()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
 
     class SafeFetcher(URLFetcher):
@@ -322,7 +325,9 @@ def _swap_standins(standins: list[Path]):
 def html_to_pdf_document(html: str, base_dir: Path, roots: list[Path]):
     """Lay out HTML (relative links resolve against `base_dir`): (WeasyPrint document, a function
     writing it to PDF bytes)."""
-    from weasyprint import HTML
+    from .weasy import load
+
+    HTML = load().HTML
     from weasyprint.urls import FatalURLFetchingError
 
     try:
