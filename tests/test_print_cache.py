@@ -47,6 +47,10 @@ def test_palette_copy_is_embedded_as_indexed_image(tmp_path):
     row = listing.splitlines()[2].split()
     with Image.open(out) as img:
         assert row[3:6] == [str(img.width), str(img.height), "index"]
+        # what a PDF reader draws (palette in its own stream) is the print copy, pixel for pixel
+        subprocess.run(["pdfimages", "-png", str(pdf), str(tmp_path / "drawn")], check=True)
+        with Image.open(tmp_path / "drawn-000.png") as drawn:
+            assert drawn.convert("RGB").tobytes() == img.convert("RGB").tobytes()
 
 
 def test_planned_size_matches_the_print_copy(tmp_path):

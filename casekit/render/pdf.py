@@ -276,8 +276,9 @@ def _png_chunks(data: bytes) -> dict[str, bytes]:
     return out
 
 
-def _indexed_image(data: bytes) -> tuple[bytes, dict[str, Any]] | None:
-    """(stream data, PDF image dictionary entries) of a non-interlaced palette PNG, else None."""
+def _indexed_image(data: bytes) -> tuple[bytes, bytes, dict[str, Any]] | None:
+    """(image data, palette, PDF image dictionary entries without the colour space) of a
+    non-interlaced palette PNG, else None."""
     import pydyf
 
     try:
@@ -290,19 +291,20 @@ def _indexed_image(data: bytes) -> tuple[bytes, dict[str, Any]] | None:
         return None
     entries = {
         "Width": width, "Height": height, "BitsPerComponent": depth, "Filter": "/FlateDecode",
-        "ColorSpace": pydyf.Array(["/Indexed", "/DeviceRGB", len(palette) // 3 - 1,
-                                   "<" + palette.hex() + ">"]),
         "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Colors": 1, "BitsPerComponent": depth,
                                          "Columns": width}),
     }
-    return chunks["IDAT"], entries
+    return chunks["IDAT"], palette, entries
 
 
 def _swap_standins(standins: list[Path]):
-    """A WeasyPrint finisher that puts the real palette images in place of the stand-ins."""
+    """A WeasyPrint finisher that puts the real palette images in place of the stand-ins. The
+    palette goes into a stream of its own, not a hex string: PDF readers (pypdf when the pieces
+    are joined) read a stream by its length and a hex string a character at a time."""
+    import pydyf
 
     def finisher(document, pdf) -> None:
-        for obj in pdf.objects:
+        for obj in list(pdf.objects):
             extra = getattr(obj, "extra", None)
             if not isinstance(extra, dict) or extra.get("Subtype") != "/Image" or extra.get("Width") != 1:
                 continue
@@ -313,11 +315,15 @@ def _swap_standins(standins: list[Path]):
             swapped = _indexed_image(standins[number - 1].read_bytes())
             if swapped is None:
                 continue
-            obj.stream = [swapped[0]]
+            image, palette, entries = swapped
+            lookup = pydyf.Stream([palette])
+            pdf.add_object(lookup)
+            obj.stream = [image]
             obj.compress = False
             for name in ("SMask", "Decode"):
                 extra.pop(name, None)
-            extra.update(swapped[1])
+            extra.update(entries)
+            extra["ColorSpace"] = pydyf.Array(["/Indexed", "/DeviceRGB", len(palette) // 3 - 1, lookup.reference])
 
     return finisher
 
