@@ -19,6 +19,7 @@ one run per worker, whatever the number of exhibits.
 
 from __future__ import annotations
 
+import gc
 import io
 import math
 import os
@@ -117,6 +118,15 @@ def _render_job(job: Job) -> tuple[Any, str, Any, list[int], int]:
     return job.key, job.kind, write(), starts, len(document.pages)
 
 
+def _worker_init() -> None:
+    """A render worker lives for one piece. WeasyPrint allocates boxes by the hundred thousand, so
+    the cyclic collector's default gen-0 threshold (700) ran it ~100 times a piece, 3–12 % of the
+    piece's CPU; what the worker inherited from the parent is frozen out of collection for good.
+    Peak memory of a piece is unchanged (measured)."""
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
+
+
 def run_jobs(jobs: list[Job], workers: int) -> list[tuple[Any, str, bytes, list[int], int]]:
     """Render `jobs` on `workers` processes (in this process when 1), each job in a fresh process."""
     if workers <= 1 or len(jobs) <= 1:
@@ -130,7 +140,7 @@ def run_jobs(jobs: list[Job], workers: int) -> list[tuple[Any, str, bytes, list[
         load()  # imported once here, inherited by the forked workers
 
         ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(workers, len(jobs)), maxtasksperchild=1) as pool:
+        with ctx.Pool(min(workers, len(jobs)), initializer=_worker_init, maxtasksperchild=1) as pool:
             results = pool.map(_render_job, jobs, chunksize=1)
     for _, kind, value, _, _ in results:
         if kind == "error":
