@@ -274,7 +274,7 @@ def test_numbering_exact_across_chunk_boundaries(tmp_path):
         head = squash(page)
         for label in re.findall(r"(证据\d+)\s+\S", page.split("\n", 3)[0] if page else ""):
             starts.setdefault(label, number)
-        match = re.search(r"证据形式\S*证据编号(E\d+)", head)
+        match = re.search(r"证据形式\S*证据编号：?(E\d+)", head)
         if match:
             label = re.search(r"(证据\d+)", page.strip().split("\n")[0]).group(1)
             starts.setdefault(label, number)
