@@ -12,7 +12,6 @@ and the front matter + appendix with a stub of the right length per exhibit; the
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,12 +21,15 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
-from .render import assemble
+from .render import assemble, joining
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font, html_to_pdf
 from .render.viewmodels import build_view, fill_prints
 from .steps import RECIPIENTS, STEP_TITLES, Status, evaluate
+
+
+EXHIBITS_BOOKMARK = "证据材料"  # the bookmark the exhibits' own bookmarks are nested under
 
 
 @dataclass
@@ -60,13 +62,6 @@ def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -
     return env.get_template("zh-CN/packet.html").render(**view)
 
 
-def page_count(pdf: bytes) -> int:
-    """Number of pages of a PDF."""
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(pdf)).pages)
-
-
 def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
                     workers: int, chunk: int | None) -> dict[str, tuple[bytes, int]]:
     """Each recipient's PDF and page count, rendered in pieces on `workers` processes:
@@ -95,7 +90,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     # them, so the pool's tail is a run of exhibits and not a long single piece
     results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "front"] + later
                                 + [j for j in jobs[1:] if j.kind != "front"], workers)
-    stamp = next(assemble.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
+    stamp = next(joining.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
     fronts = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "front"}
     appendices = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "appendix"}
     chunks: dict[str, list[tuple[bytes, list[int], int]]] = {r: [] for r in views}
@@ -119,9 +114,10 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     out = {}
     for r in views:
         front_pdf, front_pages = fronts[r]
-        parts = [(front_pdf, range(front_pages))] + [(pdf, range(pages)) for pdf, _, pages in chunks[r]]
-        parts.append((appendices[r][0], range(appendices[r][1])))
-        pdf, total = assemble.join(parts, stamp)
+        parts = [joining.Part(front_pdf, range(front_pages))]
+        parts += [joining.Part(pdf, range(pages), group=EXHIBITS_BOOKMARK) for pdf, _, pages in chunks[r]]
+        parts.append(joining.Part(appendices[r][0], range(appendices[r][1])))
+        pdf, total = joining.join(parts, stamp)
         expected = assemble.page_numbers(views[r], actual[r], front_pages)["#appendix"] + appendices[r][1] - 1
         if total != expected:
             raise assemble.AssemblyMismatch(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
@@ -215,7 +211,7 @@ def build_packets(
         for r in wanted:
             fill_prints(views[r]["exhibits"], _print_cache(model), out_dir)
             pdf = html_to_pdf(env.get_template("zh-CN/packet.html").render(**views[r]), out_dir, roots)
-            rendered[r] = (pdf, page_count(pdf))
+            rendered[r] = (pdf, joining.page_count(pdf))
     for r in wanted:
         # the preview, with the print copies the workers made (cache hits here)
         fill_prints(views[r]["exhibits"], _print_cache(model), out_dir)

@@ -10,8 +10,8 @@ A packet is rendered as
   layout, see `predict_pages`) so this document renders alongside the runs; when a run reports a
   different length the front document is rendered again with the measured lengths;
 - a one-page template whose only text is the footer, from which the footer's font, size and
-  position are copied: after joining, each exhibit page gets "第 X 页 共 Y 页" stamped with
-  that font (the glyph codes and widths are read from the template's PDF).
+  position are copied: after joining, each page gets "第 X 页 共 Y 页" stamped with that font
+  (`joining.py`).
 
 Memory: each run is rendered in a fresh worker process (`maxtasksperchild=1`), so the peak is
 one run per worker, whatever the number of exhibits.
@@ -20,7 +20,6 @@ one run per worker, whatever the number of exhibits.
 from __future__ import annotations
 
 import gc
-import io
 import math
 import os
 from dataclasses import dataclass
@@ -202,123 +201,6 @@ def predict_front(view: dict[str, Any]) -> int:
     evidence = math.ceil((len(view["exhibits"]) + 2) / 15)  # 13 rows on its first page, 15 on the next
     timeline = math.ceil((len(view["timeline"]) + 4) / 14)
     return 1 + contents + 2 + evidence + timeline
-
-
-# -- footer stamps ------------------------------------------------------------------------------
-
-@dataclass
-class Stamp:
-    """Everything needed to draw the page footer as WeasyPrint drew it on the template page."""
-
-    prefix: bytes           # graphics state before BT (the page's cm operators, the colour)
-    matrix: tuple[float, ...]
-    font_size: float
-    centre: float           # x of the footer's centre, in text space
-    codes: dict[str, bytes]
-    widths: dict[str, float]
-    font: Any               # the template's /Font object (pypdf)
-
-
-def _widths(descendant) -> dict[int, float]:
-    out: dict[int, float] = {}
-    w = list(descendant.get("/W", []))
-    i = 0
-    while i < len(w):
-        first = int(w[i])
-        if isinstance(w[i + 1], list):
-            for k, value in enumerate(w[i + 1]):
-                out[first + k] = float(value)
-            i += 2
-        else:
-            last, value = int(w[i + 1]), float(w[i + 2])
-            for cid in range(first, last + 1):
-                out[cid] = value
-            i += 3
-    return out
-
-
-def read_stamp(template_pdf: bytes, text: str = "第 0123456789 页 共") -> Stamp:
-    """The footer of the stamp template (templates/zh-CN/stamp.html): its glyph codes per
-    character, widths, font, size and placement."""
-    from pypdf import PdfReader
-    from pypdf.generic import ContentStream
-
-    import re
-
-    from pypdf import PdfReader
-
-    reader = PdfReader(io.BytesIO(template_pdf))
-    page = reader.pages[0]
-    data = page.get_contents().get_data().decode("latin-1")
-    head, _, rest = data.partition("BT")
-    body = rest.partition("ET")[0]
-    num = r"-?[\d.]+"
-    prefix = [m.group(0) for m in re.finditer(rf"(?:{num}\s+){{6}}cm", head)]
-    colour = re.findall(rf"((?:{num}\s+){{3}})rg", head)
-    tm = re.search(rf"((?:{num}\s+){{6}})Tm", body)
-    tf = re.search(rf"(/\S+)\s+({num})\s+Tf", body)
-    raw = bytes.fromhex("".join(re.findall(r"<([0-9A-Fa-f]*)>", body.partition("Tf")[2])))
-    if not tm or not tf or len(raw) != 2 * len(text):
-        raise AssemblyMismatch("casekit: unexpected footer in the stamp template")
-    matrix = tuple(float(x) for x in tm.group(1).split())
-    font_name, size = tf.group(1), float(tf.group(2))
-    prefix.append((colour[-1] if colour else "0 0 0 ") + "rg")
-    font = page["/Resources"]["/Font"][font_name].get_object()
-    widths_by_cid = _widths(font["/DescendantFonts"][0].get_object())
-    codes = {c: raw[2 * i:2 * i + 2] for i, c in enumerate(text)}
-    widths = {c: widths_by_cid.get(int.from_bytes(code, "big"), 1000.0) for c, code in codes.items()}
-    total = sum(widths[c] for c in text) / 1000 * size
-    return Stamp(" ".join(prefix).encode(), matrix, size, matrix[4] + total / 2, codes, widths, font)
-
-
-def footer_text(page: int, total: int) -> str:
-    return f"第 {page} 页 共 {total} 页"
-
-
-def stamp_stream(stamp: Stamp, text: str, font_name: str) -> bytes:
-    width = sum(stamp.widths[c] for c in text) / 1000 * stamp.font_size
-    a, b, c, d, _, y = stamp.matrix
-    x = stamp.centre - width / 2
-    glyphs = b"".join(stamp.codes[ch] for ch in text).hex().encode()
-    return (b"q " + stamp.prefix + b" BT "
-            + f"{a:g} {b:g} {c:g} {d:g} {x:.4f} {y:.4f} Tm {font_name} {stamp.font_size:g} Tf ".encode()
-            + b"<" + glyphs + b"> Tj ET Q")
-
-
-def join(parts: list[tuple[bytes, range]], stamp: Stamp) -> tuple[bytes, int]:
-    """The given page ranges of each PDF, in order, each page stamped with its footer
-    ("第 X 页 共 Y 页", in the template's font at the template's place). Returns (pdf, pages)."""
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
-
-    readers = [(PdfReader(io.BytesIO(pdf)), pages) for pdf, pages in parts]
-    total = sum(len(pages) for _, pages in readers)
-    writer = PdfWriter()
-    font_ref = None
-    name = "/CkFooter"
-    for reader, pages in readers:
-        for index in pages:
-            added = writer.add_page(reader.pages[index])
-            if font_ref is None:
-                font_ref = writer._add_object(stamp.font.clone(writer))
-            resources = added[NameObject("/Resources")].get_object()
-            if "/Font" not in resources:
-                resources[NameObject("/Font")] = DictionaryObject()
-            resources["/Font"].get_object()[NameObject(name)] = font_ref
-            pieces = []
-            for body in (b"q", None, b"Q", stamp_stream(stamp, footer_text(len(writer.pages), total), name)):
-                if body is None:
-                    contents = added["/Contents"]
-                    pieces += list(contents.get_object()) if isinstance(contents.get_object(), ArrayObject) \
-                        else [contents]
-                    continue
-                stream = DecodedStreamObject()
-                stream.set_data(body)
-                pieces.append(writer._add_object(stream))
-            added[NameObject("/Contents")] = ArrayObject(pieces)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue(), total
 
 
 def default_workers(requested: int | None = None) -> int:
