@@ -213,10 +213,12 @@ def build_packets(
             pdf = html_to_pdf(env.get_template("zh-CN/packet.html").render(**views[r]), out_dir, roots)
             rendered[r] = (pdf, joining.page_count(pdf))
     for r in wanted:
-        # the preview, with the print copies the workers made (cache hits here)
-        fill_prints(views[r]["exhibits"], _print_cache(model), out_dir)
-        view = {k: v for k, v in views[r].items() if k != "font_faces"}
-        html, (pdf, pages) = env.get_template("zh-CN/packet.html").render(**view), rendered[r]
+        html, (pdf, pages) = htmls[r], rendered[r]
+        if any("print_src" in ex for ex in views[r]["exhibits"]):
+            # the preview, with the print copies the workers made (cache hits here)
+            fill_prints(views[r]["exhibits"], _print_cache(model), out_dir)
+            view = {k: v for k, v in views[r].items() if k != "font_faces"}
+            html = env.get_template("zh-CN/packet.html").render(**view)
         pdf_path, html_path = out_dir / f"{r}.pdf", out_dir / f"{r}.html"
         atomic_write_bytes(html_path, html.encode("utf-8"))
         atomic_write_bytes(pdf_path, pdf)
