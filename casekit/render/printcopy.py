@@ -65,9 +65,14 @@ def planned_print_mm(src: Path, box_mm: tuple[float, float] = EXHIBIT_BOX_MM) ->
     return fit_mm(*_print_plan(width, height, box_mm)[1], box_mm)
 
 
+def _cache_stem(key: str, box_mm: tuple[float, float]) -> str:
+    """File name (without extension) of the print copy for content hash `key`."""
+    return f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}"
+
+
 def cached_print(key: str, cache_dir: Path, box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> Path | None:
     """The complete cached print copy for content hash `key`, if there is one."""
-    stem = f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}"
+    stem = _cache_stem(key, box_mm)
     for ext in ("png", "jpg"):
         if _cached_ok(cache_dir / f"{stem}.{ext}"):
             return cache_dir / f"{stem}.{ext}"
@@ -108,7 +113,6 @@ def print_image(src: Path, cache_dir: Path, box_mm: tuple[float, float] = EXHIBI
     Returns None when the image cannot be decoded (the original stays evidence)."""
     if key is None:
         key = hashlib.sha256(src.read_bytes()).hexdigest()
-    stem = f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}"
     cached = cached_print(key, cache_dir, box_mm)
     if cached is not None:
         return cached
@@ -117,11 +121,29 @@ def print_image(src: Path, cache_dir: Path, box_mm: tuple[float, float] = EXHIBI
             data, ext = _encode_print_copy(img, box_mm)
     except Exception:  # corrupt or unsupported image: keep going, say so in the exhibit
         return None
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    target = cache_dir / f"{stem}.{ext}"
-    # A cache, not evidence: temp file + rename without fsync (two fsyncs per exhibit cost more
-    # than the encoding); a copy torn by a crash fails `_cached_ok` and is simply made again.
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=cache_dir)
+    return _store_print_copy(data, cache_dir / f"{_cache_stem(key, box_mm)}.{ext}")
+
+
+def print_from_decoded(img: Image.Image, key: str, cache_dir: Path,
+                       box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> Path:
+    """The print copy for content hash `key` made from `img`, the original already decoded by
+    someone else (`casekit extract` for OCR): the same file `print_image` makes from the
+    original, without decoding it a second time. `img` must be the image as opened — first
+    frame, its own mode, `info` and EXIF — not rotated or converted for OCR (the encoding does
+    that itself). A no-op when a complete copy is cached. Raises whatever the encoding raises."""
+    cached = cached_print(key, cache_dir, box_mm)
+    if cached is not None:
+        return cached
+    data, ext = _encode_print_copy(img, box_mm)
+    return _store_print_copy(data, cache_dir / f"{_cache_stem(key, box_mm)}.{ext}")
+
+
+def _store_print_copy(data: bytes, target: Path) -> Path:
+    """Write a print copy into the cache folder. A cache, not evidence: temp file + rename
+    without fsync (two fsyncs per exhibit cost more than the encoding); a copy torn by a crash
+    fails `_cached_ok` and is simply made again."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -154,9 +176,7 @@ def print_images(jobs: list[tuple[Path, str | None]], cache_dir: Path,
                  box_mm: tuple[float, float] = EXHIBIT_BOX_MM) -> list[Path | None]:
     """`print_image` for many (path, key) pairs; cache misses are encoded on all cores."""
     args = [(path, cache_dir, box_mm, key) for path, key in jobs]
-    misses = sum(1 for path, _, _, key in args if key is None or not any(
-        _cached_ok(cache_dir / f"{key[:32]}-{PRINT_CACHE_VERSION}-{box_mm[0]:g}x{box_mm[1]:g}.{ext}")
-        for ext in ("png", "jpg")))
+    misses = sum(1 for _, _, _, key in args if key is None or cached_print(key, cache_dir, box_mm) is None)
     workers = min(os.cpu_count() or 1, 4, misses)
     if workers < 2 or misses < 4:
         return [print_image(*a) for a in args]
