@@ -66,6 +66,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     _rotated_jpeg(shots / "rotated.jpg")
     _sixteen_bit_png(shots / "sixteen-bit.png")
     shutil.copy(FIXTURES / "screenshots" / "cow_single-chat-sample.jpg", shots)
+    shutil.copy(FIXTURES / "screenshots" / "cow_wechat_group_1.jpg", shots)  # copied from a 1/2-scale decode
     root = base / "case"
     assert run_casekit("init", root).returncode == 0
     assert run_casekit("add", root, shots).returncode == 0
@@ -77,7 +78,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_extract_leaves_the_print_copy_print_image_would_make(extracted: Path, tmp_path: Path) -> None:
     case = Case.open(extracted)
     items = [i for i in case.items() if i.media_type.startswith("image/")]
-    assert len(items) == 5
+    assert len(items) == 6
     copies = _image_copies(extracted)
     for item in items:
         expected = _expected_copy(item, tmp_path)
@@ -137,9 +138,11 @@ def test_corrupt_image_extracts_as_before_and_the_build_still_works(tmp_path: Pa
     case = Case.open(root)
     bad = next(i for i in case.items() if i.original_name == "truncated.png")
     good = next(i for i in case.items() if i.original_name == "good.png")
-    plain = dataclasses.replace(context_for(bad, case, None, None, None), print_cache_dir=None, cache_dir=None)
-    assert case.load_extraction(bad.id).to_json() == json.loads(json.dumps(run_importer(str(bad.path), plain)))
-    assert case.load_extraction(bad.id).warnings
+    record = case.load_extraction(bad.id)  # as before: an image record saying the file is damaged
+    assert record.kind == "image" and not record.text
+    assert len(record.warnings) == 1 and "image is damaged or truncated" in record.warnings[0]
+    # (not compared with an in-process reading: importing WeasyPrint sets Pillow's global
+    # LOAD_TRUNCATED_IMAGES, after which a truncated PNG decodes with a grey bottom half)
     assert list(_image_copies(root)) == [_expected_copy(good, tmp_path).name]
     built = run_casekit("build", root, "--recipient", "police", "--draft")
     assert built.returncode == 0, built.stderr

@@ -96,7 +96,7 @@ class ScreenshotImporter:
         except BadInput as exc:
             return Extraction(kind="image", warnings=[exc.one_line()], importer=self.name)
         if ctx.print_cache_dir and digest and loaded.decoded is not None:
-            leave_print_copy(loaded.decoded, digest, Path(ctx.print_cache_dir))
+            leave_print_copy(loaded.decoded, path, digest, Path(ctx.print_cache_dir))
         loaded.decoded = None  # OCR reads `loaded.image`; let a converted original go
         warnings = list(loaded.warnings)
         if min(loaded.image.size) < 16:
@@ -109,12 +109,12 @@ class ScreenshotImporter:
         return result
 
 
-def leave_print_copy(decoded, digest: str, print_cache_dir: Path) -> None:
+def leave_print_copy(decoded, path: Path, digest: str, print_cache_dir: Path) -> None:
     """Make the exhibit's print copy from the original just decoded for OCR, so `casekit build`
     finds it cached instead of decoding the file again. A cache only: any failure is left for
     the build, which makes the copy itself (and says so when the image cannot be printed)."""
     try:
-        print_from_decoded(decoded, digest, print_cache_dir)
+        print_from_decoded(decoded, path, digest, print_cache_dir)
     except Exception:  # noqa: BLE001 - never fail or hold up the reading of the evidence
         pass
 
