@@ -4,7 +4,9 @@
 
 Baselines, on the same images: `tesseract IMG - -l chi_sim` one after another with Tesseract's
 default threads, and again with OMP_THREAD_LIMIT=1. casekit: `casekit extract -j 2` on a case
-holding the same images, then the cached re-run.
+holding the same images (it also leaves each screenshot's print copy for `casekit build`), then
+the cached re-run. In the same run, in-process: what making the print copy adds per image inside
+extract (from the image already decoded for OCR), next to what a cold build pays from the file.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -46,6 +49,27 @@ def raw_tesseract(paths: list[Path], one_thread: bool) -> float:
     return time.perf_counter() - start
 
 
+def print_copy_ms(paths: list[Path], passes: int = 3) -> tuple[float, float]:
+    """Median ms per image to make a print copy (encode + write into an empty cache): from the image
+    decoded for OCR, as extract does, and from the file, as a cold `casekit build` does."""
+    from casekit.ocr.images import open_image
+    from casekit.render.printcopy import print_from_decoded, print_image
+
+    from_decoded, from_file = [], []
+    for _ in range(passes):
+        for path in paths:
+            decoded = open_image(path).decoded
+            with tempfile.TemporaryDirectory() as cache:
+                start = time.perf_counter()
+                print_from_decoded(decoded, path, "0" * 64, Path(cache))
+                from_decoded.append(time.perf_counter() - start)
+            with tempfile.TemporaryDirectory() as cache:
+                start = time.perf_counter()
+                print_image(path, Path(cache), key="0" * 64)
+                from_file.append(time.perf_counter() - start)
+    return 1000 * statistics.median(from_decoded), 1000 * statistics.median(from_file)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=12, help="number of screenshots")
@@ -67,6 +91,8 @@ def main() -> None:
         assert first.returncode == 0, first.stderr
         cached = measure_isolated([*casekit, "extract", str(case), "-j", str(args.jobs), "--json"])
         assert cached.returncode == 0, cached.stderr
+        copies = sum(1 for p in (case / ".casekit" / "print-cache").iterdir() if p.suffix in (".png", ".jpg"))
+        copy_decoded_ms, copy_file_ms = print_copy_ms(paths)
 
         n = len(paths)
         print(f"Machine: {machine()}; {n} generated 1080×2340 chat screenshots\n")
@@ -81,6 +107,11 @@ def main() -> None:
         for label, seconds in rows:
             print(f"| {label} | {seconds:.2f} | {seconds / n:.2f} | {seconds / one_thread:.2f}× |")
         print(f"\nPeak memory of one casekit process (first run): {first.peak_mib:.0f} MiB")
+        print(f"\nPrint copies left by the first run: {copies} of {n} (made inside extract, part of its time).")
+        print(f"Print copy inside extract, from the image decoded for OCR (in-process, median of 3 passes): "
+              f"{copy_decoded_ms:.0f} ms/image = {copy_decoded_ms / 10 / (first.seconds * args.jobs / n):.1f} % of "
+              f"extract's {first.seconds * args.jobs / n:.2f} worker-s/image; a cold build makes it from the file in "
+              f"{copy_file_ms:.0f} ms/image.")
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -3,8 +3,12 @@
     .venv/bin/python bench/bench_packets.py --sizes 10,50,200,500 --naive-max 200
 
 Naive baseline: one HTML page per original screenshot (`<img>` scaled to A4), printed by
-WeasyPrint as it is — what a user gets by pasting images into a document. casekit:
-`casekit build CASE --recipient police --draft` on a case holding the same screenshots.
+WeasyPrint as it is — what a user gets by pasting images into a document. casekit, two rows:
+- the user's flow: `casekit add`, `casekit extract CASE -j 2` (timed in its own column; it also
+  leaves each screenshot's print copy in the print cache), then
+  `casekit build CASE --recipient police --draft` (timed: the figure compared with naive);
+- the worst case: a fresh case holding the same screenshots, no extract, cold print cache, the
+  same `build --draft`.
 Legibility: for the first few screenshots, the exhibit page is rendered from the PDF at 150 dpi,
 cropped to the screenshot's box (the CTM at the image's `Do` operator, read with pypdf) and OCR'd
 like the original, whole and bubble by bubble; CER is against the synth ground truth.
@@ -56,6 +60,21 @@ def timed(cmd: list[str]):
     before = cpu()
     run = measure_isolated(cmd)
     return run, cpu() - before
+
+
+def new_case(root: Path, shots: Path) -> Path:
+    """`casekit init` + `casekit add` of the screenshots (not timed)."""
+    subprocess.run([PYTHON, "-m", "casekit", "init", str(root)], check=True, capture_output=True)
+    subprocess.run([PYTHON, "-m", "casekit", "add", str(root), str(shots)], check=True, capture_output=True)
+    return root
+
+
+def build(case: Path):
+    """Timed `casekit build CASE --recipient police --draft`: (run, CPU seconds, the PDF)."""
+    run, cpu = timed([PYTHON, "-m", "casekit", "build", str(case), "--recipient", "police", "--draft", "--json"])
+    assert run.returncode == 0, run.stderr
+    pdf = Path(json.loads(run.stdout)["outputs"][0]["pdf"])
+    return run, cpu, pdf if pdf.is_absolute() else case / pdf
 
 
 def pdf_pages(pdf: Path) -> int:
@@ -154,8 +173,8 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Machine: {machine()}\n")
-    print("| N | casekit s | casekit CPU s | casekit MiB peak | casekit PDF MB | pages | naive s | naive CPU s | naive MiB peak | naive PDF MB | time ratio | size ratio |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| N | run | extract -j 2 s | build (naive: print) s | CPU s | MiB peak | PDF MB | pages | time / naive | size / naive |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     legible = None
     for n in sizes:
         work = Path(tempfile.mkdtemp(prefix=f"casekit-bench-packets-{n}-"))
@@ -163,23 +182,29 @@ def main() -> None:
             shots = work / "shots"
             shots.mkdir()
             truths = make_shots(shots, n)
-            case = work / "case"
-            subprocess.run([PYTHON, "-m", "casekit", "init", str(case)], check=True, capture_output=True)
-            subprocess.run([PYTHON, "-m", "casekit", "add", str(case), str(shots)], check=True, capture_output=True)
-            ours, ours_cpu = timed([PYTHON, "-m", "casekit", "build", str(case), "--recipient", "police", "--draft", "--json"])
-            assert ours.returncode == 0, ours.stderr
-            pdf = Path(json.loads(ours.stdout)["outputs"][0]["pdf"])
-            if not pdf.is_absolute():
-                pdf = case / pdf
-            naive_cells = ["—"] * 4
-            ratios = ["—", "—"]
+            flow = new_case(work / "case", shots)
+            extract = measure_isolated([PYTHON, "-m", "casekit", "extract", str(flow), "-j", "2", "--json"])
+            assert extract.returncode == 0, extract.stderr
+            ours, ours_cpu, pdf = build(flow)
+            cold, cold_cpu, cold_pdf = build(new_case(work / "cold-case", shots))
+            naive = None
             if n <= args.naive_max:
                 naive_pdf = work / "naive.pdf"
                 naive, naive_cpu = timed([PYTHON, "-c", NAIVE_SCRIPT, str(shots), str(naive_pdf)])
                 assert naive.returncode == 0, naive.stderr
-                naive_cells = [f"{naive.seconds:.1f}", f"{naive_cpu:.1f}", f"{naive.peak_mib:.0f}", f"{naive_pdf.stat().st_size / 1e6:.2f}"]
-                ratios = [f"{ours.seconds / naive.seconds:.2f}", f"{pdf.stat().st_size / naive_pdf.stat().st_size:.2f}"]
-            print(f"| {n} | {ours.seconds:.1f} | {ours_cpu:.1f} | {ours.peak_mib:.0f} | {pdf.stat().st_size / 1e6:.2f} | {pdf_pages(pdf)} | {' | '.join(naive_cells)} | {' | '.join(ratios)} |", flush=True)
+
+            def row(label: str, extract_s: str, run, cpu: float, out: Path, is_naive: bool = False) -> None:
+                ratios = ["—", "—"]
+                if naive is not None and not is_naive:
+                    ratios = [f"{run.seconds / naive.seconds:.2f}", f"{out.stat().st_size / naive_pdf.stat().st_size:.2f}"]
+                pages = "—" if is_naive else str(pdf_pages(out))
+                print(f"| {n} | {label} | {extract_s} | {run.seconds:.1f} | {cpu:.1f} | {run.peak_mib:.0f} | "
+                      f"{out.stat().st_size / 1e6:.2f} | {pages} | {' | '.join(ratios)} |", flush=True)
+
+            row("casekit: add → extract → build", f"{extract.seconds:.1f}", ours, ours_cpu, pdf)
+            row("casekit worst case: add → build (no extract, cold print cache)", "—", cold, cold_cpu, cold_pdf)
+            if naive is not None:
+                row("naive WeasyPrint of the originals", "—", naive, naive_cpu, naive_pdf, is_naive=True)
             if legible is None:  # the first `--legibility` screenshots, in casekit's PDF and the naive one
                 legible, count = {}, min(n, args.legibility)
                 originals = sorted(shots.glob("*.png"))[:count]

@@ -69,6 +69,9 @@ def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, c
         incident_date=incident,
         column_map=column_map,
         cache_dir=(case.private_dir / "ocr-cache") if case else None,
+        # the folder `casekit build` reads print copies from: an image decoded for OCR leaves
+        # its print copy there, so the build after extract does not decode it again
+        print_cache_dir=(case.private_dir / "print-cache") if case else None,
     )
 
 

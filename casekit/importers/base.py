@@ -24,6 +24,7 @@ class ExtractContext:
     incident_date: date | None = None
     column_map: dict[str, Any] | None = None  # generic CSV/XLSX importer: the user's column map
     cache_dir: Path | None = None  # OCR cache folder (the case's .casekit/ocr-cache), or None
+    print_cache_dir: Path | None = None  # where image importers leave print copies (.casekit/print-cache), or None
     extras: dict[str, Any] = field(default_factory=dict)
 
 

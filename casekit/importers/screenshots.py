@@ -27,6 +27,7 @@ from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Extraction, Message, SourceRef
+from ..render.printcopy import print_from_decoded
 from .base import ExtractContext, Importer
 
 SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1}
@@ -83,8 +84,9 @@ class ScreenshotImporter:
             check_tesseract()  # a missing chi_sim is a system problem (exit 4), not a content warning
         cache = OcrCache(Path(ctx.cache_dir)) if ctx.cache_dir else None
         key = None
+        digest = file_sha256(path) if cache is not None or ctx.print_cache_dir else None
         if cache is not None:
-            key = cache_key(file_sha256(path), engine.version, SETTINGS)
+            key = cache_key(digest, engine.version, SETTINGS)
             hit = cache.get(key)
             if hit is not None:
                 _relocate(hit, ctx, path)
@@ -93,6 +95,9 @@ class ScreenshotImporter:
             loaded = open_image(path)
         except BadInput as exc:
             return Extraction(kind="image", warnings=[exc.one_line()], importer=self.name)
+        if ctx.print_cache_dir and digest and loaded.decoded is not None:
+            leave_print_copy(loaded.decoded, path, digest, Path(ctx.print_cache_dir))
+        loaded.decoded = None  # OCR reads `loaded.image`; let a converted original go
         warnings = list(loaded.warnings)
         if min(loaded.image.size) < 16:
             return Extraction(kind="image", warnings=warnings, importer=self.name, text="")
@@ -102,6 +107,16 @@ class ScreenshotImporter:
         if cache is not None and key is not None:
             cache.put(key, result)
         return result
+
+
+def leave_print_copy(decoded, path: Path, digest: str, print_cache_dir: Path) -> None:
+    """Make the exhibit's print copy from the original just decoded for OCR, so `casekit build`
+    finds it cached instead of decoding the file again. A cache only: any failure is left for
+    the build, which makes the copy itself (and says so when the image cannot be printed)."""
+    try:
+        print_from_decoded(decoded, path, digest, print_cache_dir)
+    except Exception:  # noqa: BLE001 - never fail or hold up the reading of the evidence
+        pass
 
 
 def _relocate(extraction: Extraction, ctx: ExtractContext, path: Path) -> None:

@@ -50,6 +50,9 @@ class LoadedImage:
     original_mode: str
     warnings: list[str] = field(default_factory=list)
     info: dict = field(default_factory=dict)
+    # The first frame as decoded from the file (own mode, `info` and EXIF; not rotated or
+    # converted): the print copy is made from it. May be the same object as `image`.
+    decoded: Image.Image | None = None
 
 
 def _bad(path: Path, zh: str, en: str) -> BadInput:
@@ -97,7 +100,7 @@ def open_image(path: Path, max_pixels: int = MAX_PIXELS) -> LoadedImage:
     if min(image.size) < MIN_SIDE:
         notes.append(bilingual(f"图像太小（{image.width}×{image.height}），无法识别文字",
                                f"image is too small ({image.width}x{image.height}) to read text"))
-    return LoadedImage(image=image, format=fmt, original_mode=mode, warnings=notes, info=info)
+    return LoadedImage(image=image, format=fmt, original_mode=mode, warnings=notes, info=info, decoded=probe)
 
 
 def to_rgb(image: Image.Image, notes: list[str] | None = None) -> Image.Image:
