@@ -38,3 +38,22 @@ def test_load_still_imports_when_the_loader_cache_knows_nothing():
               "w.loader_cache = lambda: ['libnothing.so.1']\n"
               "print(w.load().__name__)")
     assert out.strip() == "weasyprint"
+
+
+def test_load_leaves_pillow_refusing_truncated_images(tmp_path):
+    """WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES; casekit puts it back, so a cut
+    original is still reported as damaged in a process that renders packets."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    buffer = BytesIO()
+    Image.effect_noise((200, 200), 60).convert("RGB").save(buffer, "PNG")
+    cut = tmp_path / "cut.png"
+    cut.write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
+    out = run("from casekit.render.weasy import load\nload()\n"
+              "from PIL import Image, ImageFile\n"
+              f"try:\n    Image.open({str(cut)!r}).load(); print('decoded')\n"
+              "except OSError:\n    print('refused')\n"
+              "print(ImageFile.LOAD_TRUNCATED_IMAGES)")
+    assert out.split() == ["refused", "False"]

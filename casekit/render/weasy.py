@@ -6,6 +6,11 @@ which on Linux runs `ldconfig -p`, then `gcc`, then `ld` — about 35 ms a name 
 import, paid by every `casekit build`. While WeasyPrint is imported, `find_library` answers from
 one reading of the loader cache instead. Should that import fail (a library only reachable by
 the compiler's search path, say), it is retried the ordinary way.
+
+Importing WeasyPrint also sets Pillow's global `ImageFile.LOAD_TRUNCATED_IMAGES`, after which
+every image opened in the process decodes even when cut short (the missing rows come out grey).
+casekit's own image reading must not change with what else was imported — a damaged original
+is reported as damaged — so the flag is put back. WeasyPrint is only given complete print copies.
 """
 
 from __future__ import annotations
@@ -49,9 +54,19 @@ def cached_find_library(sonames: list[str]):
 
 
 def load() -> ModuleType:
-    """`import weasyprint`, fast (see the module docstring)."""
+    """`import weasyprint`, fast, leaving Pillow's settings as they were (see the module docstring)."""
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
+    from PIL import ImageFile
+
+    truncated = ImageFile.LOAD_TRUNCATED_IMAGES
+    try:
+        return _import()
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = truncated
+
+
+def _import() -> ModuleType:
     sonames = loader_cache()
     if sonames is not None:
         original = ctypes.util.find_library
