@@ -275,6 +275,41 @@ def _payment_text(p: Payment) -> str:
     return text + (f"（{'，'.join(extra)}）" if extra else "")
 
 
+def _message_events(extractions: dict[str, Extraction], paying_evidence: set[str]) -> list[TimelineEvent]:
+    """One event per chat message. Screenshots of a long chat overlap (each page should begin
+    with the previous page's last line, DOMAIN §4.4): a message seen again in another screenshot
+    — same speaker, same words, same time and precision — is the same event, evidenced by both.
+    Repeats inside one screenshot stay separate events (someone did say it twice)."""
+    events: list[TimelineEvent] = []
+    seen: dict[tuple, list[TimelineEvent]] = {}
+    for eid, ex in extractions.items():
+        last_time: datetime | None = None
+        for m in ex.messages:
+            if m.kind == "transfer" and eid in paying_evidence:
+                continue  # the transfer card is shown once, as its payment
+            precision = "minute"
+            when = m.time
+            if when is None and last_time is not None:
+                when, precision = last_time, "approx"
+            elif when is None:
+                precision = "unknown"
+            else:
+                last_time = when
+            text, party = _message_text(m)
+            src = m.source if m.source.evidence_id else SourceRef(eid, m.source.row, m.source.box)
+            same = seen.setdefault((text, when, precision), [])
+            earlier = next((e for e in same if eid not in e.evidence_ids), None)
+            if earlier is not None and precision != "unknown":
+                earlier.evidence_ids.append(eid)
+                earlier.sources.append(src)
+                continue
+            event = TimelineEvent(when, "message", text, party, precision=precision,
+                                  sources=[src], evidence_ids=[eid])
+            same.append(event)
+            events.append(event)
+    return events
+
+
 def build_timeline(
     facts: Facts,
     extractions: dict[str, Extraction],
@@ -301,25 +336,7 @@ def build_timeline(
         p.matched_by = next((matched_by[id(r)] for r in p.records if id(r) in matched_by), None)
     loss = compute_loss(payments)
 
-    events: list[TimelineEvent] = []
-    paying_evidence = {eid for p in payments for eid in p.evidence_ids}
-    for eid, ex in extractions.items():
-        last_time: datetime | None = None
-        for m in ex.messages:
-            if m.kind == "transfer" and eid in paying_evidence:
-                continue  # the transfer card is shown once, as its payment
-            precision = "minute"
-            when = m.time
-            if when is None and last_time is not None:
-                when, precision = last_time, "approx"
-            elif when is None:
-                precision = "unknown"
-            else:
-                last_time = when
-            text, party = _message_text(m)
-            src = m.source if m.source.evidence_id else SourceRef(eid, m.source.row, m.source.box)
-            events.append(TimelineEvent(when, "message", text, party, precision=precision,
-                                        sources=[src], evidence_ids=[eid]))
+    events = _message_events(extractions, {eid for p in payments for eid in p.evidence_ids})
     for p in payments:
         events.append(TimelineEvent(
             p.time, p.kind, _payment_text(p), p.counterparty or p.account, p.amount,

@@ -114,3 +114,30 @@ def test_json_form_carries_the_same_loss_and_order():
     assert times == sorted(times)
     assert data["events"][-1]["paid_total"] == "1580.00"
     assert data["unmatched_transactions"] == 1
+
+
+def test_overlapping_screenshots_give_each_message_once():
+    """Two screenshots of one chat overlapping by two lines (as DOMAIN §4.4 asks users to take them):
+    the overlap is one event evidenced by both; a line said twice in one screenshot stays twice."""
+    first = Extraction("chat_screenshot", messages=[
+        Message("them", "加我微信私下转账更便宜", name="客服", time=t(14, 0)),
+        Message("me", "好的"),
+        Message("me", "好的"),
+        Message("them", "转到这个卡号", name="客服", time=t(14, 5)),
+        Message("me", "马上转"),
+    ])
+    second = Extraction("chat_screenshot", messages=[
+        Message("them", "转到这个卡号", name="客服", time=t(14, 5)),
+        Message("me", "马上转"),
+        Message("them", "收到了", name="客服", time=t(14, 20)),
+    ])
+    tl = build_timeline(FACTS, {"E0001": first, "E0002": second}, now=t(23, 0))
+    chat = [(e.text, e.evidence_ids, len(e.sources)) for e in tl.events if e.kind == "message"]
+    assert chat == [
+        ("对方（客服）：加我微信私下转账更便宜", ["E0001"], 1),
+        ("我：好的", ["E0001"], 1),
+        ("我：好的", ["E0001"], 1),
+        ("对方（客服）：转到这个卡号", ["E0001", "E0002"], 2),
+        ("我：马上转", ["E0001", "E0002"], 2),
+        ("对方（客服）：收到了", ["E0002"], 1),
+    ]
