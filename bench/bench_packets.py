@@ -43,7 +43,12 @@ def make_shots(folder: Path, n: int) -> list[dict]:
 
     truths = []
     for index in range(n):
-        image, truth = render_chat(sample_conversation(index), style=("wechat", "kuaishou", "qq")[index % 3], width=1080)
+        # sample_conversation draws its lines from small pools; casekit's timeline merges a line seen
+        # again in another screenshot (overlapping pages of one chat), so without a per-screenshot
+        # tag most lines would merge and the packet after extract would be smaller than a real case's
+        conversation = [dict(item, text=f"{item['text']} ({index + 1}-{k})") if item.get("text") and "speaker" in item
+                        else item for k, item in enumerate(sample_conversation(index))]
+        image, truth = render_chat(conversation, style=("wechat", "kuaishou", "qq")[index % 3], width=1080)
         image.save(folder / f"Screenshot_20260305-10{index // 60 % 60:02d}{index % 60:02d}_{index:04d}.png")
         truths.append(truth)
     return truths
