@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 
 from ..casemodel import CaseModel, EvidenceEntry
 from ..channels import channels_for
+from ..facts import CST
 from ..steps import STEP_TITLES, Status
 from .jinja import date_zh, mask, money
 from .printcopy import cached_print, planned_print_mm, print_image, print_images, print_size_mm
@@ -224,6 +225,42 @@ def fill_prints(exhibits: list[dict[str, Any]], cache: Path, out_dir: Path) -> N
             ex["image_mm"] = {"width": f"{w:.2f}", "height": f"{h:.2f}"}
 
 
+def _when(ev: Any) -> str:
+    when = date_zh(ev.time, with_time=ev.precision not in ("day",)) if ev.time else "时间不详"
+    return when + "（约）" if ev.precision == "approx" else when
+
+
+def _chat_bursts(events: list[Any]) -> list[list[Any]]:
+    """Timeline events as D5 rows: consecutive chat lines read from the same screenshot(s) share
+    one row, one line each (a row per line made the timeline as long as every transcript again,
+    and a table row is the costliest thing to lay out); every other event is a row of its own."""
+    rows: list[list[Any]] = []
+    for ev in events:
+        last = rows[-1][-1] if rows else None
+        if last is not None and ev.kind == "message" == last.kind and ev.evidence_ids == last.evidence_ids \
+                and ev.step == last.step:
+            rows[-1].append(ev)
+        else:
+            rows.append([ev])
+    return rows
+
+
+def _burst_text(burst: list[Any], red: "Redactor") -> Markup:
+    """The row's event text; a burst's lines one under another, each with its own time when the
+    burst spans more than one."""
+    if len(burst) == 1:
+        return escape(red.text(burst[0].text))
+    timed = len({(e.time, e.precision) for e in burst}) > 1
+    lines = []
+    for ev in burst:
+        prefix = ""
+        if timed:
+            clock = f"{ev.time.astimezone(CST) if ev.time.tzinfo else ev.time:%H:%M}" if ev.time else "时间不详"
+            prefix = ("约" if ev.precision == "approx" else "") + clock + " "
+        lines.append(escape(prefix + red.text(ev.text)))
+    return Markup("<br>").join(lines)
+
+
 def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path,
                defer_prints: bool = False) -> dict[str, Any]:
     """The whole view model of one recipient's packet. With `defer_prints`, print copies not yet
@@ -273,13 +310,12 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     step_names = {"identify": "固证", "platform": "平台", "police": "报案", "consumer": "投诉"}
     kind_names = {"message": "聊天", "payment": "付款", "refund": "退款", "order": "下单", "user": "自述"}
     timeline_rows = []
-    for n, ev in enumerate(tl.events, 1):
-        when = date_zh(ev.time, with_time=ev.precision not in ("day",)) if ev.time else "时间不详"
-        if ev.precision == "approx":
-            when += "（约）"
+    for n, burst in enumerate(_chat_bursts(tl.events), 1):
+        ev = burst[0]
         timeline_rows.append({
-            "n": n, "time": when, "kind": kind_names.get(ev.kind, ev.kind), "event": red.text(ev.text),
-            "party": red.text(ev.party or "—"), "amount": money(ev.amount) if ev.amount is not None else "",
+            "n": n, "time": _when(ev), "kind": kind_names.get(ev.kind, ev.kind), "event": _burst_text(burst, red),
+            "party": red.text("、".join(dict.fromkeys(e.party for e in burst if e.party)) or "—"),
+            "amount": money(ev.amount) if ev.amount is not None else "",
             "refs": refs(ev.evidence_ids), "step": step_names.get(ev.step, ev.step),
             "running": money(ev.paid_total - ev.refunded_total) if ev.kind in ("payment", "refund") else "",
             "is_money": ev.kind in ("payment", "refund"),
