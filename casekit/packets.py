@@ -22,7 +22,7 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
-from .render import assemble
+from .render import assemble, front
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font, html_to_pdf
@@ -68,22 +68,26 @@ def page_count(pdf: bytes) -> int:
 
 
 def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
-                    workers: int, chunk: int | None) -> dict[str, tuple[bytes, int]]:
+                    workers: int, chunk: int | None, front_pages: int | None = None) -> dict[str, tuple[bytes, int]]:
     """Each recipient's PDF and page count, rendered in pieces on `workers` processes:
-    the front matter (cover … timeline, exhibit page numbers as literals), runs of exhibits, the
-    appendix; joined in that order, every page's footer stamped."""
+    the front matter in pieces of about `front_pages` pages (render/front.py, page numbers as
+    literals), runs of exhibits, the appendix; joined in that order, every page's footer stamped."""
     env = make_env(model.root)
     chunk_t = env.get_template("zh-CN/chunk.html")
     first = next(iter(views.values()))
     jobs = [assemble.Job("stamp", "stamp", env.get_template("zh-CN/stamp.html").render(**first), out_dir, roots, [])]
-    guesses = _front_guesses(model)
+    budget = front_pages or front.PIECE_PAGES
+    last = front.load_last(_numbers_file(model))
     predicted: dict[str, list[int]] = {}
+    pieces: dict[tuple, front.Piece] = {}
     later = []
     for r, view in views.items():
         exhibits = view["exhibits"]
         predicted[r] = [assemble.predict_pages(ex) for ex in exhibits]
-        guess = guesses.get(r) or assemble.predict_front(view)
-        jobs.append(_front_job(model, view, r, predicted[r], guess, out_dir, roots))
+        guess = front.guess_numbers(view, predicted[r], last.get(r))
+        for piece in front.plan(view, budget):
+            piece.page_of = guess
+            jobs.append(_piece_job(model, view, r, piece, out_dir, roots, pieces))
         later.append(assemble.Job((r, "appendix"), "appendix",
                                   chunk_t.render(**dict(view, run=[], with_appendix=True)), out_dir, roots, []))
         slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
@@ -91,12 +95,24 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
             spec = {"template": "zh-CN/chunk.html", "view": slim, "run": run, "case_root": model.root,
                     "cache": _print_cache(model), "out_dir": out_dir}
             jobs.append(assemble.Job((r, i), "chunk", "", out_dir, roots, [ex["anchor"] for ex in run], run=spec))
-    # the front matter and the appendix first (each one document that grows with N), the runs after
-    # them, so the pool's tail is a run of exhibits and not a long single piece
+
+    def next_piece(result: assemble.Result) -> list[assemble.Job]:
+        """A piece of the front matter measured: record it; continue its chain if it is open."""
+        if result[1] != "front":
+            return []
+        r = result[0][0]
+        piece = _record_piece(pieces[result[0]], result)
+        more = front.follow(views[r], piece, budget)
+        if more is None:
+            return []
+        more.page_of = piece.page_of
+        return [_piece_job(model, views[r], r, more, out_dir, roots, pieces)]
+
+    # the front matter's first pieces and the appendix first (a chain's next piece goes before any
+    # run not started yet), the runs after them, so the pool's tail is a run of exhibits
     results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "front"] + later
-                                + [j for j in jobs[1:] if j.kind != "front"], workers)
+                                + [j for j in jobs[1:] if j.kind != "front"], workers, follow=next_piece)
     stamp = next(assemble.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
-    fronts = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "front"}
     appendices = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "appendix"}
     chunks: dict[str, list[tuple[bytes, list[int], int]]] = {r: [] for r in views}
     for key, _, pdf, starts, pages in sorted((x for x in results if x[1] == "chunk"), key=lambda x: x[0]):
@@ -110,60 +126,68 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                                                 "on its own page")
             counts += [b - a for a, b in zip(starts, starts[1:] + [pages])]
         actual[r] = counts
-    # a wrong prediction of an exhibit's length costs one more render of the front matter
-    again = [_front_job(model, views[r], r, actual[r], fronts[r][1], out_dir, roots)
-             for r in views if actual[r] != predicted[r]]
-    for key, _, pdf, _, pages in assemble.run_jobs(again, workers):
-        fronts[key[0]] = (pdf, pages)
-    _save_front_guesses(model, {r: pages for r, (_, pages) in fronts.items()})
+    fronts = {r: _settle_numbers(model, views[r], r, actual[r], [p for k, p in pieces.items() if k[0] == r],
+                                 out_dir, roots, workers) for r in views}
+    front.save_last(_numbers_file(model), {r: numbers for r, (_, numbers) in fronts.items()})
     out = {}
     for r in views:
-        front_pdf, front_pages = fronts[r]
-        parts = [(front_pdf, range(front_pages))] + [(pdf, range(pages)) for pdf, _, pages in chunks[r]]
+        front_parts, numbers = fronts[r]
+        parts = front_parts + [(pdf, range(pages)) for pdf, _, pages in chunks[r]]
         parts.append((appendices[r][0], range(appendices[r][1])))
         pdf, total = assemble.join(parts, stamp)
-        expected = assemble.page_numbers(views[r], actual[r], front_pages)["#appendix"] + appendices[r][1] - 1
+        expected = numbers["#appendix"] + appendices[r][1] - 1
         if total != expected:
             raise assemble.AssemblyMismatch(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
         out[r] = (pdf, total)
     return out
 
 
-def _front_job(model: CaseModel, view: dict[str, Any], r: str, counts: list[int], guess: int, out_dir: Path,
-               roots: list[Path]) -> assemble.Job:
-    spec = {"template": "zh-CN/packet.html", "view": view, "case_root": model.root, "counts": counts,
-            "guess": guess}
-    return assemble.Job((r, "front"), "front", "", out_dir, roots, [], front=spec)
+def _piece_job(model: CaseModel, view: dict[str, Any], r: str, piece: front.Piece, out_dir: Path,
+               roots: list[Path], pieces: dict[tuple, front.Piece]) -> assemble.Job:
+    """The render of one piece of `r`'s front matter (registered in `pieces` by its job key)."""
+    key = (r, "front", piece.chain, piece.step)
+    pieces[key] = piece
+    spec = {"template": "zh-CN/packet.html", "view": view, "case_root": model.root,
+            "piece": {"parts": piece.parts, "ranges": piece.ranges}, "page_of": piece.page_of}
+    return assemble.Job(key, "front", "", out_dir, roots, piece.anchors(), front=spec)
+
+
+def _record_piece(piece: front.Piece, result: assemble.Result) -> front.Piece:
+    _, _, piece.pdf, piece.starts, piece.pages = result
+    front.check(piece)
+    piece.kept = piece.pages  # an open piece keeps one page less (front.follow)
+    return piece
+
+
+def _settle_numbers(model: CaseModel, view: dict[str, Any], r: str, counts: list[int], pieces: list[front.Piece],
+                    out_dir: Path, roots: list[Path], workers: int
+                    ) -> tuple[list[tuple[bytes, range]], dict[str, int]]:
+    """The front matter's pages once its page numbers are right: each piece that printed a number
+    that turned out wrong (a guessed length of the front matter or of an exhibit) is rendered again
+    with the measured ones, and must keep its pages."""
+    numbers = front.measured_numbers(view, counts, pieces)
+    wrong = {(r, "front", p.chain, p.step): p for p in pieces
+             if any(p.page_of.get(k) != numbers.get(k) for k in p.shown_numbers(view))}
+    for piece in wrong.values():
+        piece.page_of = numbers
+    jobs = [_piece_job(model, view, r, p, out_dir, roots, {}) for p in wrong.values()]
+    for key, _, pdf, starts, pages in assemble.run_jobs(jobs, workers):
+        piece = wrong[key]
+        if (starts, pages) != (piece.starts, piece.pages):
+            raise assemble.AssemblyMismatch("casekit: a piece of the front matter changed its layout with its "
+                                            "page numbers")
+        piece.pdf = pdf
+    ordered = sorted(pieces, key=lambda p: p.order)
+    return [(p.pdf, range(p.kept)) for p in ordered], numbers
 
 
 def _print_cache(model: CaseModel) -> Path:
     return model.root / ".casekit" / "print-cache"
 
 
-def _guess_file(model: CaseModel) -> Path:
-    return _print_cache(model) / "front-pages.json"
-
-
-def _front_guesses(model: CaseModel) -> dict[str, int]:
-    """Front-matter lengths of the last build (a first guess; always verified)."""
-    import json
-
-    try:
-        data = json.loads(_guess_file(model).read_text("utf-8"))
-        return {k: int(v) for k, v in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
-
-
-def _save_front_guesses(model: CaseModel, pages: dict[str, int]) -> None:
-    import json
-
-    path = _guess_file(model)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({**_front_guesses(model), **pages}), "utf-8")
-    except OSError:
-        pass  # only a guess
+def _numbers_file(model: CaseModel) -> Path:
+    """The last build's front-matter page numbers (the next build's first guess; always verified)."""
+    return _print_cache(model) / "front-numbers.json"
 
 
 def build_packets(
@@ -174,9 +198,11 @@ def build_packets(
     progress: Callable[[str], None] | None = None,
     jobs: int | None = None,
     chunk: int | None = None,
+    front_pages: int | None = None,
 ) -> BuildResult:
     """Build packets for `recipient` into `case.out_dir`; log a custody "build" entry.
-    `jobs`: worker processes (default: all cores); `chunk`: exhibits per run (default: automatic)."""
+    `jobs`: worker processes (default: all cores); `chunk`: exhibits per run (default: automatic);
+    `front_pages`: pages a piece of the front matter aims at (default: `front.PIECE_PAGES`)."""
     wanted = recipients_for(recipient)
     model = load_case_model(case, now=now)
     status = evaluate(model)
@@ -207,7 +233,8 @@ def build_packets(
     font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
     views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
     try:
-        rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk)
+        rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk,
+                                    front_pages)
     except assemble.AssemblyMismatch:
         # the pieces do not fit (a case's own templates?): one document per packet, as WeasyPrint
         # lays it out, numbering by WeasyPrint's own counters
