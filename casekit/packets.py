@@ -73,47 +73,47 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     the front matter in pieces of about `front_pages` pages (render/front.py, page numbers as
     literals), runs of exhibits, the appendix; joined in that order, every page's footer stamped."""
     env = make_env(model.root)
-    chunk_t = env.get_template("zh-CN/chunk.html")
     first = next(iter(views.values()))
     jobs = [assemble.Job("stamp", "stamp", env.get_template("zh-CN/stamp.html").render(**first), out_dir, roots, [])]
-    budget = front_pages or front.PIECE_PAGES
     last = front.load_last(_numbers_file(model))
-    predicted: dict[str, list[int]] = {}
-    pieces: dict[tuple, front.Piece] = {}
+    fronts: dict[str, front.FrontMatter] = {}
+    appendices: dict[str, front.FrontMatter] = {}
     later = []
     for r, view in views.items():
         exhibits = view["exhibits"]
-        predicted[r] = [assemble.predict_pages(ex) for ex in exhibits]
-        guess = front.guess_numbers(view, predicted[r], last.get(r))
-        for piece in front.plan(view, budget):
-            piece.page_of = guess
-            jobs.append(_piece_job(model, view, r, piece, out_dir, roots, pieces))
-        later.append(assemble.Job((r, "appendix"), "appendix",
-                                  chunk_t.render(**dict(view, run=[], with_appendix=True)), out_dir, roots, []))
+        counts = [assemble.predict_pages(ex) for ex in exhibits]
+        budget = front_pages or front.PIECE_PAGES
+        fronts[r] = front.FrontMatter(view, counts, last.get(r), budget)
+        appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX)
+        jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
+        later += [_piece_job(model, view, (r, "appendix", "first"), piece, out_dir, roots)
+                  for piece in appendices[r].first()]
         slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
         for i, run in enumerate(assemble.split(exhibits, assemble.chunk_size(len(exhibits), workers, chunk))):
             spec = {"template": "zh-CN/chunk.html", "view": slim, "run": run, "case_root": model.root,
                     "cache": _print_cache(model), "out_dir": out_dir}
             jobs.append(assemble.Job((r, i), "chunk", "", out_dir, roots, [ex["anchor"] for ex in run], run=spec))
 
-    def next_piece(result: assemble.Result) -> list[assemble.Job]:
-        """A piece of the front matter measured: record it; continue its chain if it is open."""
-        if result[1] != "front":
+    def measured(result: assemble.Result) -> list[assemble.Job]:
+        """A piece of the front matter or the appendix came back: the next piece of its chain, or
+        pieces to render again with corrected page numbers."""
+        key, kind, pdf, starts, pages = result
+        if kind != "piece":
             return []
-        r = result[0][0]
-        piece = _record_piece(pieces[result[0]], result)
-        more = front.follow(views[r], piece, budget)
-        if more is None:
+        (r, which, stage), order = key[:3], key[3:]
+        matter = (fronts if which == "front" else appendices)[r]
+        if stage == "renumber":
+            matter.renumbered(order, pdf, starts, pages)
             return []
-        more.page_of = piece.page_of
-        return [_piece_job(model, views[r], r, more, out_dir, roots, pieces)]
+        # a piece already measured comes back to be renumbered; a new one (the chain's next) to be measured
+        return [_piece_job(model, views[r], (r, which, "renumber" if p.pages else "first"), p, out_dir, roots)
+                for p in matter.measured(order, pdf, starts, pages)]
 
-    # the front matter's first pieces and the appendix first (a chain's next piece goes before any
+    # the front matter's first pieces and the appendix first (what `measured` adds goes before any
     # run not started yet), the runs after them, so the pool's tail is a run of exhibits
-    results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "front"] + later
-                                + [j for j in jobs[1:] if j.kind != "front"], workers, follow=next_piece)
+    results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "piece"] + later
+                                + [j for j in jobs[1:] if j.kind != "piece"], workers, follow=measured)
     stamp = next(assemble.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
-    appendices = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "appendix"}
     chunks: dict[str, list[tuple[bytes, list[int], int]]] = {r: [] for r in views}
     for key, _, pdf, starts, pages in sorted((x for x in results if x[1] == "chunk"), key=lambda x: x[0]):
         chunks[key[0]].append((pdf, starts, pages))
@@ -126,59 +126,30 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                                                 "on its own page")
             counts += [b - a for a, b in zip(starts, starts[1:] + [pages])]
         actual[r] = counts
-    fronts = {r: _settle_numbers(model, views[r], r, actual[r], [p for k, p in pieces.items() if k[0] == r],
-                                 out_dir, roots, workers) for r in views}
-    front.save_last(_numbers_file(model), {r: numbers for r, (_, numbers) in fronts.items()})
+    # an exhibit whose length was mispredicted: the pieces that print its number, once more
+    again = [_piece_job(model, views[r], (r, "front", "renumber"), p, out_dir, roots)
+             for r in views for p in fronts[r].wrong(actual[r])]
+    assemble.run_jobs(again, workers, follow=measured)
+    numbers = {r: fronts[r].numbers(actual[r]) for r in views}
+    front.save_last(_numbers_file(model), numbers)
     out = {}
     for r in views:
-        front_parts, numbers = fronts[r]
-        parts = front_parts + [(pdf, range(pages)) for pdf, _, pages in chunks[r]]
-        parts.append((appendices[r][0], range(appendices[r][1])))
+        parts = fronts[r].pages() + [(pdf, range(pages)) for pdf, _, pages in chunks[r]] + appendices[r].pages()
         pdf, total = assemble.join(parts, stamp)
-        expected = numbers["#appendix"] + appendices[r][1] - 1
+        expected = numbers[r]["#appendix"] + sum(len(pages) for _, pages in appendices[r].pages()) - 1
         if total != expected:
             raise assemble.AssemblyMismatch(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
         out[r] = (pdf, total)
     return out
 
 
-def _piece_job(model: CaseModel, view: dict[str, Any], r: str, piece: front.Piece, out_dir: Path,
-               roots: list[Path], pieces: dict[tuple, front.Piece]) -> assemble.Job:
-    """The render of one piece of `r`'s front matter (registered in `pieces` by its job key)."""
-    key = (r, "front", piece.chain, piece.step)
-    pieces[key] = piece
+def _piece_job(model: CaseModel, view: dict[str, Any], key: tuple[str, str, str], piece: front.Piece, out_dir: Path,
+               roots: list[Path]) -> assemble.Job:
+    """The render of a piece of the front matter or the appendix; `key`: (recipient, "front" or
+    "appendix", "first" or "renumber")."""
     spec = {"template": "zh-CN/packet.html", "view": view, "case_root": model.root,
             "piece": {"parts": piece.parts, "ranges": piece.ranges}, "page_of": piece.page_of}
-    return assemble.Job(key, "front", "", out_dir, roots, piece.anchors(), front=spec)
-
-
-def _record_piece(piece: front.Piece, result: assemble.Result) -> front.Piece:
-    _, _, piece.pdf, piece.starts, piece.pages = result
-    front.check(piece)
-    piece.kept = piece.pages  # an open piece keeps one page less (front.follow)
-    return piece
-
-
-def _settle_numbers(model: CaseModel, view: dict[str, Any], r: str, counts: list[int], pieces: list[front.Piece],
-                    out_dir: Path, roots: list[Path], workers: int
-                    ) -> tuple[list[tuple[bytes, range]], dict[str, int]]:
-    """The front matter's pages once its page numbers are right: each piece that printed a number
-    that turned out wrong (a guessed length of the front matter or of an exhibit) is rendered again
-    with the measured ones, and must keep its pages."""
-    numbers = front.measured_numbers(view, counts, pieces)
-    wrong = {(r, "front", p.chain, p.step): p for p in pieces
-             if any(p.page_of.get(k) != numbers.get(k) for k in p.shown_numbers(view))}
-    for piece in wrong.values():
-        piece.page_of = numbers
-    jobs = [_piece_job(model, view, r, p, out_dir, roots, {}) for p in wrong.values()]
-    for key, _, pdf, starts, pages in assemble.run_jobs(jobs, workers):
-        piece = wrong[key]
-        if (starts, pages) != (piece.starts, piece.pages):
-            raise assemble.AssemblyMismatch("casekit: a piece of the front matter changed its layout with its "
-                                            "page numbers")
-        piece.pdf = pdf
-    ordered = sorted(pieces, key=lambda p: p.order)
-    return [(p.pdf, range(p.kept)) for p in ordered], numbers
+    return assemble.Job((*key, *piece.order), "piece", "", out_dir, roots, piece.anchors(), front=spec)
 
 
 def _print_cache(model: CaseModel) -> Path:

@@ -42,7 +42,8 @@ class AssemblyMismatch(RuntimeError):
 
 @dataclass
 class Job:
-    """One WeasyPrint render: `kind` is "chunk", "front" or "stamp"; `key` ties it to a packet."""
+    """One WeasyPrint render: `kind` is "chunk", "piece" (of the front matter or the appendix) or
+    "stamp"; `key` ties it to a packet."""
 
     key: Any
     kind: str
@@ -50,7 +51,7 @@ class Job:
     base_dir: Path
     roots: list[Path]
     anchors: list[str]
-    front: dict[str, Any] | None = None  # kind "front": template, view, case root, counts, guess
+    front: dict[str, Any] | None = None  # kind "piece": template, view, case root, piece (parts, ranges), page_of
     run: dict[str, Any] | None = None    # kind "chunk" rendered in the worker: template, view, run, case root,
     #                                      print cache, out dir (the run's print copies are made there first)
 

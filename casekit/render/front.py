@@ -28,9 +28,12 @@ from typing import Any
 from . import assemble
 
 PIECE_PAGES = 6                  # pages a piece of the front matter aims at
-PARTS = ("cover", "contents", "doc", "evidence", "timeline")
-LISTS = {"contents": "sections", "evidence": "exhibits", "timeline": "timeline"}
-HEADS = {"contents": "contents", "doc": "doc", "evidence": "evidence-list", "timeline": "timeline"}
+SLACK = 3                        # … or up to a third more, rather than a piece of a page or two
+PARTS = ("cover", "contents", "doc", "evidence", "timeline")  # the front matter
+APPENDIX = ("appendix",)                                       # after the exhibits, in pieces the same way
+LISTS = {"contents": "sections", "evidence": "exhibits", "timeline": "timeline", "appendix": "exhibits"}
+HEADS = {"contents": "contents", "doc": "doc", "evidence": "evidence-list", "timeline": "timeline",
+         "appendix": "appendix"}
 END = "piece-end"                # the marker packet.html puts after a piece's parts
 
 # Predicted heights (mm) in the A4 content box (see packet.css); a wrong prediction only moves cuts
@@ -39,7 +42,7 @@ PAGE_MM = assemble.CONTENT_H_MM
 TABLE_W_MM = assemble.CONTENT_W_MM - 4.2  # body's 8 px margins
 LINE_MM = 8.5 * 1.55 * 25.4 / 72           # a line of 8.5 pt table text
 ROW_PAD_MM = 2 * 1.2 + 0.2                 # cell padding + rule
-HEAD_ROW_MM = LINE_MM + ROW_PAD_MM
+HEADER_LINES = {"contents": 0, "evidence": 2, "timeline": 1, "appendix": 1}  # the header row repeated on every page
 TOC_LINE_MM = 10.5 * 1.55 * 25.4 / 72 + 1.2
 H1_MM = 17 * 1.55 * 25.4 / 72 + 5
 EVIDENCE_COLS = (0.06, 0.27, 0.15, 0.16, 0.05, 0.31)
@@ -111,30 +114,40 @@ def row_heights(view: dict[str, Any], name: str) -> list[float]:
                         _lines(f'{ex["carrier_short"]}　{ex["sha_short"]}', w[5]) + 1)
             out.append(lines * LINE_MM + ROW_PAD_MM)
         return out
+    if name == "appendix":
+        hash_lines = assemble._text_mm("0" * 64, 8, _cell_mm(0.56))
+        return [max(2, hash_lines) * LINE_MM + ROW_PAD_MM for _ in view["exhibits"]]
     event_w = _cell_mm(1 - 0.05 - 0.12 - 0.05 - 0.11 - 0.09 - 0.09 - 0.07)
     return [max(_lines(r["event"], event_w), _lines(r["party"], _cell_mm(0.11)), 1) * LINE_MM + ROW_PAD_MM
             for r in view["timeline"]]
 
 
+def _header_mm(name: str) -> float:
+    return HEADER_LINES[name] * LINE_MM + ROW_PAD_MM if HEADER_LINES[name] else 0.0
+
+
 def _head_mm(view: dict[str, Any], name: str) -> float:
+    """The list's heading (and what precedes its rows) on its first page."""
     if name == "contents":
         return H1_MM
     if name == "evidence":
-        return H1_MM + LINE_MM + 3 + 2 + HEAD_ROW_MM
-    return H1_MM + 12 * len(view.get("deadlines", [])) + 2 + HEAD_ROW_MM
+        return H1_MM + LINE_MM + 3 + 2 + _header_mm(name)
+    if name == "appendix":
+        return H1_MM + 4 * 6.2 + 3 * 5 + 6 + _header_mm(name)
+    return H1_MM + 12 * len(view.get("deadlines", [])) + 2 + _header_mm(name)
 
 
 def _tail_mm(view: dict[str, Any], name: str) -> float:
     if name == "contents":
         hints = view.get("hints") or []
         return (12 + sum(assemble._text_mm(str(h), 10.5, TABLE_W_MM) * TOC_LINE_MM for h in hints)) if hints else 0
-    return 20.0 if name == "evidence" else 10.0
+    return {"evidence": 20.0, "timeline": 10.0}.get(name, 0.0)
 
 
 def page_starts(view: dict[str, Any], name: str, lo: int = 0) -> list[int]:
     """Predicted rows that begin a page when list `name` is laid out from row `lo` (lo itself first)."""
     heights = row_heights(view, name)
-    header = 0.0 if name == "contents" else HEAD_ROW_MM
+    header = _header_mm(name)
     used, out = (_head_mm(view, name) if lo == 0 else header), [lo]
     for i in range(lo, len(heights)):
         if used + heights[i] > PAGE_MM and used > header:
@@ -151,7 +164,7 @@ def predicted_pages(view: dict[str, Any], name: str) -> int:
         return 2
     starts = page_starts(view, name)
     heights = row_heights(view, name)
-    header = 0.0 if name == "contents" else HEAD_ROW_MM
+    header = _header_mm(name)
     last = (header if len(starts) > 1 else _head_mm(view, name)) + sum(heights[starts[-1]:])
     return len(starts) + (1 if last + _tail_mm(view, name) > PAGE_MM else 0)
 
@@ -168,8 +181,10 @@ def rows_for(view: dict[str, Any], name: str, lo: int, pages: int) -> int:
 
 # -- planning --------------------------------------------------------------------------------------
 
-def plan(view: dict[str, Any], budget: int = PIECE_PAGES) -> list[Piece]:
-    """The pieces that begin a chain (each renders at once; an open one is continued when measured)."""
+def plan(view: dict[str, Any], budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS) -> list[Piece]:
+    """The pieces that begin a chain (each renders at once; an open one is continued when measured).
+    Parts go together while they are predicted to fit in `budget` pages (+ a third); a list longer
+    than that is cut."""
     pieces: list[Piece] = []
     current = Piece(0, 0, [], {})
     used = 0
@@ -180,42 +195,104 @@ def plan(view: dict[str, Any], budget: int = PIECE_PAGES) -> list[Piece]:
             pieces.append(current)
         current, used = Piece(len(pieces), 0, [], {}), 0
 
-    for part in PARTS:
+    for part in parts:
         pages = predicted_pages(view, part)
-        if used and used + pages > budget and (part not in LISTS or pages <= budget or used > budget // 2):
+        slack = budget // SLACK
+        cut = part in LISTS and pages > budget + slack
+        if used and used + pages > budget + slack and (not cut or used > budget // 2):
             flush()
         current.parts.append(part)
-        if part in LISTS:
+        if cut:
             n = len(view[LISTS[part]])
-            end = rows_for(view, part, 0, max(1, budget - used)) if used + pages > budget else n
-            current.ranges[part] = (0, end)
-            if end < n:
-                current.open = part
-                flush()
-                continue
+            current.ranges[part] = (0, rows_for(view, part, 0, max(1, budget - used)))
+            current.open = part if current.ranges[part][1] < n else None
+            flush()
+            continue
+        if part in LISTS:
+            current.ranges[part] = (0, len(view[LISTS[part]]))
         used += pages
     flush()
     return pieces
 
 
 def follow(view: dict[str, Any], piece: Piece, budget: int = PIECE_PAGES) -> Piece | None:
-    """The next piece of an open piece's chain, from where its last page begins (measured)."""
+    """The next piece of an open piece's chain, from the row that begins its last page (measured);
+    that page is dropped. A piece that did not reach a second page is rendered again with more rows."""
     if not piece.open:
         return None
     name = piece.open
     lo, hi = piece.ranges[name]
+    n = len(view[LISTS[name]])
     rows = dict(zip(piece.anchors(), piece.starts))
     last = piece.pages - 1
     on_last = [i for i in range(lo, hi) if rows[f"row-{name}-{i}"] == last]
     if last < 1 or not on_last:
-        raise assemble.AssemblyMismatch(f"casekit: a piece of the front matter ({name}) did not fill a page")
+        more = min(n, hi + max(2, hi - lo))
+        return Piece(piece.chain, piece.step, piece.parts, {**piece.ranges, name: (lo, more)},
+                     open=name if more < n else None)
     cut = on_last[0]
     if cut == 0 and rows.get(HEADS[name], last) != last:
         raise assemble.AssemblyMismatch("casekit: a list's heading and its first row are on different pages")
     piece.kept = last
-    n = len(view[LISTS[name]])
     end = rows_for(view, name, cut, budget)
     return Piece(piece.chain, piece.step + 1, [name], {name: (cut, end)}, open=name if end < n else None)
+
+
+class FrontMatter:
+    """The pieces of one packet's front matter while they are rendered and measured."""
+
+    def __init__(self, view: dict[str, Any], predicted_counts: list[int], last: dict[str, int] | None,
+                 budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS) -> None:
+        self.view, self.counts, self.budget, self.part_names = view, predicted_counts, budget, parts
+        self.guess = guess_numbers(view, predicted_counts, last)
+        self.pieces: dict[tuple[int, int], Piece] = {}
+        self.waiting = 0  # pieces handed out and not measured yet
+
+    def first(self) -> list[Piece]:
+        return [self._out(p) for p in plan(self.view, self.budget, self.part_names)]
+
+    def _out(self, piece: Piece) -> Piece:
+        piece.page_of = self.guess
+        self.pieces[piece.order] = piece
+        self.waiting += 1
+        return piece
+
+    def measured(self, order: tuple[int, int], pdf: bytes, starts: list[int], pages: int) -> list[Piece]:
+        """A piece came back: the next piece of its chain; once the last piece is measured, the
+        pieces whose page numbers are wrong against the measured lengths (exhibits still predicted),
+        to be rendered again (`renumbered`) while the exhibit runs go on."""
+        piece = self.pieces[order]
+        piece.pdf, piece.starts, piece.pages, piece.kept = pdf, starts, pages, pages
+        check(piece)
+        self.waiting -= 1
+        nxt = follow(self.view, piece, self.budget)
+        if nxt is not None:
+            return [self._out(nxt)]
+        return self.wrong(self.counts) if self.waiting == 0 else []
+
+    def wrong(self, counts: list[int]) -> list[Piece]:
+        """Pieces that printed a page number other than the measured one; their numbers corrected."""
+        numbers = measured_numbers(self.view, counts, list(self.pieces.values()))
+        out = [p for p in self.pieces.values()
+               if any(p.page_of.get(k) != numbers.get(k) for k in p.shown_numbers(self.view))]
+        for piece in out:
+            piece.page_of = numbers
+        return out
+
+    def renumbered(self, order: tuple[int, int], pdf: bytes, starts: list[int], pages: int) -> None:
+        """A piece rendered again with corrected numbers: it must have kept its layout."""
+        piece = self.pieces[order]
+        if (starts, pages) != (piece.starts, piece.pages):
+            raise assemble.AssemblyMismatch("casekit: a piece of the front matter changed its layout with its "
+                                            "page numbers")
+        piece.pdf = pdf
+
+    def pages(self) -> list[tuple[bytes, range]]:
+        """The pages to join, in order."""
+        return [(p.pdf, range(p.kept)) for _, p in sorted(self.pieces.items())]
+
+    def numbers(self, counts: list[int]) -> dict[str, int]:
+        return measured_numbers(self.view, counts, list(self.pieces.values()))
 
 
 # -- page numbers ----------------------------------------------------------------------------------
