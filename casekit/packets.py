@@ -4,8 +4,8 @@ A packet = cover, contents, the filing (D1/D2/D3), evidence list (D4), timeline 
 and the electronic-data appendix, in one PDF plus an HTML preview, written atomically to `out/`.
 Builds refuse while the recipient's checklist has gaps, unless `draft=True`.
 
-The PDF is rendered in pieces on all cores and joined (`render/assemble.py`): runs of exhibits,
-and the front matter + appendix with a stub of the right length per exhibit; the recipients of
+The PDF is rendered in pieces on all cores and joined (`render/assemble.py`): runs of exhibits, and
+the front matter and the appendix in pieces of a few pages (`render/front.py`); the recipients of
 `all` share one pool of workers. The HTML preview is the whole packet as one document.
 """
 
@@ -131,7 +131,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
              for r in views for p in fronts[r].wrong(actual[r])]
     assemble.run_jobs(again, workers, follow=measured)
     numbers = {r: fronts[r].numbers(actual[r]) for r in views}
-    front.save_last(_numbers_file(model), numbers)
+    front.save_last(_numbers_file(model), numbers, {r: len(views[r]["exhibits"]) for r in views})
     out = {}
     for r in views:
         parts = fronts[r].pages() + [(pdf, range(pages)) for pdf, _, pages in chunks[r]] + appendices[r].pages()

@@ -3,6 +3,7 @@ every row once and in order, and every printed page number and footer is the rea
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -34,7 +35,8 @@ def split_build(tmp_path_factory):
     # that prints one must be rendered again with the measured ones
     stale = case.root / ".casekit" / "print-cache" / "front-numbers.json"
     stale.parent.mkdir(parents=True, exist_ok=True)
-    stale.write_text('{"police": {"front": 5, "#doc": 3, "#evidence-list": 4, "#timeline": 5}}', "utf-8")
+    stale.write_text(json.dumps({"police": {"front": 5, "#doc": 3, "#evidence-list": 4, "#timeline": 5,
+                                            "exhibits": 3 + EXTRA}}), "utf-8")
     seen: list[front.Piece] = []
     measured = front.FrontMatter.measured
 
@@ -132,3 +134,24 @@ def test_rebuild_in_one_process_prints_the_same(split_build):
     assert result.outputs[0]["pages"] == total
     for number, (new, old) in enumerate(zip(again, pages), 1):
         assert squash(new) == squash(old), number
+
+
+def test_case_packet_template_without_pieces_falls_back_to_one_document(tmp_path):
+    """A case's own packet.html that knows nothing of pieces (it always renders the whole front
+    matter): the pieces are detected as wrong and the packet is laid out as one document."""
+    case = make_case(tmp_path / "own", CASE_TOML)
+    (case.root / "templates" / "zh-CN").mkdir(parents=True)
+    (case.root / "templates" / "zh-CN" / "packet.html").write_text(
+        '{% extends "zh-CN/base.html" %}{% block body %}'
+        '{% include "zh-CN/_cover.html" %}{% include "zh-CN/_contents.html" %}{% include "zh-CN/" ~ document %}'
+        '{% include "zh-CN/d4_evidence.html" %}{% include "zh-CN/d5_timeline.html" %}'
+        '{% if front_only is not defined %}{% for ex in exhibits %}{% include "zh-CN/_exhibit.html" %}{% endfor %}'
+        '{% include "zh-CN/_appendix.html" %}{% endif %}{% endblock %}', encoding="utf-8")
+    result = build_packets(case, "police", now=NOW, jobs=2, front_pages=1)
+    pdf = Path(result.outputs[0]["pdf"])
+    total = pdfpages(pdf)
+    pages = pdftext(pdf).split("\f")[:total]
+    assert result.outputs[0]["pages"] == total
+    for number, page in enumerate(pages, 1):
+        assert re.findall(r"第 \d+ 页 共 \d+ 页", page) == [f"第 {number} 页 共 {total} 页"], number
+    assert squash("".join(pages)).count("证据清单") >= 2

@@ -4,17 +4,16 @@ A packet is rendered as
 - runs ("chunks") of exhibits, each its own WeasyPrint document in a worker process, with the
   running header (case id + exhibit label) but no page footer; each run reports on which page
   each of its exhibits starts (WeasyPrint's page anchors);
-- the front matter + appendix as one document in which every exhibit is a stub of blank pages of
-  that exhibit's length, so WeasyPrint itself computes the contents page numbers, the 证据清单
-  页码 column and "第 X 页 共 Y 页" on those pages. Exhibit lengths are predicted (from the
-  layout, see `predict_pages`) so this document renders alongside the runs; when a run reports a
-  different length the front document is rendered again with the measured lengths;
+- the front matter (cover … timeline) and the appendix in pieces of a few pages each
+  (`render/front.py`): long lists in row ranges, cut where WeasyPrint broke the page; every page
+  number they print (contents, 证据清单 页码) is a literal computed from the measured lengths of the
+  pieces and the runs; a piece that printed a wrong guess is rendered again;
 - a one-page template whose only text is the footer, from which the footer's font, size and
-  position are copied: after joining, each exhibit page gets "第 X 页 共 Y 页" stamped with
-  that font (the glyph codes and widths are read from the template's PDF).
+  position are copied: after joining, each page gets "第 X 页 共 Y 页" stamped with that font (the
+  glyph codes and widths are read from the template's PDF).
 
-Memory: each run is rendered in a fresh worker process (`maxtasksperchild=1`), so the peak is
-one run per worker, whatever the number of exhibits.
+Memory: every piece is rendered in a fresh worker process (`maxtasksperchild=1`), so the peak is
+one piece per worker, whatever the number of exhibits.
 """
 
 from __future__ import annotations

@@ -298,9 +298,10 @@ class FrontMatter:
 # -- page numbers ----------------------------------------------------------------------------------
 
 def guess_numbers(view: dict[str, Any], counts: list[int], last: dict[str, int] | None) -> dict[str, int]:
-    """Page numbers to print before the pieces are measured: the last build's front matter, else
-    predicted part by part."""
-    if last and all(k in last for k in ("front", "#doc", "#evidence-list", "#timeline")):
+    """Page numbers to print before the pieces are measured: the last build's front matter (when it
+    had as many exhibits), else predicted part by part."""
+    if last and last.get("exhibits") == len(view["exhibits"]) \
+            and all(k in last for k in ("front", "#doc", "#evidence-list", "#timeline")):
         heads = {k: int(last[k]) for k in ("#doc", "#evidence-list", "#timeline")}
         front = int(last["front"])
     else:
@@ -334,6 +335,7 @@ def check(piece: Piece) -> None:
 
 
 def load_last(path: Path) -> dict[str, dict[str, int]]:
+    """What `save_last` wrote ({} when missing or unreadable)."""
     try:
         data = json.loads(path.read_text("utf-8"))
         return {r: {k: int(v) for k, v in d.items()} for r, d in data.items() if isinstance(d, dict)}
@@ -341,11 +343,14 @@ def load_last(path: Path) -> dict[str, dict[str, int]]:
         return {}
 
 
-def save_last(path: Path, numbers: dict[str, dict[str, int]]) -> None:
+def save_last(path: Path, numbers: dict[str, dict[str, int]], exhibits: dict[str, int]) -> None:
+    """This build's front-matter page numbers per recipient (and its number of exhibits): the next
+    build's first guess."""
     keep = ("front", "#doc", "#evidence-list", "#timeline")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = {**load_last(path), **{r: {k: v for k, v in d.items() if k in keep} for r, d in numbers.items()}}
+        data = {**load_last(path), **{r: {**{k: v for k, v in d.items() if k in keep}, "exhibits": exhibits[r]}
+                                      for r, d in numbers.items()}}
         path.write_text(json.dumps(data), "utf-8")
     except OSError:
         pass  # only a guess
