@@ -27,7 +27,7 @@ from typing import Any
 
 from . import assemble
 
-PIECE_PAGES = 6                  # pages a piece of the front matter aims at
+PIECE_PAGES = 10                 # pages a piece of the front matter aims at
 SLACK = 3                        # … or up to a third more, rather than a piece of a page or two
 PARTS = ("cover", "contents", "doc", "evidence", "timeline")  # the front matter
 APPENDIX = ("appendix",)                                       # after the exhibits, in pieces the same way
