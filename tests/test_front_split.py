@@ -20,6 +20,18 @@ EXTRA = 24
 LONG = "关于直播间购买羊绒大衣后对方拒不发货并将本人拉黑的聊天记录与付款凭证截图说明第{:02d}号"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def pil_truncation_flag():
+    """Importing WeasyPrint sets PIL's process-wide LOAD_TRUNCATED_IMAGES (weasyprint/images.py):
+    these builds import it in the test process, so put the flag back for the tests that follow
+    (test_ocr_images expects truncated PNGs to be refused)."""
+    from PIL import ImageFile
+
+    before = ImageFile.LOAD_TRUNCATED_IMAGES
+    yield
+    ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
 @pytest.fixture(scope="module")
 def split_build(tmp_path_factory):
     """A police packet of 17 exhibits whose front matter and appendix are rendered in pieces of
