@@ -78,11 +78,11 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     last = front.load_last(_numbers_file(model))
     fronts: dict[str, front.FrontMatter] = {}
     appendices: dict[str, front.FrontMatter] = {}
+    budget = front_pages or front.PIECE_PAGES
     later = []
     for r, view in views.items():
         exhibits = view["exhibits"]
         counts = [assemble.predict_pages(ex) for ex in exhibits]
-        budget = front_pages or front.PIECE_PAGES
         fronts[r] = front.FrontMatter(view, counts, last.get(r), budget)
         appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX)
         jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
