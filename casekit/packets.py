@@ -4,8 +4,8 @@ A packet = cover, contents, the filing (D1/D2/D3), evidence list (D4), timeline 
 and the electronic-data appendix, in one PDF plus an HTML preview, written atomically to `out/`.
 Builds refuse while the recipient's checklist has gaps, unless `draft=True`.
 
-The PDF is rendered in pieces on all cores and joined (`render/assemble.py`): runs of exhibits,
-and the front matter + appendix with a stub of the right length per exhibit; the recipients of
+The PDF is rendered in pieces on all cores and joined (`render/assemble.py`): runs of exhibits, and
+the front matter and the appendix in pieces of a few pages (`render/front.py`); the recipients of
 `all` share one pool of workers. The HTML preview is the whole packet as one document.
 """
 
@@ -21,7 +21,7 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
-from .render import assemble, joining
+from .render import assemble, front, joining
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font, html_to_pdf
@@ -63,36 +63,52 @@ def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -
 
 
 def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
-                    workers: int, chunk: int | None) -> dict[str, tuple[bytes, int]]:
+                    workers: int, chunk: int | None, front_pages: int | None = None) -> dict[str, tuple[bytes, int]]:
     """Each recipient's PDF and page count, rendered in pieces on `workers` processes:
-    the front matter (cover … timeline, exhibit page numbers as literals), runs of exhibits, the
-    appendix; joined in that order, every page's footer stamped."""
+    the front matter in pieces of about `front_pages` pages (render/front.py, page numbers as
+    literals), runs of exhibits, the appendix; joined in that order, every page's footer stamped."""
     env = make_env(model.root)
-    chunk_t = env.get_template("zh-CN/chunk.html")
     first = next(iter(views.values()))
     jobs = [assemble.Job("stamp", "stamp", env.get_template("zh-CN/stamp.html").render(**first), out_dir, roots, [])]
-    guesses = _front_guesses(model)
-    predicted: dict[str, list[int]] = {}
+    last = front.load_last(_numbers_file(model))
+    fronts: dict[str, front.FrontMatter] = {}
+    appendices: dict[str, front.FrontMatter] = {}
+    budget = front_pages or front.PIECE_PAGES
     later = []
     for r, view in views.items():
         exhibits = view["exhibits"]
-        predicted[r] = [assemble.predict_pages(ex) for ex in exhibits]
-        guess = guesses.get(r) or assemble.predict_front(view)
-        jobs.append(_front_job(model, view, r, predicted[r], guess, out_dir, roots))
-        later.append(assemble.Job((r, "appendix"), "appendix",
-                                  chunk_t.render(**dict(view, run=[], with_appendix=True)), out_dir, roots, []))
+        counts = [assemble.predict_pages(ex) for ex in exhibits]
+        fronts[r] = front.FrontMatter(view, counts, last.get(r), budget)
+        appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX)
+        jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
+        later += [_piece_job(model, view, (r, "appendix", "first"), piece, out_dir, roots)
+                  for piece in appendices[r].first()]
         slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
         for i, run in enumerate(assemble.split(exhibits, assemble.chunk_size(len(exhibits), workers, chunk))):
             spec = {"template": "zh-CN/chunk.html", "view": slim, "run": run, "case_root": model.root,
                     "cache": _print_cache(model), "out_dir": out_dir}
             jobs.append(assemble.Job((r, i), "chunk", "", out_dir, roots, [ex["anchor"] for ex in run], run=spec))
-    # the front matter and the appendix first (each one document that grows with N), the runs after
-    # them, so the pool's tail is a run of exhibits and not a long single piece
-    results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "front"] + later
-                                + [j for j in jobs[1:] if j.kind != "front"], workers)
+
+    def measured(result: assemble.Result) -> list[assemble.Job]:
+        """A piece of the front matter or the appendix came back: the next piece of its chain, or
+        pieces to render again with corrected page numbers."""
+        key, kind, pdf, starts, pages = result
+        if kind != "piece":
+            return []
+        (r, which, stage), order = key[:3], key[3:]
+        matter = (fronts if which == "front" else appendices)[r]
+        if stage == "renumber":
+            matter.renumbered(order, pdf, starts, pages)
+            return []
+        # a piece already measured comes back to be renumbered; a new one (the chain's next) to be measured
+        return [_piece_job(model, views[r], (r, which, "renumber" if p.pages else "first"), p, out_dir, roots)
+                for p in matter.measured(order, pdf, starts, pages)]
+
+    # the front matter's first pieces and the appendix first (what `measured` adds goes before any
+    # run not started yet), the runs after them, so the pool's tail is a run of exhibits
+    results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "piece"] + later
+                                + [j for j in jobs[1:] if j.kind != "piece"], workers, follow=measured)
     stamp = next(joining.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
-    fronts = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "front"}
-    appendices = {key[0]: (pdf, pages) for key, kind, pdf, _, pages in results if kind == "appendix"}
     chunks: dict[str, list[tuple[bytes, list[int], int]]] = {r: [] for r in views}
     for key, _, pdf, starts, pages in sorted((x for x in results if x[1] == "chunk"), key=lambda x: x[0]):
         chunks[key[0]].append((pdf, starts, pages))
@@ -105,61 +121,41 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                                                 "on its own page")
             counts += [b - a for a, b in zip(starts, starts[1:] + [pages])]
         actual[r] = counts
-    # a wrong prediction of an exhibit's length costs one more render of the front matter
-    again = [_front_job(model, views[r], r, actual[r], fronts[r][1], out_dir, roots)
-             for r in views if actual[r] != predicted[r]]
-    for key, _, pdf, _, pages in assemble.run_jobs(again, workers):
-        fronts[key[0]] = (pdf, pages)
-    _save_front_guesses(model, {r: pages for r, (_, pages) in fronts.items()})
+    # an exhibit whose length was mispredicted: the pieces that print its number, once more
+    again = [_piece_job(model, views[r], (r, "front", "renumber"), p, out_dir, roots)
+             for r in views for p in fronts[r].wrong(actual[r])]
+    assemble.run_jobs(again, workers, follow=measured)
+    numbers = {r: fronts[r].numbers(actual[r]) for r in views}
+    front.save_last(_numbers_file(model), numbers, {r: len(views[r]["exhibits"]) for r in views})
     out = {}
     for r in views:
-        front_pdf, front_pages = fronts[r]
-        parts = [joining.Part(front_pdf, range(front_pages))]
+        parts = [joining.Part(pdf, pages) for pdf, pages in fronts[r].pages()]
         parts += [joining.Part(pdf, range(pages), group=EXHIBITS_BOOKMARK) for pdf, _, pages in chunks[r]]
-        parts.append(joining.Part(appendices[r][0], range(appendices[r][1])))
+        parts += [joining.Part(pdf, pages) for pdf, pages in appendices[r].pages()]
         pdf, total = joining.join(parts, stamp)
-        expected = assemble.page_numbers(views[r], actual[r], front_pages)["#appendix"] + appendices[r][1] - 1
+        expected = numbers[r]["#appendix"] + sum(len(pages) for _, pages in appendices[r].pages()) - 1
         if total != expected:
             raise assemble.AssemblyMismatch(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
         out[r] = (pdf, total)
     return out
 
 
-def _front_job(model: CaseModel, view: dict[str, Any], r: str, counts: list[int], guess: int, out_dir: Path,
+def _piece_job(model: CaseModel, view: dict[str, Any], key: tuple[str, str, str], piece: front.Piece, out_dir: Path,
                roots: list[Path]) -> assemble.Job:
-    spec = {"template": "zh-CN/packet.html", "view": view, "case_root": model.root, "counts": counts,
-            "guess": guess}
-    return assemble.Job((r, "front"), "front", "", out_dir, roots, [], front=spec)
+    """The render of a piece of the front matter or the appendix; `key`: (recipient, "front" or
+    "appendix", "first" or "renumber")."""
+    spec = {"template": "zh-CN/packet.html", "view": view, "case_root": model.root,
+            "piece": {"parts": piece.parts, "ranges": piece.ranges}, "page_of": piece.page_of}
+    return assemble.Job((*key, *piece.order), "piece", "", out_dir, roots, piece.anchors(), front=spec)
 
 
 def _print_cache(model: CaseModel) -> Path:
     return model.root / ".casekit" / "print-cache"
 
 
-def _guess_file(model: CaseModel) -> Path:
-    return _print_cache(model) / "front-pages.json"
-
-
-def _front_guesses(model: CaseModel) -> dict[str, int]:
-    """Front-matter lengths of the last build (a first guess; always verified)."""
-    import json
-
-    try:
-        data = json.loads(_guess_file(model).read_text("utf-8"))
-        return {k: int(v) for k, v in data.items()}
-    except (OSError, ValueError, TypeError, AttributeError):
-        return {}
-
-
-def _save_front_guesses(model: CaseModel, pages: dict[str, int]) -> None:
-    import json
-
-    path = _guess_file(model)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({**_front_guesses(model), **pages}), "utf-8")
-    except OSError:
-        pass  # only a guess
+def _numbers_file(model: CaseModel) -> Path:
+    """The last build's front-matter page numbers (the next build's first guess; always verified)."""
+    return _print_cache(model) / "front-numbers.json"
 
 
 def build_packets(
@@ -170,9 +166,11 @@ def build_packets(
     progress: Callable[[str], None] | None = None,
     jobs: int | None = None,
     chunk: int | None = None,
+    front_pages: int | None = None,
 ) -> BuildResult:
     """Build packets for `recipient` into `case.out_dir`; log a custody "build" entry.
-    `jobs`: worker processes (default: all cores); `chunk`: exhibits per run (default: automatic)."""
+    `jobs`: worker processes (default: all cores); `chunk`: exhibits per run (default: automatic);
+    `front_pages`: pages a piece of the front matter aims at (default: `front.PIECE_PAGES`)."""
     wanted = recipients_for(recipient)
     model = load_case_model(case, now=now)
     status = evaluate(model)
@@ -203,7 +201,8 @@ def build_packets(
     font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
     views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
     try:
-        rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk)
+        rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk,
+                                    front_pages)
     except assemble.AssemblyMismatch:
         # the pieces do not fit (a case's own templates?): one document per packet, as WeasyPrint
         # lays it out, numbering by WeasyPrint's own counters

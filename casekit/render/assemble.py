@@ -4,17 +4,16 @@ A packet is rendered as
 - runs ("chunks") of exhibits, each its own WeasyPrint document in a worker process, with the
   running header (case id + exhibit label) but no page footer; each run reports on which page
   each of its exhibits starts (WeasyPrint's page anchors);
-- the front matter + appendix as one document in which every exhibit is a stub of blank pages of
-  that exhibit's length, so WeasyPrint itself computes the contents page numbers, the 证据清单
-  页码 column and "第 X 页 共 Y 页" on those pages. Exhibit lengths are predicted (from the
-  layout, see `predict_pages`) so this document renders alongside the runs; when a run reports a
-  different length the front document is rendered again with the measured lengths;
+- the front matter (cover … timeline) and the appendix in pieces of a few pages each
+  (`render/front.py`): long lists in row ranges, cut where WeasyPrint broke the page; every page
+  number they print (contents, 证据清单 页码) is a literal computed from the measured lengths of the
+  pieces and the runs; a piece that printed a wrong guess is rendered again;
 - a one-page template whose only text is the footer, from which the footer's font, size and
   position are copied: after joining, each page gets "第 X 页 共 Y 页" stamped with that font
   (`joining.py`).
 
-Memory: each run is rendered in a fresh worker process (`maxtasksperchild=1`), so the peak is
-one run per worker, whatever the number of exhibits.
+Memory: every piece is rendered in a fresh worker process (`maxtasksperchild=1`), so the peak is
+one piece per worker, whatever the number of exhibits.
 """
 
 from __future__ import annotations
@@ -22,9 +21,10 @@ from __future__ import annotations
 import gc
 import math
 import os
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from .pdf import html_to_pdf_document
 
@@ -41,7 +41,8 @@ class AssemblyMismatch(RuntimeError):
 
 @dataclass
 class Job:
-    """One WeasyPrint render: `kind` is "chunk", "front" or "stamp"; `key` ties it to a packet."""
+    """One WeasyPrint render: `kind` is "chunk", "piece" (of the front matter or the appendix) or
+    "stamp"; `key` ties it to a packet."""
 
     key: Any
     kind: str
@@ -49,9 +50,12 @@ class Job:
     base_dir: Path
     roots: list[Path]
     anchors: list[str]
-    front: dict[str, Any] | None = None  # kind "front": template, view, case root, counts, guess
+    front: dict[str, Any] | None = None  # kind "piece": template, view, case root, piece (parts, ranges), page_of
     run: dict[str, Any] | None = None    # kind "chunk" rendered in the worker: template, view, run, case root,
     #                                      print cache, out dir (the run's print copies are made there first)
+
+
+Result = tuple[Any, str, Any, list[int], int]  # key, kind, pdf, first page of each anchor, page count
 
 
 def page_numbers(view: dict[str, Any], counts: list[int], front_pages: int) -> dict[str, int]:
@@ -65,23 +69,13 @@ def page_numbers(view: dict[str, Any], counts: list[int], front_pages: int) -> d
     return out
 
 
-def _render_front(job: Job) -> tuple[Any, str, Any, list[int], int]:
-    """The front matter (cover … timeline) with the exhibits' page numbers as literals. They
-    depend on its own length, so: render with the guessed length, and again with the measured
-    one until they agree (digits are tabular, so the numbers never change the layout in practice)."""
+def _front_html(spec: dict[str, Any]) -> str:
+    """A piece of the front matter (render/front.py) with its page numbers as literals."""
     from .jinja import make_env
 
-    spec = job.front
     template = make_env(spec["case_root"]).get_template(spec["template"])
-    pages = spec["guess"]
-    for _ in range(4):
-        html = template.render(**dict(spec["view"], front_only=True,
-                                      page_of=page_numbers(spec["view"], spec["counts"], pages)))
-        document, write = html_to_pdf_document(html, job.base_dir, job.roots)
-        if len(document.pages) == pages:
-            return job.key, job.kind, write(), [pages], pages
-        pages = len(document.pages)
-    raise AssemblyMismatch("casekit: the front matter's length does not settle")
+    return template.render(**dict(spec["view"], front_only=True, piece=spec["piece"], ranges=spec["piece"]["ranges"],
+                                  page_of=spec["page_of"]))
 
 
 def _run_html(spec: dict[str, Any]) -> str:
@@ -95,15 +89,15 @@ def _run_html(spec: dict[str, Any]) -> str:
     return template.render(**dict(spec["view"], run=spec["run"], with_appendix=False))
 
 
-def _render_job(job: Job) -> tuple[Any, str, Any, list[int], int]:
+def _render_job(job: Job) -> Result:
     """Worker: (key, kind, pdf, first page (0-based) of each anchor, page count). A casekit error
     comes back as its parts (kind "error") so the parent re-raises it with its hint."""
     from ..errors import CasekitError
 
     try:
-        if job.front is not None:
-            return _render_front(job)
         html = job.html
+        if job.front is not None:
+            html = _front_html(job.front)
         if job.run is not None:
             html = _run_html(job.run)
         document, write = html_to_pdf_document(html, job.base_dir, job.roots)
@@ -126,25 +120,45 @@ def _worker_init() -> None:
     gc.set_threshold(20_000, 10, 10)
 
 
-def run_jobs(jobs: list[Job], workers: int) -> list[tuple[Any, str, bytes, list[int], int]]:
-    """Render `jobs` on `workers` processes (in this process when 1), each job in a fresh process."""
-    if workers <= 1 or len(jobs) <= 1:
-        results = [_render_job(j) for j in jobs]
-        workers = 0
-    else:
-        import multiprocessing
+def run_jobs(jobs: list[Job], workers: int, follow: Callable[[Result], list[Job]] | None = None) -> list[Result]:
+    """Render `jobs` on `workers` processes (in this process when 1), each job in a fresh process.
+    `follow(result)` may return more jobs (the next piece of a chain): they start before any job
+    not started yet. At most `workers` jobs are handed to the pool at a time, so that holds."""
+    pending = deque(jobs)
+    results: list[Result] = []
 
-        from .weasy import load
-
-        load()  # imported once here, inherited by the forked workers
-
-        ctx = multiprocessing.get_context("fork")
-        with ctx.Pool(min(workers, len(jobs)), initializer=_worker_init, maxtasksperchild=1) as pool:
-            results = pool.map(_render_job, jobs, chunksize=1)
-    for _, kind, value, _, _ in results:
-        if kind == "error":
-            cls, zh, en, hint_zh, hint_en = value
+    def done(result: Result) -> None:
+        if result[1] == "error":
+            cls, zh, en, hint_zh, hint_en = result[2]
             raise cls(zh, en, hint_zh=hint_zh, hint_en=hint_en)
+        results.append(result)
+        if follow is not None:
+            pending.extendleft(reversed(follow(result)))
+
+    if workers <= 1 or (len(jobs) <= 1 and follow is None):
+        while pending:
+            done(_render_job(pending.popleft()))
+        return results
+    import multiprocessing
+    import queue
+
+    from .weasy import load
+
+    load()  # imported once here, inherited by the forked workers
+    finished: queue.Queue = queue.Queue()
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(workers, initializer=_worker_init, maxtasksperchild=1) as pool:
+        running = 0
+        while pending or running:
+            while pending and running < workers:
+                pool.apply_async(_render_job, (pending.popleft(),), callback=finished.put,
+                                 error_callback=finished.put)
+                running += 1
+            result = finished.get()
+            running -= 1
+            if isinstance(result, BaseException):
+                raise result
+            done(result)
     return results
 
 
@@ -192,15 +206,6 @@ def predict_pages(ex: dict[str, Any]) -> int:
     for line in t.get("lines", []):
         height += _text_mm(str(line), 9, width) * line_h
     return max(1, math.ceil(height / CONTENT_H_MM))
-
-
-def predict_front(view: dict[str, Any]) -> int:
-    """A first guess of the front matter's length (cover … timeline) when no earlier build left
-    one: cover, contents, the filing, the evidence list, the timeline."""
-    contents = math.ceil((len(view["sections"]) + 2 * len(view.get("hints", []))) / 35)
-    evidence = math.ceil((len(view["exhibits"]) + 2) / 15)  # 13 rows on its first page, 15 on the next
-    timeline = math.ceil((len(view["timeline"]) + 4) / 14)
-    return 1 + contents + 2 + evidence + timeline
 
 
 def default_workers(requested: int | None = None) -> int:
