@@ -45,7 +45,7 @@ ROW_PAD_MM = 2 * 1.2 + 0.2                 # cell padding + rule
 HEADER_LINES = {"contents": 0, "evidence": 2, "timeline": 1, "appendix": 1}  # the header row repeated on every page
 TOC_LINE_MM = 10.5 * 1.55 * 25.4 / 72 + 1.2
 H1_MM = 17 * 1.55 * 25.4 / 72 + 5
-EVIDENCE_COLS = (0.06, 0.27, 0.15, 0.16, 0.05, 0.31)
+EVIDENCE_COLS = (0.08, 0.25, 0.15, 0.16, 0.06, 0.30)  # d4_evidence.html (border-box cells)
 
 
 @dataclass
@@ -117,8 +117,10 @@ def row_heights(view: dict[str, Any], name: str) -> list[float]:
     if name == "appendix":
         hash_lines = assemble._text_mm("0" * 64, 8, _cell_mm(0.56))
         return [max(2, hash_lines) * LINE_MM + ROW_PAD_MM for _ in view["exhibits"]]
-    event_w = _cell_mm(1 - 0.05 - 0.12 - 0.05 - 0.11 - 0.09 - 0.09 - 0.07)
-    return [max(_lines(r["event"], event_w), _lines(r["party"], _cell_mm(0.11)), 1) * LINE_MM + ROW_PAD_MM
+    event_w = _cell_mm(1 - 0.05 - 0.12 - 0.06 - 0.10 - 0.09 - 0.09 - 0.09)  # d5_timeline.html's columns (a lower bound)
+    # a row of chat lines holds them one under another ("<br>", see viewmodels._burst_text)
+    return [max(sum(_lines(line, event_w) for line in str(r["event"]).split("<br>")),
+                _lines(r["party"], _cell_mm(0.10)), 1) * LINE_MM + ROW_PAD_MM
             for r in view["timeline"]]
 
 
