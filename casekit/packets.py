@@ -200,6 +200,7 @@ def build_packets(
     faces = packet_fonts("".join(htmls.values()), _print_cache(model))
     font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
     views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
+    deferred = {r: any("print_src" in ex for ex in views[r]["exhibits"]) for r in wanted}  # before fill_prints
     try:
         rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk,
                                     front_pages)
@@ -213,8 +214,8 @@ def build_packets(
             rendered[r] = (pdf, joining.page_count(pdf))
     for r in wanted:
         html, (pdf, pages) = htmls[r], rendered[r]
-        if any("print_src" in ex for ex in views[r]["exhibits"]):
-            # the preview, with the print copies the workers made (cache hits here)
+        if deferred[r]:
+            # the preview, with the print copies made since `htmls` was rendered (cache hits here)
             fill_prints(views[r]["exhibits"], _print_cache(model), out_dir)
             view = {k: v for k, v in views[r].items() if k != "font_faces"}
             html = env.get_template("zh-CN/packet.html").render(**view)
