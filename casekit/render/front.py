@@ -260,17 +260,17 @@ class FrontMatter:
         return piece
 
     def measured(self, order: tuple[int, int], pdf: bytes, starts: list[int], pages: int) -> list[Piece]:
-        """A piece came back: the next piece of its chain; once the last piece is measured, the
-        pieces whose page numbers are wrong against the measured lengths (exhibits still predicted),
-        to be rendered again (`renumbered`) while the exhibit runs go on."""
+        """A piece came back: the next piece of its chain, if any. Pieces with wrong page numbers
+        are rendered again once, after the exhibit runs too are measured (`wrong`): renumbering as
+        soon as the front matter was measured, against predicted exhibit lengths, made a second
+        pass whenever one exhibit's length was mispredicted (N=200 after extract: 13 → 10 renders,
+        31.8 → 25 CPU s of pieces)."""
         piece = self.pieces[order]
         piece.pdf, piece.starts, piece.pages, piece.kept = pdf, starts, pages, pages
         check(piece)
         self.waiting -= 1
         nxt = follow(self.view, piece, self.budget)
-        if nxt is not None:
-            return [self._out(nxt)]
-        return self.wrong(self.counts) if self.waiting == 0 else []
+        return [self._out(nxt)] if nxt is not None else []
 
     def wrong(self, counts: list[int]) -> list[Piece]:
         """Pieces that printed a page number other than the measured one; their numbers corrected."""
