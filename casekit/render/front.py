@@ -45,7 +45,7 @@ ROW_PAD_MM = 2 * 1.2 + 0.2                 # cell padding + rule
 HEADER_LINES = {"contents": 0, "evidence": 2, "timeline": 1, "appendix": 1}  # the header row repeated on every page
 TOC_LINE_MM = 10.5 * 1.55 * 25.4 / 72 + 1.2
 H1_MM = 17 * 1.55 * 25.4 / 72 + 5
-EVIDENCE_COLS = (0.08, 0.25, 0.15, 0.16, 0.06, 0.30)  # d4_evidence.html (border-box cells)
+EVIDENCE_COLS = (0.09, 0.24, 0.15, 0.16, 0.06, 0.30)  # d4_evidence.html (border-box cells)
 
 
 @dataclass
