@@ -95,3 +95,16 @@ def test_stamp_template_must_be_one_footer_run():
     odd = weasyprint.HTML(string="<style>@page { @bottom-center { content: '第 1 页' } }</style><p>x</p>").write_pdf()
     with pytest.raises(joining.AssemblyMismatch):
         joining.read_stamp(odd)
+
+
+def test_contents_entries_link_to_the_exhibits_pages(packet):
+    """The contents is rendered apart from the exhibits; its entries still link to the page each
+    exhibit begins on (link targets in the piece, the real destination given at the join)."""
+    pdf, pages = packet
+    starts = exhibit_starts(pages)
+    dests = {name: page_number(pdf, dest) for name, dest in pikepdf.NameTree(pdf.Root.Names.Dests).items()}
+    contents = [n for n, page in enumerate(pages, 1) if "目" in page.split("\n", 1)[0] + page[:200] and "录" in page][:2]
+    linked = [str(a.Dest) for n in contents for a in pdf.pages[n - 1].obj.get("/Annots", []) if "/Dest" in a]
+    exhibit_links = sorted({dests[name] for name in linked if name.startswith("ex-")})
+    assert exhibit_links == sorted(starts.values())
+    assert "appendix" in linked and dests["appendix"] > max(starts.values())
