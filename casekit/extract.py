@@ -71,7 +71,7 @@ def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, c
         cache_dir=(case.private_dir / "ocr-cache") if case else None,
         # the folder `casekit build` reads print copies from: an image decoded for OCR leaves
         # its print copy there, so the build after extract does not decode it again
-        print_cache_dir=(case.private_dir / "print-cache") if case else None,
+        print_cache_dir=case.print_cache_dir if case else None,
     )
 
 

@@ -27,6 +27,7 @@ from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font, html_to_pdf
 from .render.viewmodels import build_view, fill_prints
 from .steps import RECIPIENTS, STEP_TITLES, Status, evaluate
+from .store import print_cache_dir
 
 
 EXHIBITS_BOOKMARK = "证据材料"  # the bookmark the exhibits' own bookmarks are nested under
@@ -90,8 +91,8 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
             jobs.append(assemble.Job((r, i), "chunk", "", out_dir, roots, [ex["anchor"] for ex in run], run=spec))
 
     def measured(result: assemble.Result) -> list[assemble.Job]:
-        """A piece of the front matter or the appendix came back: the next piece of its chain, or
-        pieces to render again with corrected page numbers."""
+        """A piece of the front matter or the appendix came back: the next piece of its chain (a
+        piece rendered again with corrected page numbers is only recorded)."""
         key, kind, pdf, starts, pages = result
         if kind != "piece":
             return []
@@ -100,8 +101,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
         if stage == "renumber":
             matter.renumbered(order, pdf, starts, pages)
             return []
-        # a piece already measured comes back to be renumbered; a new one (the chain's next) to be measured
-        return [_piece_job(model, views[r], (r, which, "renumber" if p.pages else "first"), p, out_dir, roots)
+        return [_piece_job(model, views[r], (r, which, "first"), p, out_dir, roots)
                 for p in matter.measured(order, pdf, starts, pages)]
 
     # the front matter's first pieces and the appendix first (what `measured` adds goes before any
@@ -150,7 +150,7 @@ def _piece_job(model: CaseModel, view: dict[str, Any], key: tuple[str, str, str]
 
 
 def _print_cache(model: CaseModel) -> Path:
-    return model.root / ".casekit" / "print-cache"
+    return print_cache_dir(model.root)
 
 
 def _numbers_file(model: CaseModel) -> Path:

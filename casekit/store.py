@@ -29,6 +29,7 @@ MANIFEST = "MANIFEST.sha256"
 CUSTODY = "custody.jsonl"
 EVIDENCE = "evidence"
 PRIVATE = ".casekit"
+PRINT_CACHE = "print-cache"  # inside PRIVATE: packet print copies, font cuts, page-number guesses
 OUT = "out"
 GENESIS = "0" * 64
 CHUNK = 1024 * 1024
@@ -112,6 +113,11 @@ def _is_case(root: Path) -> bool:
     return (root / CUSTODY).is_file() and (root / EVIDENCE).is_dir()
 
 
+def print_cache_dir(root: Path) -> Path:
+    """The case's print cache (a cache: rebuilt when missing, never evidence)."""
+    return root / PRIVATE / PRINT_CACHE
+
+
 class Case:
     """An open case folder. Cheap to open; reads the custody log on demand."""
 
@@ -125,6 +131,7 @@ class Case:
         self.manifest_path = root / MANIFEST
         self.records_dir = self.private_dir / "records"
         self.tmp_dir = self.private_dir / "tmp"
+        self.print_cache_dir = print_cache_dir(root)
         self.journal_path = self.private_dir / "journal.json"
         self.head_path = self.private_dir / "custody.head"
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 from decimal import Decimal
-from pathlib import Path
 
 import jinja2
 import pytest

@@ -248,7 +248,6 @@ class FrontMatter:
         self.view, self.counts, self.budget, self.part_names = view, predicted_counts, budget, parts
         self.guess = guess_numbers(view, predicted_counts, last)
         self.pieces: dict[tuple[int, int], Piece] = {}
-        self.waiting = 0  # pieces handed out and not measured yet
 
     def first(self) -> list[Piece]:
         return [self._out(p) for p in plan(self.view, self.budget, self.part_names)]
@@ -256,7 +255,6 @@ class FrontMatter:
     def _out(self, piece: Piece) -> Piece:
         piece.page_of = self.guess
         self.pieces[piece.order] = piece
-        self.waiting += 1
         return piece
 
     def measured(self, order: tuple[int, int], pdf: bytes, starts: list[int], pages: int) -> list[Piece]:
@@ -268,7 +266,6 @@ class FrontMatter:
         piece = self.pieces[order]
         piece.pdf, piece.starts, piece.pages, piece.kept = pdf, starts, pages, pages
         check(piece)
-        self.waiting -= 1
         nxt = follow(self.view, piece, self.budget)
         return [self._out(nxt)] if nxt is not None else []
 

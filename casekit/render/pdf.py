@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 from PIL import Image
 
 from ..errors import BadInput, MissingDependency
+from ..store import PRINT_CACHE
 
 CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei")
 
@@ -90,7 +91,7 @@ def make_fetcher(roots: list[Path], standins: list[Path] | None = None):
 # stream for the PNG's own IDAT data as an /Indexed image (the PNG predictors are valid PDF
 # FlateDecode predictors). The <img> must have an explicit width and height (the templates do).
 
-_STANDIN_PREFIX = "print-cache"
+_STANDIN_PREFIX = PRINT_CACHE  # the folder whose palette PNGs are served as stand-ins
 
 
 def _standin(number: int) -> bytes:

@@ -10,7 +10,6 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from ..casemodel import CaseModel, EvidenceEntry
 from ..channels import channels_for
 from ..facts import CST
 from ..steps import STEP_TITLES, Status
+from ..store import print_cache_dir
 from .jinja import date_zh, mask, money
 from .printcopy import cached_print, planned_print_mm, print_image, print_images, print_size_mm
 
@@ -336,7 +336,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         narrative = narrative[:MAX_NARRATIVE_LINES] + [f"……（其余 {len(narrative) - MAX_NARRATIVE_LINES} 条见案件时间线）"]
 
     case_rows = {(s.evidence_id, s.row) for p in tl.payments for s in p.sources}
-    cache = model.root / ".casekit" / "print-cache"
+    cache = print_cache_dir(model.root)
     exhibits = []
     shown = [e for e in evidence if e.is_image and e.path.is_file()]
     deferred: dict[str, tuple[str, str, tuple[float, float]]] = {}
