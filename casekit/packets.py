@@ -21,8 +21,9 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
-from .render import assemble, front, joining
+from .render import assemble, drawn, front, joining
 from .render.fonts import packet_fonts
+from .render.pdffont import FontUnusable, PdfFont
 from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font, html_to_pdf
 from .render.viewmodels import build_view, fill_prints
@@ -63,11 +64,43 @@ def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -
     return env.get_template("zh-CN/packet.html").render(**view)
 
 
+def _drawing_faces(model: CaseModel, views: dict[str, dict[str, Any]], faces: list[dict[str, str]],
+                   draw: bool) -> drawn.Faces | None:
+    """The fonts exhibit pages are drawn with (`render/drawn.py`): the packet's cut, cut again to
+    what the exhibits show. None (WeasyPrint renders every exhibit) when the packet has no cut of
+    its own, the case has its own exhibit template, or `draw` is off."""
+    paths = {f["weight"]: Path(f["path"]) for f in faces}
+    if not draw or set(paths) != {"normal", "bold"} or drawn.case_overrides_exhibits(model.root):
+        return None
+    chars = set(model.case_id) | {c for view in views.values() for ex in view["exhibits"]
+                                   for text in drawn.exhibit_texts(ex) for c in text}
+    try:
+        return drawn.Faces(PdfFont.load(paths["normal"], "".join(chars)),
+                           PdfFont.load(paths["bold"], "".join(chars), "bold"))
+    except (FontUnusable, OSError, ImportError):
+        return None
+
+
+def _runs(exhibits: list[dict[str, Any]], faces: drawn.Faces | None, case_id: str, size: int) -> list[tuple[bool, list]]:
+    """The exhibits in runs of at most `size`, each drawn (True) or rendered by WeasyPrint."""
+    runs: list[tuple[bool, list]] = []
+    for ex in exhibits:
+        draw = faces is not None and drawn.drawable(ex, faces) and faces.covers(case_id)
+        if runs and runs[-1][0] == draw and len(runs[-1][1]) < size:
+            runs[-1][1].append(ex)
+        else:
+            runs.append((draw, [ex]))
+    return runs
+
+
 def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
-                    workers: int, chunk: int | None, front_pages: int | None = None) -> dict[str, tuple[bytes, int]]:
+                    workers: int, chunk: int | None, front_pages: int | None = None,
+                    faces: drawn.Faces | None = None) -> dict[str, tuple[bytes, int]]:
     """Each recipient's PDF and page count, rendered in pieces on `workers` processes:
     the front matter in pieces of about `front_pages` pages (render/front.py, page numbers as
-    literals), runs of exhibits, the appendix; joined in that order, every page's footer stamped."""
+    literals), runs of exhibits, the appendix; joined in that order, every page's footer stamped.
+    With `faces`, exhibits are drawn (`render/drawn.py`): their lengths are exact from the start,
+    and the workers only make the print copies they still lack."""
     env = make_env(model.root)
     first = next(iter(views.values()))
     jobs = [assemble.Job("stamp", "stamp", env.get_template("zh-CN/stamp.html").render(**first), out_dir, roots, [])]
@@ -75,20 +108,40 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     fronts: dict[str, front.FrontMatter] = {}
     appendices: dict[str, front.FrontMatter] = {}
     budget = front_pages or front.PIECE_PAGES
-    later = []
+    later, prints = [], []
+    runs: dict[str, list[tuple[bool, list]]] = {}
+    layouts: dict[str, list[drawn.Page]] = {}  # anchor → pages of a drawn exhibit
+    deferred: dict[str, dict[str, Any]] = {}   # print copy key → an exhibit waiting for it
     for r, view in views.items():
         exhibits = view["exhibits"]
-        counts = [assemble.predict_pages(ex) for ex in exhibits]
+        runs[r] = _runs(exhibits, faces, model.case_id, assemble.chunk_size(len(exhibits), workers, chunk))
+        counts = []
+        for draw, run in runs[r]:
+            for ex in run:
+                if draw:
+                    layouts[ex["anchor"]] = drawn.layout(ex, model.case_id, faces)
+                    counts.append(len(layouts[ex["anchor"]]))
+                    if "print_src" in ex:
+                        deferred.setdefault(ex["print_src"][1], ex)
+                else:
+                    counts.append(assemble.predict_pages(ex))
         fronts[r] = front.FrontMatter(view, counts, last.get(r), budget)
         appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX)
         jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
         later += [_piece_job(model, view, (r, "appendix", "first"), piece, out_dir, roots)
                   for piece in appendices[r].first()]
         slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
-        for i, run in enumerate(assemble.split(exhibits, assemble.chunk_size(len(exhibits), workers, chunk))):
+        for i, (draw, run) in enumerate(runs[r]):
+            if draw:
+                continue
             spec = {"template": "zh-CN/chunk.html", "view": slim, "run": run, "case_root": model.root,
                     "cache": _print_cache(model), "out_dir": out_dir}
             jobs.append(assemble.Job((r, i), "chunk", "", out_dir, roots, [ex["anchor"] for ex in run], run=spec))
+    # the print copies drawn exhibits still lack, made once for every packet, on the workers
+    waiting = list(deferred.values())
+    for i, batch in enumerate(assemble.split(waiting, assemble.chunk_size(len(waiting), workers, chunk))):
+        spec = {"run": [dict(ex) for ex in batch], "cache": _print_cache(model), "out_dir": out_dir}
+        prints.append(assemble.Job(("prints", i), "prints", "", out_dir, roots, [], run=spec))
 
     def measured(result: assemble.Result) -> list[assemble.Job]:
         """A piece of the front matter or the appendix came back: the next piece of its chain (a
@@ -106,20 +159,32 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
 
     # the front matter's first pieces and the appendix first (what `measured` adds goes before any
     # run not started yet), the runs after them, so the pool's tail is a run of exhibits
-    results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "piece"] + later
+    results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "piece"] + later + prints
                                 + [j for j in jobs[1:] if j.kind != "piece"], workers, follow=measured)
     stamp = next(joining.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
-    chunks: dict[str, list[tuple[bytes, list[int], int]]] = {r: [] for r in views}
-    for key, _, pdf, starts, pages in sorted((x for x in results if x[1] == "chunk"), key=lambda x: x[0]):
-        chunks[key[0]].append((pdf, starts, pages))
-    actual: dict[str, list[int]] = {}
-    for r, runs in chunks.items():
-        counts: list[int] = []
-        for _, starts, pages in runs:
+    made = {key: fields for _, kind, done, _, _ in results if kind == "prints" for key, fields in done}
+    chunks: dict[tuple[str, int], tuple[bytes, list[int], int]] = {}
+    for key, kind, pdf, starts, pages in results:
+        if kind == "chunk":
             if not starts or starts[0] != 0 or -1 in starts:
-                raise assemble.AssemblyMismatch(f"casekit: an exhibit run of {r} did not start each exhibit "
+                raise assemble.AssemblyMismatch(f"casekit: an exhibit run of {key[0]} did not start each exhibit "
                                                 "on its own page")
-            counts += [b - a for a, b in zip(starts, starts[1:] + [pages])]
+            chunks[key] = (pdf, starts, pages)
+    actual: dict[str, list[int]] = {}
+    for r in views:
+        counts: list[int] = []
+        for i, (draw, run) in enumerate(runs[r]):
+            if not draw:
+                _, starts, pages = chunks[(r, i)]
+                counts += [b - a for a, b in zip(starts, starts[1:] + [pages])]
+                continue
+            for ex in run:
+                if "print_src" in ex:  # its print copy is made now: laid out again if it came out otherwise
+                    planned = (ex["image_mm"], bool(ex.get("image_missing")))
+                    ex.update(made[ex.pop("print_src")[1]])
+                    if (ex["image_mm"], bool(ex.get("image_missing"))) != planned:
+                        layouts[ex["anchor"]] = drawn.layout(ex, model.case_id, faces)
+                counts.append(len(layouts[ex["anchor"]]))
         actual[r] = counts
     # an exhibit whose length was mispredicted: the pieces that print its number, once more
     again = [_piece_job(model, views[r], (r, "front", "renumber"), p, out_dir, roots)
@@ -130,9 +195,17 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     out = {}
     for r in views:
         parts = [joining.Part(pdf, pages) for pdf, pages in fronts[r].pages()]
-        parts += [joining.Part(pdf, range(pages), group=EXHIBITS_BOOKMARK) for pdf, _, pages in chunks[r]]
+        for i, (draw, run) in enumerate(runs[r]):
+            if draw:
+                exhibits = [joining.DrawnExhibit(ex["anchor"], f"{ex['label']}　{ex['title']}", layouts[ex["anchor"]],
+                                                 (out_dir / ex["image"]).resolve() if ex.get("image") else None)
+                            for ex in run]
+                parts.append(joining.Part(b"", range(sum(len(e.pages) for e in exhibits)), EXHIBITS_BOOKMARK, exhibits))
+            else:
+                pdf, _, pages = chunks[(r, i)]
+                parts.append(joining.Part(pdf, range(pages), group=EXHIBITS_BOOKMARK))
         parts += [joining.Part(pdf, pages) for pdf, pages in appendices[r].pages()]
-        pdf, total = joining.join(parts, stamp)
+        pdf, total = joining.join(parts, stamp, faces)
         expected = numbers[r]["#appendix"] + sum(len(pages) for _, pages in appendices[r].pages()) - 1
         if total != expected:
             raise assemble.AssemblyMismatch(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
@@ -167,10 +240,12 @@ def build_packets(
     jobs: int | None = None,
     chunk: int | None = None,
     front_pages: int | None = None,
+    draw: bool = True,
 ) -> BuildResult:
     """Build packets for `recipient` into `case.out_dir`; log a custody "build" entry.
     `jobs`: worker processes (default: all cores); `chunk`: exhibits per run (default: automatic);
-    `front_pages`: pages a piece of the front matter aims at (default: `front.PIECE_PAGES`)."""
+    `front_pages`: pages a piece of the front matter aims at (default: `front.PIECE_PAGES`);
+    `draw`: draw exhibit pages without WeasyPrint where they can be (`render/drawn.py`)."""
     wanted = recipients_for(recipient)
     model = load_case_model(case, now=now)
     status = evaluate(model)
@@ -203,7 +278,7 @@ def build_packets(
     deferred = {r: any("print_src" in ex for ex in views[r]["exhibits"]) for r in wanted}  # before fill_prints
     try:
         rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk,
-                                    front_pages)
+                                    front_pages, _drawing_faces(model, views, faces, draw))
     except assemble.AssemblyMismatch:
         # the pieces do not fit (a case's own templates?): one document per packet, as WeasyPrint
         # lays it out, numbering by WeasyPrint's own counters

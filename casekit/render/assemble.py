@@ -42,7 +42,7 @@ class AssemblyMismatch(RuntimeError):
 @dataclass
 class Job:
     """One WeasyPrint render: `kind` is "chunk", "piece" (of the front matter or the appendix) or
-    "stamp"; `key` ties it to a packet."""
+    "stamp"; or "prints": the print copies of exhibits the parent draws. `key` ties it to a packet."""
 
     key: Any
     kind: str
@@ -52,7 +52,8 @@ class Job:
     anchors: list[str]
     front: dict[str, Any] | None = None  # kind "piece": template, view, case root, piece (parts, ranges), page_of
     run: dict[str, Any] | None = None    # kind "chunk" rendered in the worker: template, view, run, case root,
-    #                                      print cache, out dir (the run's print copies are made there first)
+    #                                      print cache, out dir (the run's print copies are made there first);
+    #                                      kind "prints": run, print cache, out dir
 
 
 Result = tuple[Any, str, Any, list[int], int]  # key, kind, pdf, first page of each anchor, page count
@@ -89,12 +90,25 @@ def _run_html(spec: dict[str, Any]) -> str:
     return template.render(**dict(spec["view"], run=spec["run"], with_appendix=False))
 
 
+def _make_prints(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Worker, for exhibits drawn by the parent (`render/drawn.py`): make their print copies;
+    (print copy key, the exhibit's image fields) for each."""
+    from .viewmodels import fill_prints
+
+    keys = [ex["print_src"][1] for ex in spec["run"]]
+    fill_prints(spec["run"], spec["cache"], spec["out_dir"])
+    return [(key, {name: ex.get(name) for name in ("image", "image_mm", "image_missing")})
+            for key, ex in zip(keys, spec["run"])]
+
+
 def _render_job(job: Job) -> Result:
     """Worker: (key, kind, pdf, first page (0-based) of each anchor, page count). A casekit error
     comes back as its parts (kind "error") so the parent re-raises it with its hint."""
     from ..errors import CasekitError
 
     try:
+        if job.kind == "prints":
+            return job.key, job.kind, _make_prints(job.run), [], 0
         html = job.html
         if job.front is not None:
             html = _front_html(job.front)

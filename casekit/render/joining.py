@@ -17,10 +17,12 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pikepdf
 
+from . import drawn
 from .assemble import AssemblyMismatch
 
 FOOTER_TEMPLATE_TEXT = "第 0123456789 页 共"
@@ -112,13 +114,26 @@ def stamp_stream(stamp: Stamp, text: str, font_name: str = FOOTER_FONT) -> bytes
 
 
 @dataclass
+class DrawnExhibit:
+    """An exhibit drawn by casekit itself (`render/drawn.py`): its pages, the print copy they show,
+    its bookmark's title and the name of its destination."""
+
+    anchor: str
+    title: str
+    pages: list[drawn.Page]
+    image: Path | None
+
+
+@dataclass
 class Part:
-    """Pages `pages` of the rendered piece `pdf`; its bookmarks are nested under a bookmark
-    titled `group` (made once, at the first page that has one) when given."""
+    """Pages `pages` of the rendered piece `pdf`, or the exhibits `drawn` drawn into the packet;
+    its bookmarks are nested under a bookmark titled `group` (made once, at the first page that
+    has one) when given."""
 
     pdf: bytes
     pages: range
     group: str | None = None
+    drawn: list[DrawnExhibit] | None = None
 
 
 def _retarget(dest: Any, page_map: dict[tuple[int, int], pikepdf.Page]) -> pikepdf.Array | None:
@@ -144,10 +159,32 @@ def _copy_bookmarks(items, page_map, into: list) -> None:
         into.append(copy)
 
 
-def join(parts: list[Part], stamp: Stamp) -> tuple[bytes, int]:
+def _add_drawn(out: pikepdf.Pdf, part: Part, fonts: pikepdf.Dictionary, faces: drawn.Faces,
+               destinations: dict[str, pikepdf.Array]) -> list[pikepdf.OutlineItem]:
+    """Append the pages of drawn exhibits to `out`: their bookmarks, and a destination each."""
+    found = []
+    for exhibit in part.drawn or []:
+        xobjects = pikepdf.Dictionary()
+        if exhibit.image is not None:
+            xobjects.Im0 = out.make_indirect(drawn.image_xobject(out, exhibit.image))
+        resources = out.make_indirect(pikepdf.Dictionary(Font=fonts, XObject=xobjects))
+        for number, page in enumerate(exhibit.pages):
+            stream = drawn.page_stream(page, faces, "/Im0" if exhibit.image is not None else None)
+            out.pages.append(pikepdf.Page(pikepdf.Dictionary(
+                Type=pikepdf.Name.Page, MediaBox=[0, 0, round(drawn.PAGE_W, 6), round(drawn.PAGE_H, 6)],
+                Resources=resources, Contents=out.make_stream(stream))))
+            if number == 0:
+                target = pikepdf.Array([out.pages[-1].obj, pikepdf.Name.XYZ, round(drawn.LEFT, 6),
+                                        round(drawn.PAGE_H - drawn.TOP, 6), 0])
+                destinations[exhibit.anchor] = target
+                found.append(pikepdf.OutlineItem(exhibit.title, target))
+    return found
+
+
+def join(parts: list[Part], stamp: Stamp, faces: drawn.Faces | None = None) -> tuple[bytes, int]:
     """The given pages of each piece, in order, each stamped with its footer; bookmarks and named
     destinations carried over (a later piece's destination wins over an earlier one's of the
-    same name). Returns (pdf, pages)."""
+    same name). Drawn exhibits are drawn with `faces`, embedded once. Returns (pdf, pages)."""
     total = sum(len(part.pages) for part in parts)
     out = pikepdf.new()
     font = out.copy_foreign(stamp.font)
@@ -155,7 +192,22 @@ def join(parts: list[Part], stamp: Stamp) -> tuple[bytes, int]:
     groups: dict[str, pikepdf.OutlineItem] = {}
     destinations: dict[str, pikepdf.Array] = {}
     sources = []
+    drawn_fonts = None
     for index, part in enumerate(parts):
+        if part.drawn is not None:
+            if faces is None:
+                raise AssemblyMismatch("casekit: drawn exhibits without their fonts")
+            if drawn_fonts is None:
+                drawn_fonts = out.make_indirect(pikepdf.Dictionary({
+                    drawn.FONT_NAMES["R"]: faces.regular.embed(out), drawn.FONT_NAMES["B"]: faces.bold.embed(out),
+                    FOOTER_FONT: font}))
+            first = len(out.pages)
+            found = _add_drawn(out, part, drawn_fonts, faces, destinations)
+            for page in out.pages[first:]:
+                page.contents_add(out.make_stream(stamp_stream(stamp, footer_text(first + 1, total))))
+                first += 1
+            _group(found, part.group, groups, bookmarks)
+            continue
         source = pikepdf.open(io.BytesIO(part.pdf))
         sources.append(source)  # open until saved: the joined pages are copied lazily
         page_map: dict[tuple[int, int], pikepdf.Page] = {}
@@ -180,13 +232,7 @@ def join(parts: list[Part], stamp: Stamp) -> tuple[bytes, int]:
         with source.open_outline() as outline:
             found: list[pikepdf.OutlineItem] = []
             _copy_bookmarks(outline.root, page_map, found)
-        if part.group and found:
-            if part.group not in groups:
-                groups[part.group] = pikepdf.OutlineItem(part.group, found[0].destination)
-                bookmarks.append(groups[part.group])
-            groups[part.group].children.extend(found)
-        else:
-            bookmarks.extend(found)
+        _group(found, part.group, groups, bookmarks)
     if destinations:
         tree = pikepdf.NameTree.new(out)
         for name, dest in destinations.items():
@@ -201,6 +247,18 @@ def join(parts: list[Part], stamp: Stamp) -> tuple[bytes, int]:
     for source in sources:
         source.close()
     return buffer.getvalue(), total
+
+
+def _group(found: list[pikepdf.OutlineItem], group: str | None, groups: dict[str, pikepdf.OutlineItem],
+           bookmarks: list[pikepdf.OutlineItem]) -> None:
+    """A part's bookmarks, nested under the bookmark `group` when given."""
+    if group and found:
+        if group not in groups:
+            groups[group] = pikepdf.OutlineItem(group, found[0].destination)
+            bookmarks.append(groups[group])
+        groups[group].children.extend(found)
+    else:
+        bookmarks.extend(found)
 
 
 def _carry_document_info(source: pikepdf.Pdf, out: pikepdf.Pdf) -> None:

@@ -1,0 +1,436 @@
+"""Exhibit pages drawn straight into the packet's PDF, without WeasyPrint.
+
+An exhibit page is always the same few things — the running header, the heading, four metadata
+lines between two rules, one image of known printed size, "识别内容" and the transcript (a payment
+table and lines) — laid out as `templates/zh-CN/_exhibit.html` and `packet.css` lay them out (the
+same sizes, margins, line heights, colours and page breaks: an exhibit begins on a new page, the
+figure and a table are never split, paragraphs keep two lines on either side of a break, a heading
+stays with what follows). WeasyPrint spent ≈ 40–50 ms of CPU laying out such a page; drawing it
+here costs well under a millisecond, and the page count of every exhibit is known before anything
+is rendered.
+
+`layout(ex, case_id, faces)` gives an exhibit's pages as drawing operations, `page_stream` the
+content stream of one, `image_xobject` the print copy as a PDF image (a palette PNG's own IDAT
+data, a JPEG's own bytes). `joining.join` adds the pages to the packet. An exhibit is drawn only
+when `drawable` says so (the packaged exhibit template, the packet's font cut, every character
+in that font); the others are rendered by WeasyPrint as before.
+"""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+
+from .pdffont import PdfFont
+
+PT = 72 / 25.4                       # points per mm
+PAGE_W, PAGE_H = 210 * PT, 297 * PT  # A4
+MARGIN_X, MARGIN_Y = 16 * PT, 20 * PT  # @page margin: 20mm 16mm
+BODY = 6.0                           # the body's 8 px margin (left and right; truncated at a page top)
+LEFT = MARGIN_X + BODY
+WIDTH = PAGE_W - 2 * LEFT
+TOP, BOTTOM = MARGIN_Y, PAGE_H - MARGIN_Y
+
+TEXT = (0.0667, 0.0667, 0.0667)      # #111
+MUTED = (0.3333, 0.3333, 0.3333)     # #555
+RULE = (0.4667, 0.4667, 0.4667)      # #777
+FRAME = (0.6, 0.6, 0.6)              # #999 (the figure's border)
+BAR = (0.8, 0.8, 0.8667)             # #ccd (the transcript's left border)
+HEAD_BG = (0.9255, 0.9373, 0.9529)   # #eceff3
+
+# transcript table columns (_exhibit.html), the fourth takes what the others leave
+TABLE_COLS = (0.14, 0.08, 0.10, None, 0.14, 0.18, 0.09)
+TABLE_HEAD = ("时间", "收/支", "金额", "对方", "账户", "订单号", "状态")
+
+_OWN_TEMPLATES = ("_exhibit.html", "chunk.html", "base.html", "packet.css")
+
+# no line begins with these, none ends with those (simple kinsoku)
+_NO_START = set("，。、：；！？）」』】〉》”’,.;:!?)]}%·…—～")
+_NO_END = set("（「『【〈《“‘([{")
+
+
+@dataclass
+class Faces:
+    regular: PdfFont
+    bold: PdfFont
+
+    def covers(self, text: str) -> bool:
+        return self.regular.covers(text) and self.bold.covers(text)
+
+
+@dataclass
+class Page:
+    ops: list[tuple] = field(default_factory=list)
+
+
+def case_overrides_exhibits(case_root: Path) -> bool:
+    """Whether the case has its own exhibit template or stylesheet (then WeasyPrint renders them)."""
+    folder = Path(case_root) / "templates" / "zh-CN"
+    return any((folder / name).exists() for name in _OWN_TEMPLATES)
+
+
+def exhibit_texts(ex: dict[str, Any]) -> list[str]:
+    """Every string an exhibit page shows (for the font cut and `drawable`)."""
+    t = ex["transcript"]
+    texts = [f"案件编号 {ex['label']}　{ex['title']}", *_meta(ex), "识别内容", str(t.get("note") or ""),
+             *map(str, t.get("lines", []))]
+    if ex.get("image_missing") and not (ex.get("image") or ex.get("print_src")):
+        texts.append(_missing(ex))
+    if t.get("rows"):
+        texts += TABLE_HEAD
+        for row in t["rows"]:
+            texts += [str(row[k]) for k in ("time", "direction", "amount", "counterparty", "account", "order_id",
+                                            "status")]
+            if row.get("memo"):
+                texts.append(f"备注：{row['memo']}")
+    return texts
+
+
+def _meta(ex: dict[str, Any]) -> list[str]:
+    return [f"证据形式：{ex['form']}　证据编号：{ex['id']}　截取时间：{ex['captured']}　导入时间：{ex['added']}",
+            f"来源：{ex['source']}", f"证明目的：{ex['purpose']}", f"SHA-256：{ex['sha256']}"]
+
+
+def _missing(ex: dict[str, Any]) -> str:
+    return f"（图片无法解码显示；原件以原始字节保存于 {ex['stored']}，哈希见上。）"
+
+
+def drawable(ex: dict[str, Any], faces: Faces | None) -> bool:
+    return faces is not None and faces.covers("".join(exhibit_texts(ex)))
+
+
+# -- lines ----------------------------------------------------------------------------------------
+
+def _cjk(ch: str) -> bool:
+    return ord(ch) > 0x2E7F
+
+
+def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = False) -> list[str]:
+    """Greedy line breaking: between CJK characters and after spaces (kinsoku kept), anywhere in a
+    word too long for a line (`overflow-wrap: anywhere`), anywhere at all with `anywhere`
+    (`word-break: break-all`). Spaces at a break are dropped."""
+    if not text:
+        return [""]
+    limit = width * 1000 / size
+    lines: list[str] = []
+    start, used, last_break = 0, 0.0, -1
+    widths = [font.advance(ch) * 1000 for ch in text]
+    i, n = start, len(text)
+    while i < n:
+        ch = text[i]
+        if i > start and (anywhere or ch == " " or _cjk(ch) or _cjk(text[i - 1]) or text[i - 1] == " ") \
+                and ch not in _NO_START and text[i - 1] not in _NO_END:
+            last_break = i
+        if used + widths[i] > limit and i > start:
+            cut = last_break if last_break > start else i
+            lines.append(text[start:cut].rstrip(" "))
+            while cut < n and text[cut] == " ":
+                cut += 1
+            start, used, last_break = cut, 0.0, -1
+            i = start
+            continue
+        used += widths[i]
+        i += 1
+    lines.append(text[start:].rstrip(" "))
+    return lines
+
+
+def baseline(top: float, size: float, line_height: float, font: PdfFont) -> float:
+    """The baseline of a line box `line_height` high at `top` (CSS half-leading)."""
+    return top + (line_height - size * (font.ascent + font.descent)) / 2 + size * font.ascent
+
+
+# -- layout ---------------------------------------------------------------------------------------
+
+class _Flow:
+    """Blocks placed down the pages of one exhibit. Margins between blocks collapse and are dropped
+    at the top of a page; `bar_top` is where the transcript's left border began on this page."""
+
+    def __init__(self, faces: Faces, case_id: str, label: str) -> None:
+        self.faces, self.case_id, self.label = faces, case_id, label
+        self.pages: list[Page] = []
+        self.y, self.margin = TOP, 0.0
+        self.bar_top: float | None = None
+        self.new_page()
+
+    @property
+    def ops(self) -> list[tuple]:
+        return self.pages[-1].ops
+
+    def new_page(self) -> None:
+        """Go on on a new page (the running header on it; the transcript's border carried over)."""
+        carried = self.bar_top is not None
+        if carried:
+            self.close_bar()
+        self.pages.append(Page())
+        self.y, self.margin = TOP, 0.0
+        self.bar_top = TOP if carried else None
+        r = self.faces.regular
+        line = 8.5 * 1.55  # the margin box's line, centred in the top margin
+        base = baseline((MARGIN_Y - line) / 2, 8.5, line, r)
+        self.ops.append(("text", MARGIN_X, base, "R", 8.5, MUTED, f"案件编号 {self.case_id}"))
+        self.ops.append(("text", PAGE_W - MARGIN_X - r.width(self.label, 8.5), base, "R", 8.5, MUTED, self.label))
+
+    def close_bar(self) -> None:
+        if self.bar_top is not None and self.y > self.bar_top:
+            self.ops.append(("fill", LEFT, self.bar_top, 2.0, self.y - self.bar_top, BAR))
+
+    def _gap(self, margin_top: float) -> float:
+        return 0.0 if self.y <= TOP else max(self.margin, margin_top)
+
+    def block(self, margin_top: float, height: float, margin_bottom: float) -> float:
+        """Place an unbreakable block `height` high; returns its top."""
+        if self.y + self._gap(margin_top) + height > BOTTOM and self.y > TOP:
+            self.new_page()
+        top = self.y + self._gap(margin_top)
+        self.y, self.margin = top + height, margin_bottom
+        return top
+
+    def paragraph(self, lines: list[str], x: float, size: float, line_height: float, face: str,
+                  colour: tuple[float, float, float], margin_top: float, margin_bottom: float,
+                  keep_after: float = 0.0) -> None:
+        """Lines of text, split between pages keeping two lines on either side of a break (orphans
+        and widows); with `keep_after`, that much must fit after it on the same page."""
+        font = self.faces.bold if face == "B" else self.faces.regular
+        i, n = 0, len(lines)
+        while i < n:
+            top = self.y + (self._gap(margin_top) if i == 0 else 0.0)
+            fit = max(0, int((BOTTOM - top + 1e-6) // line_height))
+            left = n - i
+            if fit >= left and top + left * line_height + keep_after > BOTTOM and self.y > TOP:
+                fit = 0  # it fits, but what must follow it does not
+            elif fit < left:
+                fit = min(fit, left - 2)
+                if fit < 2:
+                    fit = 0
+            if fit == 0:
+                if self.y > TOP:
+                    self.new_page()
+                    continue
+                fit = min(left, max(1, int((BOTTOM - TOP) // line_height)))  # taller than a page
+            fit = min(fit, left)
+            for k in range(fit):
+                self.ops.append(("text", x, baseline(top + k * line_height, size, line_height, font), face, size,
+                                 colour, lines[i + k]))
+            self.y = top + fit * line_height
+            i += fit
+            if i < n:
+                self.new_page()
+        self.margin = margin_bottom
+
+
+def layout(ex: dict[str, Any], case_id: str, faces: Faces) -> list[Page]:
+    """The pages of one exhibit (see the module's docstring)."""
+    reg, bold = faces.regular, faces.bold
+    flow = _Flow(faces, case_id, str(ex["label"]))
+
+    # h1: 14 pt bold, line-height 1.55, margin-bottom 2 mm
+    flow.paragraph(wrap(f"{ex['label']}　{ex['title']}", bold, 14, WIDTH), LEFT, 14, 14 * 1.55, "B", TEXT,
+                   0, 2 * PT)
+
+    # .exmeta: 8 pt, line-height 1.4, 0.5 pt rules, 0.8 mm padding, paragraphs 0.4 mm apart
+    size, lh, gap, pad = 8.0, 8 * 1.4, 0.4 * PT, 0.8 * PT
+    texts = _meta(ex)
+    meta = [wrap(p, reg, size, WIDTH) for p in texts[:3]] + [wrap(texts[3], reg, size, WIDTH, anywhere=True)]
+    inner = sum(len(m) for m in meta) * lh + (len(meta) + 1) * gap
+    top = flow.block(0, 0.5 + pad + inner + pad + 0.5, 2 * PT)
+    flow.ops.append(("fill", LEFT, top, WIDTH, 0.5, RULE))
+    y = top + 0.5 + pad + gap
+    for m in meta:
+        for line in m:
+            flow.ops.append(("text", LEFT, baseline(y, size, lh, reg), "R", size, TEXT, line))
+            y += lh
+        y += gap
+    flow.ops.append(("fill", LEFT, top + 0.5 + pad + inner + pad, WIDTH, 0.5, RULE))
+
+    # figure.shot: the print copy centred in a 0.5 pt frame, on a line of 10.5 pt text; margin-bottom 3 mm
+    below = (10.5 * 1.55 - 10.5 * (reg.ascent + reg.descent)) / 2 + 10.5 * reg.descent
+    if ex.get("image") or ex.get("print_src"):
+        w, h = float(ex["image_mm"]["width"]) * PT, float(ex["image_mm"]["height"]) * PT
+        top = flow.block(0, h + 1 + below, 3 * PT)
+        x = LEFT + (WIDTH - w - 1) / 2
+        flow.ops.append(("frame", x, top, w + 1, h + 1, FRAME))
+        flow.ops.append(("image", x + 0.5, top + 0.5, w, h))
+    elif ex.get("image_missing"):
+        flow.paragraph(wrap(_missing(ex), reg, 8.5, WIDTH), LEFT, 8.5, 8.5 * 1.55, "R", MUTED, 1.5 * PT, 1.5 * PT)
+
+    # h3 识别内容 (11 pt bold, margins 4 / 1.5 mm) stays with the transcript's first line
+    t = ex["transcript"]
+    line_p, gap_p = 9 * 1.55, 0.6 * PT
+    flow.paragraph(["识别内容"], LEFT, 11, 11 * 1.55, "B", TEXT, 4 * PT, 1.5 * PT,
+                   keep_after=max(1.5 * PT, gap_p) + line_p)
+    # .transcript: 9 pt, a 2 pt border on the left, 3 mm padding. The first child's top margin
+    # collapses with the heading's; the border runs from there down every page the div is on.
+    x, width = LEFT + 2 + 3 * PT, WIDTH - 2 - 3 * PT
+    first = 2 * PT if t.get("rows") and not t.get("note") else gap_p
+    flow.y += flow._gap(first)
+    flow.margin = 0.0
+    flow.bar_top = flow.y
+    above = 0.0  # the first child's top margin is spent already
+    if t.get("note"):
+        flow.paragraph(wrap(str(t["note"]), reg, 8.5, width), x, 8.5, 8.5 * 1.55, "R", MUTED, above, gap_p)
+        above = gap_p
+    if t.get("rows"):
+        _table(flow, t["rows"], x, width, above and 2 * PT)
+        above = gap_p
+    for line in t.get("lines", []):
+        flow.paragraph(wrap(str(line), reg, 9, width), x, 9, line_p, "R", TEXT, above, gap_p)
+        above = gap_p
+    flow.close_bar()
+    flow.bar_top = None
+    return flow.pages
+
+
+def _table(flow: _Flow, rows: list[dict[str, Any]], x: float, width: float, margin_top: float) -> None:
+    """The payment rows as _exhibit.html's table: fixed columns, 0.5 pt rules, 1.2 / 1.5 mm padding,
+    8.5 pt text (identifiers 8 pt, broken anywhere); moved whole to the next page unless it is
+    taller than a page."""
+    reg, bold = flow.faces.regular, flow.faces.bold
+    size, lh = 8.5, 8.5 * 1.55
+    pad_x, pad_y = 1.5 * PT, 1.2 * PT
+    # a percentage is the cell's content width (content-box): padding and rule come on top of it
+    cols = [c * width + 2 * pad_x + 0.5 if c is not None else 0.0 for c in TABLE_COLS]
+    cols[TABLE_COLS.index(None)] = width - sum(cols)
+
+    def cell(col: int, text: Any, face: str = "R", colour=TEXT) -> tuple[list[str], str, tuple]:
+        font = bold if face == "B" else reg
+        inner = cols[col] - 2 * pad_x - 0.5
+        if face == "N":
+            return [str(text)], face, colour
+        return wrap(str(text), font, 8.0 if face == "H" else size, inner, anywhere=face == "H"), face, colour
+
+    grid = [[[cell(k, head, "B")] for k, head in enumerate(TABLE_HEAD)]]
+    for r in rows:
+        party = [cell(3, r["counterparty"])]
+        if r.get("memo"):
+            party.append(cell(3, f"备注：{r['memo']}", colour=MUTED))
+        grid.append([[cell(0, r["time"])], [cell(1, r["direction"])], [cell(2, r["amount"], "N")], party,
+                     [cell(4, r["account"], "H")], [cell(5, r["order_id"], "H")], [cell(6, r["status"])]])
+    heights = [max(sum(len(lines) for lines, _, _ in c) for c in row) * lh + 2 * pad_y + 0.5 for row in grid]
+    total = sum(heights)
+    y = flow.block(margin_top, total if total <= BOTTOM - TOP else heights[0] + heights[1], 4 * PT)
+    for index, (row, height) in enumerate(zip(grid, heights)):
+        if y + height > BOTTOM and y > TOP:
+            flow.y = y
+            flow.new_page()
+            y = flow.y
+        ops = flow.ops
+        if index == 0:
+            ops.append(("fill", x, y, width, height, HEAD_BG))
+        cx = x
+        for col, content in enumerate(row):
+            ly = y + 0.25 + pad_y
+            for lines, face, colour in content:
+                for line in lines:
+                    lx = cx + 0.5 + pad_x
+                    if face == "N":  # .num: right-aligned
+                        lx = cx + cols[col] - 0.5 - pad_x - reg.width(line, size)
+                    ops.append(("text", lx, baseline(ly, size, lh, reg), "B" if face == "B" else "R",
+                                8.0 if face == "H" else size, colour, line))
+                    ly += lh
+            cx += cols[col]
+        ops.append(("fill", x - 0.25, y - 0.25, width + 0.5, 0.5, RULE))           # the row's top rule
+        ops.append(("fill", x - 0.25, y + height - 0.25, width + 0.5, 0.5, RULE))  # … and bottom rule
+        cx = x
+        for w in (*cols, 0):
+            ops.append(("fill", cx - 0.25, y - 0.25, 0.5, height + 0.5, RULE))     # column rules
+            cx += w
+        y += height
+    flow.y, flow.margin = y, 4 * PT
+
+
+# -- drawing --------------------------------------------------------------------------------------
+
+FONT_NAMES = {"R": "/CkR", "B": "/CkB"}
+
+
+def page_stream(page: Page, faces: Faces, image: str | None) -> bytes:
+    """The content stream of `page` (top-down coordinates flipped once); `image`: the XObject name
+    of the exhibit's print copy."""
+    out = [f"q 1 0 0 -1 0 {PAGE_H:.4f} cm".encode()]
+    fonts = {"R": faces.regular, "B": faces.bold}
+    for op in page.ops:
+        kind = op[0]
+        if kind == "text":
+            _, x, y, face, size, colour, text = op
+            if not text:
+                continue
+            out.append(f"{colour[0]:g} {colour[1]:g} {colour[2]:g} rg BT 1 0 0 -1 {x:.3f} {y:.3f} Tm "
+                       f"{FONT_NAMES[face]} {size:g} Tf <".encode() + fonts[face].encode(text).hex().encode()
+                       + b"> Tj ET")
+        elif kind == "fill":
+            _, x, y, w, h, colour = op
+            out.append(f"{colour[0]:g} {colour[1]:g} {colour[2]:g} rg {x:.3f} {y:.3f} {w:.3f} {h:.3f} re f".encode())
+        elif kind == "frame":
+            _, x, y, w, h, colour = op
+            out.append(f"{colour[0]:g} {colour[1]:g} {colour[2]:g} RG 0.5 w {x + 0.25:.3f} {y + 0.25:.3f} "
+                       f"{w - 0.5:.3f} {h - 0.5:.3f} re S".encode())
+        elif kind == "image" and image is not None:
+            _, x, y, w, h = op
+            out.append(f"q {w:.3f} 0 0 {-h:.3f} {x:.3f} {y + h:.3f} cm {image} Do Q".encode())
+    out.append(b"Q")
+    return b"\n".join(out)
+
+
+def _png_chunks(data: bytes) -> dict[str, bytes]:
+    if data[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError("not a PNG")
+    pos, out = 8, {"IDAT": b""}
+    while pos + 8 <= len(data):
+        length = struct.unpack(">I", data[pos:pos + 4])[0]
+        kind = data[pos + 4:pos + 8].decode("latin-1")
+        body = data[pos + 8:pos + 8 + length]
+        out[kind] = out.get(kind, b"") + body if kind == "IDAT" else body
+        pos += 12 + length
+    return out
+
+
+def image_xobject(pdf: pikepdf.Pdf, path: Path) -> pikepdf.Stream:
+    """The print copy at `path` as an image XObject: a non-interlaced palette PNG's IDAT data as it
+    is (PNG predictors are PDF FlateDecode predictors), a JPEG's bytes as they are, anything else
+    decoded and compressed."""
+    data = path.read_bytes()
+    if data[:2] == b"\xff\xd8":
+        from PIL import Image
+
+        with Image.open(path) as img:
+            width, height, mode = img.width, img.height, img.mode
+        space = {"L": pikepdf.Name.DeviceGray, "CMYK": pikepdf.Name.DeviceCMYK}.get(mode, pikepdf.Name.DeviceRGB)
+        stream = pikepdf.Stream(pdf, data)
+        stream.write(data, filter=pikepdf.Name.DCTDecode)
+        stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+        stream.Width, stream.Height, stream.ColorSpace, stream.BitsPerComponent = width, height, space, 8
+        if mode == "CMYK":
+            stream.Decode = [1, 0, 1, 0, 1, 0, 1, 0]
+        return stream
+    try:
+        chunks = _png_chunks(data)
+        width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks["IHDR"])
+        palette = chunks.get("PLTE", b"")
+        if colour == 3 and not interlace and palette and chunks["IDAT"] and "tRNS" not in chunks:
+            stream = pikepdf.Stream(pdf, b"")
+            stream.write(chunks["IDAT"], filter=pikepdf.Name.FlateDecode,
+                         decode_parms=pikepdf.Dictionary(Predictor=15, Colors=1, BitsPerComponent=depth,
+                                                         Columns=width))
+            stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+            stream.Width, stream.Height, stream.BitsPerComponent = width, height, depth
+            stream.ColorSpace = [pikepdf.Name.Indexed, pikepdf.Name.DeviceRGB, len(palette) // 3 - 1,
+                                 pdf.make_stream(palette)]
+            return stream
+    except (ValueError, KeyError, struct.error):
+        pass
+    from PIL import Image
+
+    with Image.open(path) as img:
+        rgb = img.convert("RGB")
+    stream = pikepdf.Stream(pdf, b"")
+    stream.write(zlib.compress(rgb.tobytes(), 6), filter=pikepdf.Name.FlateDecode)
+    stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    stream.Width, stream.Height, stream.BitsPerComponent = rgb.width, rgb.height, 8
+    stream.ColorSpace = pikepdf.Name.DeviceRGB
+    return stream

@@ -1,0 +1,131 @@
+"""A CJK font for text casekit draws into a PDF itself (exhibit pages, `render/drawn.py`).
+
+The packet's own cut of Noto Sans CJK SC (`render/fonts.py`) is cut again, with HarfBuzz, to the
+characters the drawn pages use, and embedded once per packet as a Type 0 font: Identity-H, the
+CFF program as `/FontFile3 /CIDFontType0C`, glyph widths, and a ToUnicode map so that copying
+and searching text (pdftotext) read what was drawn. HarfBuzz keeps a CID-keyed CFF's CIDs, so a
+character's code in the content stream is its CID from the font's charset (`cid01234`).
+
+Text is set without kerning or shaping: CJK and Latin text in this font need none to read well.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from .fonts import _subset
+
+
+class FontUnusable(Exception):
+    """The font cannot be embedded this way (not a CID-keyed CFF font)."""
+
+
+@dataclass
+class PdfFont:
+    """Metrics and codes of one face: widths in 1/1000 em, ascent and descent in em."""
+
+    name: str
+    cff: bytes
+    cids: dict[str, int]          # character → CID
+    widths: dict[int, int]        # CID → advance (1/1000 em)
+    ascent: float                 # line metrics (hhea), in em
+    descent: float
+    bbox: tuple[int, int, int, int]
+    cap_height: int
+    weight: str
+
+    @classmethod
+    def load(cls, path: Path, chars: str, weight: str = "normal") -> "PdfFont":
+        """The face at `path` cut to `chars` (whatever of them it has)."""
+        from fontTools.ttLib import TTFont
+
+        data = _subset(str(path), 0, "".join(sorted(set(chars) | {" "})))
+        if not data:
+            raise FontUnusable(f"cannot cut {path}")
+        font = TTFont(io.BytesIO(data), lazy=True)
+        if "CFF " not in font:
+            raise FontUnusable(f"{path} has no CFF outlines")
+        top = font["CFF "].cff.topDictIndex[0]
+        if getattr(top, "ROS", None) is None:
+            raise FontUnusable(f"{path} is not CID-keyed")
+        scale = 1000 / font["head"].unitsPerEm
+        metrics = font["hmtx"].metrics
+        cids, widths = {}, {0: round(metrics[".notdef"][0] * scale)}
+        for code, glyph in font.getBestCmap().items():
+            if not glyph.startswith("cid"):
+                continue
+            cid = int(glyph[3:])
+            cids[chr(code)] = cid
+            widths[cid] = round(metrics[glyph][0] * scale)
+        head, hhea = font["head"], font["hhea"]
+        bbox = tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax))
+        name = font["name"].getDebugName(6) or "casekitCJK"
+        return cls(name=name, cff=font.reader["CFF "], cids=cids, widths=widths,
+                   ascent=hhea.ascent / font["head"].unitsPerEm, descent=-hhea.descent / font["head"].unitsPerEm,
+                   bbox=bbox, cap_height=round(getattr(font["OS/2"], "sCapHeight", 700) * scale), weight=weight)
+
+    def covers(self, text: str) -> bool:
+        """Whether every character of `text` has a glyph (else the page is left to WeasyPrint,
+        which falls back to another font)."""
+        cids = self.cids
+        return all(ch in cids for ch in text)
+
+    def advance(self, ch: str) -> float:
+        """Advance of one character in em."""
+        return self.widths.get(self.cids.get(ch, 0), 1000) / 1000
+
+    def width(self, text: str, size: float) -> float:
+        """Width of `text` set at `size` pt, in pt."""
+        cids, widths = self.cids, self.widths
+        return sum(widths.get(cids.get(ch, 0), 1000) for ch in text) * size / 1000
+
+    def encode(self, text: str) -> bytes:
+        """The content-stream string of `text`: two-byte CIDs (Identity-H)."""
+        cids = self.cids
+        return b"".join(cids.get(ch, 0).to_bytes(2, "big") for ch in text)
+
+    def embed(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
+        """The Type 0 font dictionary of this face, added to `pdf` (indirect)."""
+        base = pikepdf.Name("/" + "".join(c for c in self.name if c.isalnum() or c in "-_") or "/casekitCJK")
+        program = pdf.make_stream(self.cff)
+        program.Subtype = pikepdf.Name.CIDFontType0C
+        flags = 4  # symbolic (a CJK face)
+        descriptor = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.FontDescriptor, FontName=base, Flags=flags, FontBBox=list(self.bbox),
+            ItalicAngle=0, Ascent=round(self.ascent * 1000), Descent=-round(self.descent * 1000),
+            CapHeight=self.cap_height, StemV=120 if self.weight == "bold" else 80, FontFile3=program))
+        used = sorted(set(self.cids.values()) | {0})
+        w: list = []
+        for cid in used:
+            w += [cid, [self.widths.get(cid, 1000)]]
+        descendant = pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.CIDFontType0, BaseFont=base,
+            CIDSystemInfo=pikepdf.Dictionary(Registry=pikepdf.String("Adobe"), Ordering=pikepdf.String("Identity"),
+                                             Supplement=0),
+            FontDescriptor=descriptor, DW=1000, W=w))
+        return pdf.make_indirect(pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type0, BaseFont=base, Encoding=pikepdf.Name("/Identity-H"),
+            DescendantFonts=[descendant], ToUnicode=pdf.make_stream(self._to_unicode())))
+
+    def _to_unicode(self) -> bytes:
+        """A ToUnicode CMap: each CID → its character (the first character of the cmap that has it)."""
+        by_cid: dict[int, str] = {}
+        for ch, cid in sorted(self.cids.items(), key=lambda item: ord(item[0])):
+            by_cid.setdefault(cid, ch)
+        lines = []
+        items = sorted(by_cid.items())
+        for start in range(0, len(items), 100):  # at most 100 entries a block
+            block = items[start:start + 100]
+            lines.append(f"{len(block)} beginbfchar")
+            for cid, ch in block:
+                lines.append(f"<{cid:04X}> <{ch.encode('utf-16-be').hex().upper()}>")
+            lines.append("endbfchar")
+        return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+                "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+                "/CMapName /casekit-UCS def\n/CMapType 2 def\n"
+                "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+                + "\n".join(lines) + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode()

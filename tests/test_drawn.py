@@ -1,0 +1,154 @@
+"""Exhibit pages drawn straight into the PDF (render/drawn.py) read as WeasyPrint's do, page for
+page; they carry the print copy's own bytes, bookmarks and link targets; whatever cannot be drawn
+(a character the font lacks, a case's own exhibit template) is left to WeasyPrint."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from casekit.packets import build_packets
+from casekit.records import Extraction, Message, SourceRef
+from casekit.render import drawn
+
+from .test_packets import CASE_TOML, NOW, make_case, t
+
+LONG = "对方（小美客服）：亲，这款羊绒大衣今天直播间特价，付款后三天内发货，包邮到家，质量绝对有保证的哦 http://kf-refund.example.com/a8"
+
+
+def _case(root: Path, lines: int = 0, extra: str = ""):
+    """make_case, the chat screenshot's transcript `lines` messages longer (some wrap)."""
+    case = make_case(root, CASE_TOML)
+    if lines or extra:
+        item = next(i for i in case.items() if i.original_name == "chat.png")
+        messages = [Message("them" if k % 3 else "me", (LONG if k % 5 == 0 else f"第{k}条消息") + extra,
+                            name="小美客服", time=t(14, k % 60), source=SourceRef(item.id)) for k in range(lines)]
+        case.save_extraction(item.id, item.sha256, "test", Extraction("chat_screenshot", messages=messages))
+    return case
+
+
+def _pages(pdf: Path) -> list[str]:
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return [re.sub(r"[\s\u3000]+", "", page) for page in text.split("\f")]
+
+
+def _drawn_pages(pdf: Path) -> list[int]:
+    """Pages (1-based) whose fonts include the drawn pages' own."""
+    with pikepdf.open(pdf) as doc:
+        return [n for n, page in enumerate(doc.pages, 1)
+                if drawn.FONT_NAMES["R"] in page.obj.Resources.get("/Font", {})]
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory):
+    """The same case built twice: exhibits drawn, and all by WeasyPrint."""
+    out = {}
+    for draw in (True, False):
+        case = _case(tmp_path_factory.mktemp("drawn") / "case", lines=140)
+        build_packets(case, "police", now=NOW, draft=True, draw=draw, jobs=2)
+        out[draw] = case.out_dir / "police.pdf"
+    return out
+
+
+def test_drawn_pages_read_like_weasyprint_page_for_page(pair):
+    drawn_text, weasy_text = _pages(pair[True]), _pages(pair[False])
+    assert len(drawn_text) == len(weasy_text)
+    assert drawn_text == weasy_text
+    pages = _drawn_pages(pair[True])
+    # the chat's 140 lines run over several pages, and every exhibit page is drawn
+    assert len(pages) >= 5 and not _drawn_pages(pair[False])
+    assert all("证据" in drawn_text[n - 1] for n in pages)
+    assert any("识别内容" in drawn_text[n - 1] and "第1条消息" in drawn_text[n - 1] for n in pages)
+
+
+def test_drawn_exhibits_have_bookmarks_and_link_targets(pair):
+    texts = _pages(pair[True])
+    with pikepdf.open(pair[True]) as doc:
+        numbers = {page.objgen: n for n, page in enumerate(doc.pages, 1)}
+        with doc.open_outline() as outline:
+            group = next(item for item in outline.root if item.title == "证据材料")
+            marks = [(item.title, numbers[item.destination[0].objgen]) for item in group.children]
+        dests = pikepdf.NameTree(doc.Root.Names.Dests)
+        targets = [numbers[dests[name][0].objgen] for name in sorted(dests.keys()) if name.startswith("ex-")]
+    assert [title.split("　")[0] for title, _ in marks] == ["证据1", "证据2", "证据3"]
+    for title, page in marks:  # each bookmark opens its exhibit's first page
+        assert re.sub(r"[\s\u3000]+", "", title) in texts[page - 1]
+    # each exhibit's link target (the contents' and timeline's links) is that same page
+    assert sorted(targets) == sorted(page for _, page in marks)
+
+
+def test_drawn_image_is_the_print_copy_itself(pair):
+    """The page shows the print copy's own palette data (no decoding, no re-encoding)."""
+    case_root = pair[True].parent.parent
+    with pikepdf.open(pair[True]) as doc:
+        images = [xobj for n in _drawn_pages(pair[True]) for xobj in doc.pages[n - 1].obj.Resources.XObject.values()]
+        assert images
+        raws = {bytes(image.read_raw_bytes()) for image in images}
+    cache = case_root / ".casekit" / "print-cache"
+    copies = [p for p in cache.iterdir() if p.suffix == ".png" and not p.name.startswith("font-")]
+    assert copies
+    from casekit.render.drawn import _png_chunks
+
+    assert any(_png_chunks(p.read_bytes())["IDAT"] in raws for p in copies)
+
+
+def test_an_exhibit_the_font_cannot_show_is_left_to_weasyprint(tmp_path):
+    """A character the packet's CJK cut lacks (here an emoji): that exhibit is rendered by
+    WeasyPrint, which falls back to another font; the others are still drawn, in order."""
+    case = _case(tmp_path / "case", lines=3, extra=" 🙂")
+    build_packets(case, "police", now=NOW, draft=True, jobs=2)
+    pdf = case.out_dir / "police.pdf"
+    texts = _pages(pdf)
+    drawn_pages = _drawn_pages(pdf)
+    exhibit_pages = [n for n, text in enumerate(texts, 1) if "识别内容" in text]
+    chat = [n for n in exhibit_pages if "第1条消息" in texts[n - 1]]
+    assert chat and chat[0] not in drawn_pages
+    assert set(exhibit_pages) - set(chat) <= set(drawn_pages) and len(drawn_pages) >= 2
+    # in order: the running header (案件编号 …, then the label) names each exhibit
+    labels = [int(re.search(r"^案件编号[^证]*证据(\d+)", texts[n - 1]).group(1)) for n in exhibit_pages]
+    assert labels == sorted(labels) == list(range(1, len(labels) + 1))
+
+
+def test_a_case_exhibit_template_turns_drawing_off(tmp_path):
+    case = _case(tmp_path / "case")
+    folder = case.root / "templates" / "zh-CN"
+    assert not drawn.case_overrides_exhibits(case.root)
+    folder.mkdir(parents=True)
+    (folder / "packet.css").write_text("h1 { color: red }", encoding="utf-8")
+    assert drawn.case_overrides_exhibits(case.root)
+
+
+# -- line breaking ---------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def font(tmp_path_factory):
+    from casekit.render.fonts import packet_fonts
+    from casekit.render.pdffont import PdfFont
+
+    chars = LONG + "".join(chr(c) for c in range(32, 127)) + "证据形式：电子数据（截图）。，、"
+    faces = packet_fonts(chars, tmp_path_factory.mktemp("fonts"))
+    assert faces, "the packet font cut needs Noto Sans CJK and HarfBuzz (make sysdeps)"
+    return PdfFont.load(Path(faces[0]["path"]), chars)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.text(alphabet=LONG + " abcdefghij0123456789。，", max_size=200),
+       width=st.floats(min_value=20, max_value=500), anywhere=st.booleans())
+def test_wrap_fits_and_keeps_every_character(font, text, width, anywhere):
+    lines = drawn.wrap(text, font, 9, width, anywhere)
+    for line in lines:
+        assert font.width(line, 9) <= width + 1e-6 or len(line) == 1
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+
+
+def test_wrap_keeps_closing_punctuation_off_a_line_start(font):
+    text = "付款后三天内发货，包邮到家。" * 6
+    width = font.width("付款后三天内发货", 9)  # "，" would begin the second line
+    lines = drawn.wrap(text, font, 9, width)
+    assert len(lines) > 3 and not any(line[0] in "，。" for line in lines[1:])
