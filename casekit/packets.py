@@ -81,6 +81,18 @@ def _drawing_faces(model: CaseModel, views: dict[str, dict[str, Any]], faces: li
         return None
 
 
+def _metrics(faces: list[dict[str, str]]) -> front.Metrics:
+    """Predictions of the front matter's lengths by the packet font's own advances when it has its
+    cut (line counts of the timeline's cells), else approximated."""
+    for face in faces:
+        if face["weight"] == "normal":
+            try:
+                return front.Metrics(PdfFont.load(Path(face["path"])))
+            except (FontUnusable, OSError, ImportError):
+                break
+    return front.Metrics()
+
+
 def _runs(exhibits: list[dict[str, Any]], faces: drawn.Faces | None, case_id: str, size: int) -> list[tuple[bool, list]]:
     """The exhibits in runs of at most `size`, each drawn (True) or rendered by WeasyPrint."""
     runs: list[tuple[bool, list]] = []
@@ -95,12 +107,13 @@ def _runs(exhibits: list[dict[str, Any]], faces: drawn.Faces | None, case_id: st
 
 def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
                     workers: int, chunk: int | None, front_pages: int | None = None,
-                    faces: drawn.Faces | None = None) -> dict[str, tuple[bytes, int]]:
+                    faces: drawn.Faces | None = None, metrics: front.Metrics | None = None) -> dict[str, tuple[bytes, int]]:
     """Each recipient's PDF and page count, rendered in pieces on `workers` processes:
     the front matter in pieces of about `front_pages` pages (render/front.py, page numbers as
     literals), runs of exhibits, the appendix; joined in that order, every page's footer stamped.
     With `faces`, exhibits are drawn (`render/drawn.py`): their lengths are exact from the start,
-    and the workers only make the print copies they still lack."""
+    and the workers only make the print copies they still lack. `metrics`: how the front matter's
+    lengths are predicted."""
     env = make_env(model.root)
     first = next(iter(views.values()))
     jobs = [assemble.Job("stamp", "stamp", env.get_template("zh-CN/stamp.html").render(**first), out_dir, roots, [])]
@@ -125,8 +138,8 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                         deferred.setdefault(ex["print_src"][1], ex)
                 else:
                     counts.append(assemble.predict_pages(ex))
-        fronts[r] = front.FrontMatter(view, counts, last.get(r), budget)
-        appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX)
+        fronts[r] = front.FrontMatter(view, counts, last.get(r), budget, metrics=metrics)
+        appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX, metrics)
         jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
         later += [_piece_job(model, view, (r, "appendix", "first"), piece, out_dir, roots)
                   for piece in appendices[r].first()]
@@ -218,7 +231,7 @@ def _piece_job(model: CaseModel, view: dict[str, Any], key: tuple[str, str, str]
     """The render of a piece of the front matter or the appendix; `key`: (recipient, "front" or
     "appendix", "first" or "renumber")."""
     spec = {"template": "zh-CN/packet.html", "view": view, "case_root": model.root,
-            "piece": {"parts": piece.parts, "ranges": piece.ranges}, "page_of": piece.page_of}
+            "piece": {"parts": piece.parts, "ranges": piece.ranges, "targets": piece.targets()}, "page_of": piece.page_of}
     return assemble.Job((*key, *piece.order), "piece", "", out_dir, roots, piece.anchors(), front=spec)
 
 
@@ -278,7 +291,7 @@ def build_packets(
     deferred = {r: any("print_src" in ex for ex in views[r]["exhibits"]) for r in wanted}  # before fill_prints
     try:
         rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk,
-                                    front_pages, _drawing_faces(model, views, faces, draw))
+                                    front_pages, _drawing_faces(model, views, faces, draw), _metrics(faces))
     except assemble.AssemblyMismatch:
         # the pieces do not fit (a case's own templates?): one document per packet, as WeasyPrint
         # lays it out, numbering by WeasyPrint's own counters

@@ -111,9 +111,9 @@ def _cjk(ch: str) -> bool:
 
 
 def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = False) -> list[str]:
-    """Greedy line breaking: between CJK characters and after spaces (kinsoku kept), anywhere in a
-    word too long for a line (`overflow-wrap: anywhere`), anywhere at all with `anywhere`
-    (`word-break: break-all`). Spaces at a break are dropped."""
+    """Greedy line breaking: between CJK characters, after spaces and after a hyphen before a letter
+    (kinsoku kept), anywhere in a word too long for a line (`overflow-wrap: anywhere`), anywhere at
+    all with `anywhere` (`word-break: break-all`). Spaces at a break are dropped."""
     if not text:
         return [""]
     limit = width * 1000 / size
@@ -123,8 +123,9 @@ def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = F
     i, n = start, len(text)
     while i < n:
         ch = text[i]
-        if i > start and (anywhere or ch == " " or _cjk(ch) or _cjk(text[i - 1]) or text[i - 1] == " ") \
-                and ch not in _NO_START and text[i - 1] not in _NO_END:
+        prev = text[i - 1] if i > start else ""
+        if prev and (anywhere or ch == " " or _cjk(ch) or _cjk(prev) or prev == " "
+                     or (prev == "-" and ch.isalpha())) and ch not in _NO_START and prev not in _NO_END:
             last_break = i
         if used + widths[i] > limit and i > start:
             cut = last_break if last_break > start else i

@@ -76,6 +76,13 @@ class Piece:
             rows = [f"row-{self.open}-{i}" for i in range(lo, hi)]
         return [END] + heads + rows
 
+    def targets(self) -> list[str]:
+        """The heads of the front-matter parts after this piece's: empty link targets in this piece
+        (the contents' links, the filing's reference to the 证据清单), which the join points at the
+        real pages (a later piece's destination wins)."""
+        own = [PARTS.index(p) for p in self.parts if p in PARTS]
+        return [HEADS[p] for p in PARTS[max(own) + 1:]] if own else []
+
     def shown_numbers(self, view: dict[str, Any]) -> list[str]:
         """The page_of keys this piece prints."""
         keys = []
@@ -100,8 +107,14 @@ def _cell_mm(share: float) -> float:
     return share * TABLE_W_MM - 3.2
 
 
-def row_heights(view: dict[str, Any], name: str) -> list[float]:
-    """Predicted height (mm) of each row of list `name`."""
+def row_heights(view: dict[str, Any], name: str, metrics: "Metrics | None" = None) -> list[float]:
+    """Predicted height (mm) of each row of list `name` (memoised by `metrics`)."""
+    if metrics is not None:
+        return metrics.rows(view, name)
+    return _row_heights(view, name, None)
+
+
+def _row_heights(view: dict[str, Any], name: str, metrics: "Metrics | None") -> list[float]:
     if name == "contents":
         width = TABLE_W_MM - 20
         return [assemble._text_mm(str(s["title"]), 10.5, width) * TOC_LINE_MM for s in view["sections"]]
@@ -117,11 +130,61 @@ def row_heights(view: dict[str, Any], name: str) -> list[float]:
     if name == "appendix":
         hash_lines = assemble._text_mm("0" * 64, 8, _cell_mm(0.56))
         return [max(2, hash_lines) * LINE_MM + ROW_PAD_MM for _ in view["exhibits"]]
-    event_w = _cell_mm(1 - 0.05 - 0.12 - 0.06 - 0.10 - 0.09 - 0.09 - 0.09)  # d5_timeline.html's columns (a lower bound)
-    # a row of chat lines holds them one under another ("<br>", see viewmodels._burst_text)
-    return [max(sum(_lines(line, event_w) for line in str(r["event"]).split("<br>")),
-                _lines(r["party"], _cell_mm(0.10)), 1) * LINE_MM + ROW_PAD_MM
-            for r in view["timeline"]]
+    return _timeline_heights(view, metrics)
+
+
+# d5_timeline.html: the columns' widths are content widths (content-box cells); 事件 takes the rest
+TIMELINE_COLS = (0.05, 0.12, 0.06, None, 0.10, 0.09, 0.09, 0.09)
+CELL_EXTRA_MM = 2 * 1.5 + 0.5 * 25.4 / 72  # a cell's padding and rule
+
+
+def _timeline_heights(view: dict[str, Any], metrics: "Metrics | None") -> list[float]:
+    """Row heights of the timeline: the tallest cell of each row (a burst's lines one under another,
+    "<br>" in viewmodels._burst_text; evidence labels never split, "、" kept with the label before)."""
+    m = metrics or Metrics()
+    w = [c * TABLE_W_MM if c else 0.0 for c in TIMELINE_COLS]
+    w[3] = TABLE_W_MM - sum(x + CELL_EXTRA_MM for x in w if x) - CELL_EXTRA_MM
+    out = []
+    for r in view["timeline"]:
+        refs, used = 1, 0.0
+        labels = [ref["label"] for ref in r["refs"]]
+        for k, label in enumerate(labels):
+            width = m.width_mm(label + ("、" if k < len(labels) - 1 else ""), 8.5)
+            if used and used + width > w[7]:
+                refs, used = refs + 1, 0.0
+            used += width
+        lines = max(sum(m.lines(line, 8.5, w[3]) for line in str(r["event"]).split("<br>")),
+                    m.lines(r["time"], 8.5, w[1]), m.lines(r["kind"], 8.5, w[2]), m.lines(r["party"], 8.5, w[4]),
+                    m.lines(r["n"], 8.5, w[0]), refs, 1)
+        out.append(lines * LINE_MM + ROW_PAD_MM)
+    return out
+
+
+class Metrics:
+    """Lines a text takes in a column: by a font's own advances and `drawn.wrap`'s line breaking
+    (`font`: the packet's CJK cut), else approximated (CJK 1 em, anything else 0.55 em)."""
+
+    def __init__(self, font: Any = None) -> None:
+        self.font = font
+        self._rows: dict[tuple[int, str], list[float]] = {}
+
+    def rows(self, view: dict[str, Any], name: str) -> list[float]:
+        key = (id(view), name)
+        if key not in self._rows:
+            self._rows[key] = _row_heights(view, name, self)
+        return self._rows[key]
+
+    def lines(self, text: Any, size_pt: float, width_mm: float) -> int:
+        if self.font is None:
+            return assemble._text_mm(str(text), size_pt, max(5.0, width_mm))
+        from .drawn import PT, wrap
+
+        return len(wrap(str(text), self.font, size_pt, max(5.0, width_mm) * PT))
+
+    def width_mm(self, text: str, size_pt: float) -> float:
+        if self.font is None:
+            return sum(1.0 if ord(c) > 0x2E7F else 0.55 for c in text) * size_pt * 25.4 / 72
+        return self.font.width(text, size_pt) * 25.4 / 72
 
 
 def _header_mm(name: str) -> float:
@@ -146,9 +209,9 @@ def _tail_mm(view: dict[str, Any], name: str) -> float:
     return {"evidence": 20.0, "timeline": 10.0}.get(name, 0.0)
 
 
-def page_starts(view: dict[str, Any], name: str, lo: int = 0) -> list[int]:
+def page_starts(view: dict[str, Any], name: str, lo: int = 0, metrics: Metrics | None = None) -> list[int]:
     """Predicted rows that begin a page when list `name` is laid out from row `lo` (lo itself first)."""
-    heights = row_heights(view, name)
+    heights = row_heights(view, name, metrics)
     header = _header_mm(name)
     used, out = (_head_mm(view, name) if lo == 0 else header), [lo]
     for i in range(lo, len(heights)):
@@ -159,23 +222,23 @@ def page_starts(view: dict[str, Any], name: str, lo: int = 0) -> list[int]:
     return out
 
 
-def predicted_pages(view: dict[str, Any], name: str) -> int:
+def predicted_pages(view: dict[str, Any], name: str, metrics: Metrics | None = None) -> int:
     if name == "cover":
         return 1
     if name == "doc":
         return 2
-    starts = page_starts(view, name)
-    heights = row_heights(view, name)
+    starts = page_starts(view, name, metrics=metrics)
+    heights = row_heights(view, name, metrics)
     header = _header_mm(name)
     last = (header if len(starts) > 1 else _head_mm(view, name)) + sum(heights[starts[-1]:])
     return len(starts) + (1 if last + _tail_mm(view, name) > PAGE_MM else 0)
 
 
-def rows_for(view: dict[str, Any], name: str, lo: int, pages: int) -> int:
+def rows_for(view: dict[str, Any], name: str, lo: int, pages: int, metrics: Metrics | None = None) -> int:
     """End row of a piece of list `name` from `lo` that is predicted to fill `pages` pages and put a
     row or two on the next one (that page is dropped: the next piece begins with its first row)."""
-    starts = page_starts(view, name, lo)
-    n = len(row_heights(view, name))
+    starts = page_starts(view, name, lo, metrics)
+    n = len(row_heights(view, name, metrics))
     if len(starts) <= pages:
         return n
     return min(n, starts[pages] + 2)
@@ -183,10 +246,11 @@ def rows_for(view: dict[str, Any], name: str, lo: int, pages: int) -> int:
 
 # -- planning --------------------------------------------------------------------------------------
 
-def plan(view: dict[str, Any], budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS) -> list[Piece]:
+def plan(view: dict[str, Any], budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS,
+         metrics: Metrics | None = None, alone: tuple[str, ...] = ()) -> list[Piece]:
     """The pieces that begin a chain (each renders at once; an open one is continued when measured).
     Parts go together while they are predicted to fit in `budget` pages (+ a third); a list longer
-    than that is cut."""
+    than that is cut; a part in `alone` is a piece of its own."""
     pieces: list[Piece] = []
     current = Piece(0, 0, [], {})
     used = 0
@@ -198,26 +262,28 @@ def plan(view: dict[str, Any], budget: int = PIECE_PAGES, parts: tuple[str, ...]
         current, used = Piece(len(pieces), 0, [], {}), 0
 
     for part in parts:
-        pages = predicted_pages(view, part)
+        pages = predicted_pages(view, part, metrics)
         slack = budget // SLACK
         cut = part in LISTS and pages > budget + slack
-        if used and used + pages > budget + slack and (not cut or used > budget // 2):
+        if used and (part in alone or used + pages > budget + slack and (not cut or used > budget // 2)):
             flush()
         current.parts.append(part)
         if cut:
             n = len(view[LISTS[part]])
-            current.ranges[part] = (0, rows_for(view, part, 0, max(1, budget - used)))
+            current.ranges[part] = (0, rows_for(view, part, 0, max(1, budget - used), metrics))
             current.open = part if current.ranges[part][1] < n else None
             flush()
             continue
         if part in LISTS:
             current.ranges[part] = (0, len(view[LISTS[part]]))
         used += pages
+        if part in alone:
+            flush()
     flush()
     return pieces
 
 
-def follow(view: dict[str, Any], piece: Piece, budget: int = PIECE_PAGES) -> Piece | None:
+def follow(view: dict[str, Any], piece: Piece, budget: int = PIECE_PAGES, metrics: Metrics | None = None) -> Piece | None:
     """The next piece of an open piece's chain, from the row that begins its last page (measured);
     that page is dropped. A piece that did not reach a second page is rendered again with more rows."""
     if not piece.open:
@@ -236,21 +302,36 @@ def follow(view: dict[str, Any], piece: Piece, budget: int = PIECE_PAGES) -> Pie
     if cut == 0 and rows.get(HEADS[name], last) != last:
         raise assemble.AssemblyMismatch("casekit: a list's heading and its first row are on different pages")
     piece.kept = last
-    end = rows_for(view, name, cut, budget)
+    end = rows_for(view, name, cut, budget, metrics)
     return Piece(piece.chain, piece.step + 1, [name], {name: (cut, end)}, open=name if end < n else None)
 
 
 class FrontMatter:
-    """The pieces of one packet's front matter while they are rendered and measured."""
+    """The pieces of one packet's front matter while they are rendered and measured.
+
+    On a first build (no earlier numbers to start from) the filing ("doc") is a piece of its own,
+    and the pieces that print page numbers wait until it is measured: its length is the one a
+    prediction gets wrong most (it depends on everything the user wrote), and every number after it
+    moves with it. They then print numbers guessed from its measured length; the exhibits' lengths
+    are exact when they are drawn (`render/drawn.py`) and the lists' are predicted with the
+    packet font's own metrics (`Metrics`)."""
 
     def __init__(self, view: dict[str, Any], predicted_counts: list[int], last: dict[str, int] | None,
-                 budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS) -> None:
+                 budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS, metrics: Metrics | None = None) -> None:
         self.view, self.counts, self.budget, self.part_names = view, predicted_counts, budget, parts
-        self.guess = guess_numbers(view, predicted_counts, last)
+        self.metrics = metrics or Metrics()
+        self.guess = guess_numbers(view, predicted_counts, last, self.metrics)
+        self.hold = "doc" in parts and not _usable(view, last)
+        self.held: list[Piece] = []
         self.pieces: dict[tuple[int, int], Piece] = {}
 
     def first(self) -> list[Piece]:
-        return [self._out(p) for p in plan(self.view, self.budget, self.part_names)]
+        """The pieces to render now (those printing page numbers wait for the filing, see above)."""
+        pieces = plan(self.view, self.budget, self.part_names, self.metrics, ("doc",) if self.hold else ())
+        if self.hold:
+            self.held = [p for p in pieces if "doc" not in p.parts and p.shown_numbers(self.view)]
+            pieces = [p for p in pieces if p not in self.held]
+        return [self._out(p) for p in pieces]
 
     def _out(self, piece: Piece) -> Piece:
         piece.page_of = self.guess
@@ -258,16 +339,20 @@ class FrontMatter:
         return piece
 
     def measured(self, order: tuple[int, int], pdf: bytes, starts: list[int], pages: int) -> list[Piece]:
-        """A piece came back: the next piece of its chain, if any. Pieces with wrong page numbers
-        are rendered again once, after the exhibit runs too are measured (`wrong`): renumbering as
-        soon as the front matter was measured, against predicted exhibit lengths, made a second
-        pass whenever one exhibit's length was mispredicted (N=200 after extract: 13 → 10 renders,
-        31.8 → 25 CPU s of pieces)."""
+        """A piece came back: the next piece of its chain, if any, and when it was the filing, the
+        pieces that waited for it. Pieces with wrong page numbers are rendered again once, after
+        everything is measured (`wrong`)."""
         piece = self.pieces[order]
         piece.pdf, piece.starts, piece.pages, piece.kept = pdf, starts, pages, pages
         check(piece)
-        nxt = follow(self.view, piece, self.budget)
-        return [self._out(nxt)] if nxt is not None else []
+        out = []
+        if self.held and "doc" in piece.parts:
+            self.guess = guess_numbers(self.view, self.counts, None, self.metrics, known={"doc": pages})
+            out, self.held = [self._out(p) for p in self.held], []
+            if any(piece.page_of.get(k) != self.guess.get(k) for k in piece.shown_numbers(self.view)):
+                out.append(self._out(piece))  # its own reference to the 证据清单, at once (it is short)
+        nxt = follow(self.view, piece, self.budget, self.metrics)
+        return out + ([self._out(nxt)] if nxt is not None else [])
 
     def wrong(self, counts: list[int]) -> list[Piece]:
         """Pieces that printed a page number other than the measured one; their numbers corrected."""
@@ -296,11 +381,11 @@ class FrontMatter:
 
 # -- page numbers ----------------------------------------------------------------------------------
 
-def guess_numbers(view: dict[str, Any], counts: list[int], last: dict[str, int] | None) -> dict[str, int]:
+def guess_numbers(view: dict[str, Any], counts: list[int], last: dict[str, int] | None,
+                  metrics: Metrics | None = None, known: dict[str, int] | None = None) -> dict[str, int]:
     """Page numbers to print before the pieces are measured: the last build's front matter (when it
     had as many exhibits), else predicted part by part."""
-    if last and last.get("exhibits") == len(view["exhibits"]) \
-            and all(k in last for k in ("front", "#doc", "#evidence-list", "#timeline")):
+    if _usable(view, last):
         heads = {k: int(last[k]) for k in ("#doc", "#evidence-list", "#timeline")}
         front = int(last["front"])
     else:
@@ -308,10 +393,16 @@ def guess_numbers(view: dict[str, Any], counts: list[int], last: dict[str, int] 
         for part in PARTS:
             if part != "cover":
                 heads.setdefault("#" + HEADS[part], page)
-            page += predicted_pages(view, part)
+            page += known[part] if known and part in known else predicted_pages(view, part, metrics)
         heads.pop("#contents", None)
         front = page - 1
     return {**heads, **assemble.page_numbers(view, counts, front), "front": front}
+
+
+def _usable(view: dict[str, Any], last: dict[str, int] | None) -> bool:
+    """Whether the last build's numbers can be the first guess (it had as many exhibits)."""
+    return bool(last) and last.get("exhibits") == len(view["exhibits"]) \
+        and all(k in last for k in ("front", "#doc", "#evidence-list", "#timeline"))
 
 
 def measured_numbers(view: dict[str, Any], counts: list[int], pieces: list[Piece]) -> dict[str, int]:

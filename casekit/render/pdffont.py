@@ -39,11 +39,11 @@ class PdfFont:
     weight: str
 
     @classmethod
-    def load(cls, path: Path, chars: str, weight: str = "normal") -> "PdfFont":
-        """The face at `path` cut to `chars` (whatever of them it has)."""
+    def load(cls, path: Path, chars: str | None = None, weight: str = "normal") -> "PdfFont":
+        """The face at `path` cut to `chars` (whatever of them it has), or as it is."""
         from fontTools.ttLib import TTFont
 
-        data = _subset(str(path), 0, "".join(sorted(set(chars) | {" "})))
+        data = path.read_bytes() if chars is None else _subset(str(path), 0, "".join(sorted(set(chars) | {" "})))
         if not data:
             raise FontUnusable(f"cannot cut {path}")
         font = TTFont(io.BytesIO(data), lazy=True)
