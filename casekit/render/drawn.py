@@ -18,6 +18,7 @@ in that font); the others are rendered by WeasyPrint as before.
 
 from __future__ import annotations
 
+import re
 import struct
 import zlib
 from dataclasses import dataclass, field
@@ -77,7 +78,7 @@ def case_overrides_exhibits(case_root: Path) -> bool:
 def exhibit_texts(ex: dict[str, Any]) -> list[str]:
     """Every string an exhibit page shows (for the font cut and `drawable`)."""
     t = ex["transcript"]
-    texts = [f"案件编号 {ex['label']}　{ex['title']}", *_meta(ex), "识别内容", str(t.get("note") or ""),
+    texts = ["案件编号 ", f"{ex['label']}　{ex['title']}", *_meta(ex), "识别内容", str(t.get("note") or ""),
              *map(str, t.get("lines", []))]
     if ex.get("image_missing") and not (ex.get("image") or ex.get("print_src")):
         texts.append(_missing(ex))
@@ -101,10 +102,19 @@ def _missing(ex: dict[str, Any]) -> str:
 
 
 def drawable(ex: dict[str, Any], faces: Faces | None) -> bool:
-    return faces is not None and faces.covers("".join(exhibit_texts(ex)))
+    return faces is not None and faces.covers(css_text("".join(exhibit_texts(ex))))
 
 
 # -- lines ----------------------------------------------------------------------------------------
+
+_COLLAPSED = re.compile(r"[ \t\n\r\f]+")
+
+
+def css_text(text: str) -> str:
+    """Text as `white-space: normal` shows it: runs of spaces, tabs and line breaks one space, none
+    at either end (an ideographic space is not white space to CSS and stays)."""
+    return _COLLAPSED.sub(" ", text).strip(" ")
+
 
 def _cjk(ch: str) -> bool:
     return ord(ch) > 0x2E7F
@@ -114,6 +124,7 @@ def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = F
     """Greedy line breaking: between CJK characters, after spaces and after a hyphen before a letter
     (kinsoku kept), anywhere in a word too long for a line (`overflow-wrap: anywhere`), anywhere at
     all with `anywhere` (`word-break: break-all`). Spaces at a break are dropped."""
+    text = css_text(text)
     if not text:
         return [""]
     limit = width * 1000 / size
@@ -260,89 +271,106 @@ def layout(ex: dict[str, Any], case_id: str, faces: Faces) -> list[Page]:
     elif ex.get("image_missing"):
         flow.paragraph(wrap(_missing(ex), reg, 8.5, WIDTH), LEFT, 8.5, 8.5 * 1.55, "R", MUTED, 1.5 * PT, 1.5 * PT)
 
-    # h3 识别内容 (11 pt bold, margins 4 / 1.5 mm) stays with the transcript's first line
+    # h3 识别内容 (11 pt bold, margins 4 / 1.5 mm; break-after: avoid) stays with what follows it:
+    # the first two lines of the transcript's first paragraph (orphans), or its whole table
     t = ex["transcript"]
-    line_p, gap_p = 9 * 1.55, 0.6 * PT
-    flow.paragraph(["识别内容"], LEFT, 11, 11 * 1.55, "B", TEXT, 4 * PT, 1.5 * PT,
-                   keep_after=max(1.5 * PT, gap_p) + line_p)
+    x, width = LEFT + 2 + 3 * PT, WIDTH - 2 - 3 * PT
+    line_p, gap_p, line_n = 9 * 1.55, 0.6 * PT, 8.5 * 1.55
+    note = wrap(str(t["note"]), reg, 8.5, width) if t.get("note") else []
+    table = _Table(faces, t["rows"], width) if t.get("rows") else None
+    paras = [wrap(str(line), reg, 9, width) for line in t.get("lines", [])]
+    if note:
+        keep = max(1.5 * PT, gap_p) + min(2, len(note)) * line_n
+    elif table is not None:
+        keep = max(1.5 * PT, 2 * PT) + table.first_height
+    else:
+        keep = max(1.5 * PT, gap_p) + (min(2, len(paras[0])) * line_p if paras else 0.0)
+    flow.paragraph(["识别内容"], LEFT, 11, 11 * 1.55, "B", TEXT, 4 * PT, 1.5 * PT, keep_after=keep)
     # .transcript: 9 pt, a 2 pt border on the left, 3 mm padding. The first child's top margin
     # collapses with the heading's; the border runs from there down every page the div is on.
-    x, width = LEFT + 2 + 3 * PT, WIDTH - 2 - 3 * PT
-    first = 2 * PT if t.get("rows") and not t.get("note") else gap_p
-    flow.y += flow._gap(first)
+    flow.y += flow._gap(2 * PT if table is not None and not note else gap_p)
     flow.margin = 0.0
     flow.bar_top = flow.y
     above = 0.0  # the first child's top margin is spent already
-    if t.get("note"):
-        flow.paragraph(wrap(str(t["note"]), reg, 8.5, width), x, 8.5, 8.5 * 1.55, "R", MUTED, above, gap_p)
+    if note:
+        flow.paragraph(note, x, 8.5, line_n, "R", MUTED, above, gap_p)
         above = gap_p
-    if t.get("rows"):
-        _table(flow, t["rows"], x, width, above and 2 * PT)
+    if table is not None:
+        table.draw(flow, x, above and 2 * PT)
         above = gap_p
-    for line in t.get("lines", []):
-        flow.paragraph(wrap(str(line), reg, 9, width), x, 9, line_p, "R", TEXT, above, gap_p)
+    for para in paras:
+        flow.paragraph(para, x, 9, line_p, "R", TEXT, above, gap_p)
         above = gap_p
     flow.close_bar()
     flow.bar_top = None
     return flow.pages
 
 
-def _table(flow: _Flow, rows: list[dict[str, Any]], x: float, width: float, margin_top: float) -> None:
+class _Table:
     """The payment rows as _exhibit.html's table: fixed columns, 0.5 pt rules, 1.2 / 1.5 mm padding,
     8.5 pt text (identifiers 8 pt, broken anywhere); moved whole to the next page unless it is
-    taller than a page."""
-    reg, bold = flow.faces.regular, flow.faces.bold
-    size, lh = 8.5, 8.5 * 1.55
-    pad_x, pad_y = 1.5 * PT, 1.2 * PT
-    # a percentage is the cell's content width (content-box): padding and rule come on top of it
-    cols = [c * width + 2 * pad_x + 0.5 if c is not None else 0.0 for c in TABLE_COLS]
-    cols[TABLE_COLS.index(None)] = width - sum(cols)
+    taller than a page, then split between rows."""
 
-    def cell(col: int, text: Any, face: str = "R", colour=TEXT) -> tuple[list[str], str, tuple]:
-        font = bold if face == "B" else reg
-        inner = cols[col] - 2 * pad_x - 0.5
-        if face == "N":
+    SIZE, LINE = 8.5, 8.5 * 1.55
+    PAD_X, PAD_Y = 1.5 * PT, 1.2 * PT
+
+    def __init__(self, faces: Faces, rows: list[dict[str, Any]], width: float) -> None:
+        self.faces, self.width = faces, width
+        # a percentage is the cell's content width (content-box): padding and rule come on top of it
+        cols = [c * width + 2 * self.PAD_X + 0.5 if c is not None else 0.0 for c in TABLE_COLS]
+        cols[TABLE_COLS.index(None)] = width - sum(cols)
+        self.cols = cols
+        self.grid = [[[self._cell(k, head, "B")] for k, head in enumerate(TABLE_HEAD)]]
+        for r in rows:
+            party = [self._cell(3, r["counterparty"])]
+            if r.get("memo"):
+                party.append(self._cell(3, f"备注：{r['memo']}", colour=MUTED))
+            self.grid.append([[self._cell(0, r["time"])], [self._cell(1, r["direction"])],
+                              [self._cell(2, r["amount"], "N")], party, [self._cell(4, r["account"], "H")],
+                              [self._cell(5, r["order_id"], "H")], [self._cell(6, r["status"])]])
+        self.heights = [max(sum(len(lines) for lines, _, _ in c) for c in row) * self.LINE + 2 * self.PAD_Y + 0.5
+                        for row in self.grid]
+        total = sum(self.heights)
+        self.first_height = total if total <= BOTTOM - TOP else sum(self.heights[:2])
+
+    def _cell(self, col: int, text: Any, face: str = "R", colour=TEXT) -> tuple[list[str], str, tuple]:
+        if face == "N":  # .num: one line, right-aligned
             return [str(text)], face, colour
-        return wrap(str(text), font, 8.0 if face == "H" else size, inner, anywhere=face == "H"), face, colour
+        font = self.faces.bold if face == "B" else self.faces.regular
+        inner = self.cols[col] - 2 * self.PAD_X - 0.5
+        return wrap(str(text), font, 8.0 if face == "H" else self.SIZE, inner, anywhere=face == "H"), face, colour
 
-    grid = [[[cell(k, head, "B")] for k, head in enumerate(TABLE_HEAD)]]
-    for r in rows:
-        party = [cell(3, r["counterparty"])]
-        if r.get("memo"):
-            party.append(cell(3, f"备注：{r['memo']}", colour=MUTED))
-        grid.append([[cell(0, r["time"])], [cell(1, r["direction"])], [cell(2, r["amount"], "N")], party,
-                     [cell(4, r["account"], "H")], [cell(5, r["order_id"], "H")], [cell(6, r["status"])]])
-    heights = [max(sum(len(lines) for lines, _, _ in c) for c in row) * lh + 2 * pad_y + 0.5 for row in grid]
-    total = sum(heights)
-    y = flow.block(margin_top, total if total <= BOTTOM - TOP else heights[0] + heights[1], 4 * PT)
-    for index, (row, height) in enumerate(zip(grid, heights)):
-        if y + height > BOTTOM and y > TOP:
-            flow.y = y
-            flow.new_page()
-            y = flow.y
-        ops = flow.ops
-        if index == 0:
-            ops.append(("fill", x, y, width, height, HEAD_BG))
-        cx = x
-        for col, content in enumerate(row):
-            ly = y + 0.25 + pad_y
-            for lines, face, colour in content:
-                for line in lines:
-                    lx = cx + 0.5 + pad_x
-                    if face == "N":  # .num: right-aligned
-                        lx = cx + cols[col] - 0.5 - pad_x - reg.width(line, size)
-                    ops.append(("text", lx, baseline(ly, size, lh, reg), "B" if face == "B" else "R",
-                                8.0 if face == "H" else size, colour, line))
-                    ly += lh
-            cx += cols[col]
-        ops.append(("fill", x - 0.25, y - 0.25, width + 0.5, 0.5, RULE))           # the row's top rule
-        ops.append(("fill", x - 0.25, y + height - 0.25, width + 0.5, 0.5, RULE))  # … and bottom rule
-        cx = x
-        for w in (*cols, 0):
-            ops.append(("fill", cx - 0.25, y - 0.25, 0.5, height + 0.5, RULE))     # column rules
-            cx += w
-        y += height
-    flow.y, flow.margin = y, 4 * PT
+    def draw(self, flow: _Flow, x: float, margin_top: float) -> None:
+        reg, size, width, cols = self.faces.regular, self.SIZE, self.width, self.cols
+        y = flow.block(margin_top, self.first_height, 4 * PT)
+        for index, (row, height) in enumerate(zip(self.grid, self.heights)):
+            if y + height > BOTTOM and y > TOP:
+                flow.y = y
+                flow.new_page()
+                y = flow.y
+            ops = flow.ops
+            if index == 0:
+                ops.append(("fill", x, y, width, height, HEAD_BG))
+            cx = x
+            for col, content in enumerate(row):
+                ly = y + 0.25 + self.PAD_Y
+                for lines, face, colour in content:
+                    for line in lines:
+                        lx = cx + 0.5 + self.PAD_X
+                        if face == "N":
+                            lx = cx + cols[col] - 0.5 - self.PAD_X - reg.width(line, size)
+                        ops.append(("text", lx, baseline(ly, size, self.LINE, reg), "B" if face == "B" else "R",
+                                    8.0 if face == "H" else size, colour, line))
+                        ly += self.LINE
+                cx += cols[col]
+            ops.append(("fill", x - 0.25, y - 0.25, width + 0.5, 0.5, RULE))           # the row's top rule
+            ops.append(("fill", x - 0.25, y + height - 0.25, width + 0.5, 0.5, RULE))  # … and bottom rule
+            cx = x
+            for w in (*cols, 0):
+                ops.append(("fill", cx - 0.25, y - 0.25, 0.5, height + 0.5, RULE))     # column rules
+                cx += w
+            y += height
+        flow.y, flow.margin = y, 4 * PT
 
 
 # -- drawing --------------------------------------------------------------------------------------
