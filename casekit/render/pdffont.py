@@ -11,6 +11,7 @@ Text is set without kerning or shaping: CJK and Latin text in this font need non
 
 from __future__ import annotations
 
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,7 +91,10 @@ class PdfFont:
 
     def embed(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
         """The Type 0 font dictionary of this face, added to `pdf` (indirect)."""
-        base = pikepdf.Name("/" + "".join(c for c in self.name if c.isalnum() or c in "-_") or "/casekitCJK")
+        # a subset's name starts with a tag of six capitals, the same for the same glyphs
+        digest = hashlib.sha256(repr(sorted(self.widths.items())).encode()).digest()
+        tag = "".join(chr(65 + b % 26) for b in digest[:6])
+        base = pikepdf.Name(f"/{tag}+" + ("".join(c for c in self.name if c.isalnum() or c in "-_") or "casekitCJK"))
         program = pdf.make_stream(self.cff)
         program.Subtype = pikepdf.Name.CIDFontType0C
         flags = 4  # symbolic (a CJK face)
