@@ -19,6 +19,9 @@ MIN_PRINT_DPI = 150      # … but never go below this (an integer reduce is muc
 # Box the exhibit screenshot is fitted into on A4 with our margins (mm): width × height.
 EXHIBIT_BOX_MM = (170.0, 165.0)
 JPEG_QUALITY = 80
+# bytes a pixel below which the palette PNG is kept without trying JPEG: JPEG q80 of a phone UI
+# screenshot at print size takes ~0.08 B/px (its PNG ~0.03), of a photo 0.1-0.3
+PNG_SURELY_SMALLER = 0.04
 PRINT_CACHE_VERSION = "p3"  # bump when the encoding below changes (p3: JPEGs decoded at 1/2–1/8 scale)
 
 
@@ -134,6 +137,8 @@ def _encode_print_copy(img: Image.Image, box_mm: tuple[float, float],
         img = img.resize(final, Image.Resampling.LANCZOS)
     png, jpg = io.BytesIO(), io.BytesIO()
     img.quantize(256, method=Image.Quantize.FASTOCTREE).save(png, "PNG")
+    if png.tell() <= PNG_SURELY_SMALLER * img.width * img.height:
+        return png.getvalue(), "png"  # flat UI colours: no JPEG comes near (saves ~5 ms an exhibit)
     img.save(jpg, "JPEG", quality=JPEG_QUALITY, optimize=True)
     if png.tell() <= jpg.tell():
         return png.getvalue(), "png"
