@@ -66,14 +66,14 @@ def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -
 
 def _drawing_faces(model: CaseModel, views: dict[str, dict[str, Any]], faces: list[dict[str, str]],
                    draw: bool) -> drawn.Faces | None:
-    """The fonts exhibit pages are drawn with (`render/drawn.py`): the packet's cut, cut again to
-    what the exhibits show. None (WeasyPrint renders every exhibit) when the packet has no cut of
-    its own, the case has its own exhibit template, or `draw` is off."""
+    """The fonts exhibit pages and the appendix are drawn with (`render/drawn.py`): the packet's
+    cut, cut again to what they show. None (WeasyPrint renders them) when the packet has no cut of
+    its own, the case has its own exhibit template or stylesheet, or `draw` is off."""
     paths = {f["weight"]: Path(f["path"]) for f in faces}
     if not draw or set(paths) != {"normal", "bold"} or drawn.case_overrides_exhibits(model.root):
         return None
-    chars = set(model.case_id) | {c for view in views.values() for ex in view["exhibits"]
-                                   for text in drawn.exhibit_texts(ex) for c in text}
+    chars = set(model.case_id) | {c for view in views.values() for text in drawn.appendix_texts(view) for c in text} \
+        | {c for view in views.values() for ex in view["exhibits"] for text in drawn.exhibit_texts(ex) for c in text}
     try:
         return drawn.Faces(PdfFont.load(paths["normal"], "".join(chars)),
                            PdfFont.load(paths["bold"], "".join(chars), "bold"))
@@ -120,6 +120,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     last = front.load_last(_numbers_file(model))
     fronts: dict[str, front.FrontMatter] = {}
     appendices: dict[str, front.FrontMatter] = {}
+    drawn_appendix: dict[str, list[drawn.Page]] = {}
     budget = front_pages or front.PIECE_PAGES
     later, prints = [], []
     runs: dict[str, list[tuple[bool, list]]] = {}
@@ -139,10 +140,13 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                 else:
                     counts.append(assemble.predict_pages(ex))
         fronts[r] = front.FrontMatter(view, counts, last.get(r), budget, metrics=metrics)
-        appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX, metrics)
         jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
-        later += [_piece_job(model, view, (r, "appendix", "first"), piece, out_dir, roots)
-                  for piece in appendices[r].first()]
+        if drawn.appendix_drawable(view, faces):
+            drawn_appendix[r] = drawn.layout_appendix(view, faces)
+        else:
+            appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX, metrics)
+            later += [_piece_job(model, view, (r, "appendix", "first"), piece, out_dir, roots)
+                      for piece in appendices[r].first()]
         slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
         for i, (draw, run) in enumerate(runs[r]):
             if draw:
@@ -217,9 +221,14 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
             else:
                 pdf, _, pages = chunks[(r, i)]
                 parts.append(joining.Part(pdf, range(pages), group=EXHIBITS_BOOKMARK))
-        parts += [joining.Part(pdf, pages) for pdf, pages in appendices[r].pages()]
+        if r in drawn_appendix:
+            appendix = [joining.Part(b"", range(len(drawn_appendix[r])), None, [
+                joining.DrawnExhibit("appendix", drawn.APPENDIX_LABEL, drawn_appendix[r], None)])]
+        else:
+            appendix = [joining.Part(pdf, pages) for pdf, pages in appendices[r].pages()]
+        parts += appendix
         pdf, total = joining.join(parts, stamp, faces)
-        expected = numbers[r]["#appendix"] + sum(len(pages) for _, pages in appendices[r].pages()) - 1
+        expected = numbers[r]["#appendix"] + sum(len(part.pages) for part in appendix) - 1
         if total != expected:
             raise assemble.AssemblyMismatch(f"casekit: {r} joined to {total} pages, its contents expect {expected}")
         out[r] = (pdf, total)

@@ -50,10 +50,11 @@ def _drawn_pages(pdf: Path) -> list[int]:
 def pair(tmp_path_factory):
     """The same case built twice: exhibits drawn, and all by WeasyPrint."""
     out = {}
+    case = _case(tmp_path_factory.mktemp("drawn") / "case", lines=140)  # one case: the same 导入时间
     for draw in (True, False):
-        case = _case(tmp_path_factory.mktemp("drawn") / "case", lines=140)
         build_packets(case, "police", now=NOW, draft=True, draw=draw, jobs=2)
-        out[draw] = case.out_dir / "police.pdf"
+        out[draw] = case.root / f"police-{'drawn' if draw else 'weasyprint'}.pdf"
+        out[draw].write_bytes((case.out_dir / "police.pdf").read_bytes())
     return out
 
 
@@ -86,7 +87,7 @@ def test_drawn_exhibits_have_bookmarks_and_link_targets(pair):
 
 def test_drawn_image_is_the_print_copy_itself(pair):
     """The page shows the print copy's own palette data (no decoding, no re-encoding)."""
-    case_root = pair[True].parent.parent
+    case_root = pair[True].parent
     with pikepdf.open(pair[True]) as doc:
         images = [xobj for n in _drawn_pages(pair[True]) for xobj in doc.pages[n - 1].obj.Resources.XObject.values()]
         assert images
@@ -242,3 +243,45 @@ def test_one_exhibit_drawn_reads_as_weasyprint_lays_it_out(one_exhibit, variant)
     else:
         assert total == weasy_total
         assert out["drawn"] == out["weasy"]
+
+
+def test_the_appendix_drawn_reads_as_weasyprint_lays_it_out(one_exhibit):
+    """The 电子数据说明 over several pages (its header row on each), drawn and by WeasyPrint."""
+    import copy
+    import os
+
+    from casekit.render import joining
+    from casekit.render.fonts import packet_fonts
+    from casekit.render.jinja import make_env, templates_dir
+    from casekit.render.pdf import html_to_pdf_document
+    from casekit.render.pdffont import PdfFont
+
+    case, view = one_exhibit
+    view = copy.deepcopy(view)
+    view["exhibits"] = [dict(ex, label=f"证据{k + 1}", id=f"E{k + 1:04d}") for k in range(40)
+                        for ex in view["exhibits"][:1]]
+    env = make_env(case.root)
+    spec = dict(view, front_only=True, piece={"parts": ["appendix"], "ranges": {"appendix": (0, 40)}}, ranges={})
+    spec["ranges"] = spec["piece"]["ranges"]
+    faces = packet_fonts(env.get_template("zh-CN/packet.html").render(**spec), case.root / "tmp-fonts")
+    spec["font_faces"] = [{"url": os.path.relpath(f["path"], case.out_dir), "weight": f["weight"]} for f in faces]
+    roots = [case.root, templates_dir()]
+    document, write = html_to_pdf_document(env.get_template("zh-CN/packet.html").render(**spec), case.out_dir, roots)
+    stamp = joining.read_stamp(html_to_pdf_document(env.get_template("zh-CN/stamp.html").render(**spec),
+                                                    case.out_dir, roots)[1]())
+    chars = "".join(drawn.appendix_texts(view))
+    paths = {f["weight"]: Path(f["path"]) for f in faces}
+    fonts = drawn.Faces(PdfFont.load(paths["normal"], chars), PdfFont.load(paths["bold"], chars, "bold"))
+    assert drawn.appendix_drawable(view, fonts)
+    pages = drawn.layout_appendix(view, fonts)
+    drawn_pdf, total = joining.join([joining.Part(b"", range(len(pages)), None, [
+        joining.DrawnExhibit("appendix", drawn.APPENDIX_LABEL, pages, None)])], stamp, fonts)
+    weasy_pdf, weasy_total = joining.join([joining.Part(write(), range(len(document.pages)))], stamp)
+    out = {}
+    for name, data in (("drawn", drawn_pdf), ("weasy", weasy_pdf)):
+        path = case.root / f"appendix-{name}.pdf"
+        path.write_bytes(data)
+        out[name] = _pages(path)
+    assert total == weasy_total >= 3
+    assert out["drawn"] == out["weasy"]
+    assert all(page.count("序号／编号取证时间／导入时间SHA-256") == 1 for page in out["drawn"] if page)

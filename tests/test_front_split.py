@@ -60,7 +60,9 @@ def split_build(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     mp.setattr(front.FrontMatter, "measured", spy)
     try:
-        result = build_packets(case, "police", now=NOW, jobs=2, chunk=4, front_pages=1)
+        # draw=False: the exhibits and the appendix by WeasyPrint too, so that the appendix is cut into
+        # pieces like the front matter (drawn, it is laid out whole: tests/test_drawn.py)
+        result = build_packets(case, "police", now=NOW, jobs=2, chunk=4, front_pages=1, draw=False)
     finally:
         mp.undo()
     pdf = Path(result.outputs[0]["pdf"])
@@ -141,7 +143,7 @@ def test_rebuild_in_one_process_prints_the_same(split_build):
     """A second build, in this process (-j 1), starts from the first build's page numbers
     (front-numbers.json) and prints the same text on every page."""
     case, pdf, total, pages, _ = split_build
-    result = build_packets(case, "police", now=NOW, jobs=1, front_pages=1)
+    result = build_packets(case, "police", now=NOW, jobs=1, front_pages=1, draw=False)
     again = pdftext(Path(result.outputs[0]["pdf"])).split("\f")[:total]
     assert result.outputs[0]["pages"] == total
     for number, (new, old) in enumerate(zip(again, pages), 1):

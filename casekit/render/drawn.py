@@ -48,7 +48,7 @@ HEAD_BG = (0.9255, 0.9373, 0.9529)   # #eceff3
 TABLE_COLS = (0.14, 0.08, 0.10, None, 0.14, 0.18, 0.09)
 TABLE_HEAD = ("时间", "收/支", "金额", "对方", "账户", "订单号", "状态")
 
-_OWN_TEMPLATES = ("_exhibit.html", "chunk.html", "base.html", "packet.css")
+_OWN_TEMPLATES = ("_exhibit.html", "_appendix.html", "chunk.html", "packet.html", "base.html", "packet.css")
 
 # no line begins with these, none ends with those (simple kinsoku)
 _NO_START = set("，。、：；！？）」』】〉》”’,.;:!?)]}%·…—～")
@@ -127,20 +127,44 @@ def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = F
     text = css_text(text)
     if not text:
         return [""]
-    limit = width * 1000 / size
-    lines: list[str] = []
+    return [text[a:b] for a, b in _break(text, [font.advance(ch) * size for ch in text], width, anywhere)]
+
+
+def wrap_runs(runs: list[tuple[str, float]], font: PdfFont, width: float) -> list[list[tuple[str, float]]]:
+    """`wrap` for text in runs of several sizes: each line as its (text, size) runs."""
+    text, sizes = "", []
+    for run, size in runs:
+        text += run
+        sizes += [size] * len(run)
+    lines = []
+    for a, b in _break(text, [font.advance(ch) * size for ch, size in zip(text, sizes)], width, False):
+        line: list[tuple[str, float]] = []
+        for k in range(a, b):
+            if line and line[-1][1] == sizes[k]:
+                line[-1] = (line[-1][0] + text[k], sizes[k])
+            else:
+                line.append((text[k], sizes[k]))
+        lines.append(line)
+    return lines
+
+
+def _break(text: str, widths: list[float], width: float, anywhere: bool) -> list[tuple[int, int]]:
+    """(start, end) of each line of `text` whose characters are `widths` wide (see `wrap`)."""
+    spans: list[tuple[int, int]] = []
     start, used, last_break = 0, 0.0, -1
-    widths = [font.advance(ch) * 1000 for ch in text]
-    i, n = start, len(text)
+    i, n = 0, len(text)
     while i < n:
         ch = text[i]
         prev = text[i - 1] if i > start else ""
         if prev and (anywhere or ch == " " or _cjk(ch) or _cjk(prev) or prev == " "
                      or (prev == "-" and ch.isalpha())) and ch not in _NO_START and prev not in _NO_END:
             last_break = i
-        if used + widths[i] > limit and i > start:
+        if used + widths[i] > width + 1e-9 and i > start:
             cut = last_break if last_break > start else i
-            lines.append(text[start:cut].rstrip(" "))
+            end = cut
+            while end > start and text[end - 1] == " ":
+                end -= 1
+            spans.append((start, end))
             while cut < n and text[cut] == " ":
                 cut += 1
             start, used, last_break = cut, 0.0, -1
@@ -148,8 +172,11 @@ def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = F
             continue
         used += widths[i]
         i += 1
-    lines.append(text[start:].rstrip(" "))
-    return lines
+    end = n
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    spans.append((start, end))
+    return spans
 
 
 def baseline(top: float, size: float, line_height: float, font: PdfFont) -> float:
@@ -203,9 +230,21 @@ class _Flow:
         self.y, self.margin = top + height, margin_bottom
         return top
 
+    def runs_paragraph(self, lines: list[list[tuple[str, float]]], x: float, line_height: float,
+                       margin_top: float, margin_bottom: float) -> None:
+        """A paragraph of runs in several sizes (regular face, body colour), lines as `wrap_runs`
+        gives them, baselines on the 10.5 pt strut; unbroken (it is short)."""
+        reg = self.faces.regular
+        top = self.block(margin_top, len(lines) * line_height, margin_bottom)
+        for k, line in enumerate(lines):
+            base, lx = baseline(top + k * line_height, 10.5, line_height, reg), x
+            for text, size in line:
+                self.ops.append(("text", lx, base, "R", size, TEXT, text))
+                lx += reg.width(text, size)
+
     def paragraph(self, lines: list[str], x: float, size: float, line_height: float, face: str,
                   colour: tuple[float, float, float], margin_top: float, margin_bottom: float,
-                  keep_after: float = 0.0) -> None:
+                  keep_after: float = 0.0, tracking: float = 0.0) -> None:
         """Lines of text, split between pages keeping two lines on either side of a break (orphans
         and widows); with `keep_after`, that much must fit after it on the same page."""
         font = self.faces.bold if face == "B" else self.faces.regular
@@ -228,7 +267,7 @@ class _Flow:
             fit = min(fit, left)
             for k in range(fit):
                 self.ops.append(("text", x, baseline(top + k * line_height, size, line_height, font), face, size,
-                                 colour, lines[i + k]))
+                                 colour, lines[i + k], tracking))
             self.y = top + fit * line_height
             i += fit
             if i < n:
@@ -277,7 +316,7 @@ def layout(ex: dict[str, Any], case_id: str, faces: Faces) -> list[Page]:
     x, width = LEFT + 2 + 3 * PT, WIDTH - 2 - 3 * PT
     line_p, gap_p, line_n = 9 * 1.55, 0.6 * PT, 8.5 * 1.55
     note = wrap(str(t["note"]), reg, 8.5, width) if t.get("note") else []
-    table = _Table(faces, t["rows"], width) if t.get("rows") else None
+    table = _payment_table(faces, t["rows"], width) if t.get("rows") else None
     paras = [wrap(str(line), reg, 9, width) for line in t.get("lines", [])]
     if note:
         keep = max(1.5 * PT, gap_p) + min(2, len(note)) * line_n
@@ -296,7 +335,7 @@ def layout(ex: dict[str, Any], case_id: str, faces: Faces) -> list[Page]:
         flow.paragraph(note, x, 8.5, line_n, "R", MUTED, above, gap_p)
         above = gap_p
     if table is not None:
-        table.draw(flow, x, above and 2 * PT)
+        table.draw(flow, x, above and 2 * PT, 4 * PT)
         above = gap_p
     for para in paras:
         flow.paragraph(para, x, 9, line_p, "R", TEXT, above, gap_p)
@@ -306,71 +345,171 @@ def layout(ex: dict[str, Any], case_id: str, faces: Faces) -> list[Page]:
     return flow.pages
 
 
-class _Table:
-    """The payment rows as _exhibit.html's table: fixed columns, 0.5 pt rules, 1.2 / 1.5 mm padding,
-    8.5 pt text (identifiers 8 pt, broken anywhere); moved whole to the next page unless it is
-    taller than a page, then split between rows."""
+Cell = list  # of (lines, face, colour, size): text blocks one under another ("R"/"B"/"N" right-aligned)
 
-    SIZE, LINE = 8.5, 8.5 * 1.55
+
+class _Grid:
+    """A table as packet.css lays one out: fixed columns (`cols`, pt, rules included), 0.5 pt rules,
+    1.2 / 1.5 mm padding, lines of 8.5 pt text at top; rows never split. `head` rows have the
+    header background and, with `repeat`, begin every page the table runs onto (a <thead>).
+    Without `repeat` (the exhibit's payment table) the table moves whole to the next page unless
+    it is taller than a page."""
+
+    LINE = 8.5 * 1.55
     PAD_X, PAD_Y = 1.5 * PT, 1.2 * PT
 
-    def __init__(self, faces: Faces, rows: list[dict[str, Any]], width: float) -> None:
-        self.faces, self.width = faces, width
-        # a percentage is the cell's content width (content-box): padding and rule come on top of it
-        cols = [c * width + 2 * self.PAD_X + 0.5 if c is not None else 0.0 for c in TABLE_COLS]
-        cols[TABLE_COLS.index(None)] = width - sum(cols)
-        self.cols = cols
-        self.grid = [[[self._cell(k, head, "B")] for k, head in enumerate(TABLE_HEAD)]]
-        for r in rows:
-            party = [self._cell(3, r["counterparty"])]
-            if r.get("memo"):
-                party.append(self._cell(3, f"备注：{r['memo']}", colour=MUTED))
-            self.grid.append([[self._cell(0, r["time"])], [self._cell(1, r["direction"])],
-                              [self._cell(2, r["amount"], "N")], party, [self._cell(4, r["account"], "H")],
-                              [self._cell(5, r["order_id"], "H")], [self._cell(6, r["status"])]])
-        self.heights = [max(sum(len(lines) for lines, _, _ in c) for c in row) * self.LINE + 2 * self.PAD_Y + 0.5
-                        for row in self.grid]
-        total = sum(self.heights)
-        self.first_height = total if total <= BOTTOM - TOP else sum(self.heights[:2])
+    def __init__(self, cols: list[float], head: list[list[Cell]], body: list[list[Cell]], repeat: bool,
+                 shaded: tuple[int, ...] = ()) -> None:
+        self.cols, self.head, self.body, self.repeat = cols, head, body, repeat
+        self.shaded = shaded  # columns of body cells with the header background (th of a key-value table)
+        self.head_heights = [self._height(row) for row in head]
+        self.body_heights = [self._height(row) for row in body]
+        total = sum(self.head_heights) + sum(self.body_heights)
+        self.first_height = total if total <= BOTTOM - TOP or repeat else \
+            sum(self.head_heights) + sum(self.body_heights[:1])
 
-    def _cell(self, col: int, text: Any, face: str = "R", colour=TEXT) -> tuple[list[str], str, tuple]:
-        if face == "N":  # .num: one line, right-aligned
-            return [str(text)], face, colour
-        font = self.faces.bold if face == "B" else self.faces.regular
-        inner = self.cols[col] - 2 * self.PAD_X - 0.5
-        return wrap(str(text), font, 8.0 if face == "H" else self.SIZE, inner, anywhere=face == "H"), face, colour
+    def _height(self, row: list[Cell]) -> float:
+        return max(sum(len(block[0]) for block in cell) for cell in row) * self.LINE + 2 * self.PAD_Y + 0.5
 
-    def draw(self, flow: _Flow, x: float, margin_top: float) -> None:
-        reg, size, width, cols = self.faces.regular, self.SIZE, self.width, self.cols
-        y = flow.block(margin_top, self.first_height, 4 * PT)
-        for index, (row, height) in enumerate(zip(self.grid, self.heights)):
-            if y + height > BOTTOM and y > TOP:
+    @staticmethod
+    def columns(width: float, shares: tuple[float | None, ...], border_box: bool = False) -> list[float]:
+        """Column widths (pt) of a table `width` wide: each share a percentage of the content width
+        (content-box cells: padding and rule on top of it), the None column what is left."""
+        extra = 0.0 if border_box else 2 * _Grid.PAD_X + 0.5
+        cols = [c * width + extra if c is not None else 0.0 for c in shares]
+        if None in shares:
+            cols[shares.index(None)] = width - sum(cols)
+        return cols
+
+    def cell_width(self, col: int) -> float:
+        return self.cols[col] - 2 * self.PAD_X - 0.5
+
+    def draw(self, flow: "_Flow", x: float, margin_top: float, margin_bottom: float) -> None:
+        reg = flow.faces.regular
+        width = sum(self.cols)
+        first = self.first_height if not self.repeat else \
+            sum(self.head_heights) + (self.body_heights[0] if self.body_heights else 0.0)
+        y = flow.block(margin_top, first, margin_bottom)
+        rows = [(row, h, True) for row, h in zip(self.head, self.head_heights)]
+        rows += [(row, h, False) for row, h in zip(self.body, self.body_heights)]
+        for index, (row, height, is_head) in enumerate(rows):
+            if not is_head and y + height > BOTTOM and y > TOP:
                 flow.y = y
                 flow.new_page()
                 y = flow.y
-            ops = flow.ops
-            if index == 0:
-                ops.append(("fill", x, y, width, height, HEAD_BG))
-            cx = x
-            for col, content in enumerate(row):
-                ly = y + 0.25 + self.PAD_Y
-                for lines, face, colour in content:
-                    for line in lines:
-                        lx = cx + 0.5 + self.PAD_X
-                        if face == "N":
-                            lx = cx + cols[col] - 0.5 - self.PAD_X - reg.width(line, size)
-                        ops.append(("text", lx, baseline(ly, size, self.LINE, reg), "B" if face == "B" else "R",
-                                    8.0 if face == "H" else size, colour, line))
-                        ly += self.LINE
-                cx += cols[col]
-            ops.append(("fill", x - 0.25, y - 0.25, width + 0.5, 0.5, RULE))           # the row's top rule
-            ops.append(("fill", x - 0.25, y + height - 0.25, width + 0.5, 0.5, RULE))  # … and bottom rule
-            cx = x
-            for w in (*cols, 0):
-                ops.append(("fill", cx - 0.25, y - 0.25, 0.5, height + 0.5, RULE))     # column rules
-                cx += w
-            y += height
-        flow.y, flow.margin = y, 4 * PT
+                if self.repeat:
+                    for head, head_height in zip(self.head, self.head_heights):
+                        y = self._row(flow, head, head_height, x, y, width, reg, True)
+            y = self._row(flow, row, height, x, y, width, reg, is_head)
+        flow.y, flow.margin = y, margin_bottom
+
+    def _row(self, flow: "_Flow", row: list[Cell], height: float, x: float, y: float, width: float,
+             reg: PdfFont, is_head: bool) -> float:
+        ops = flow.ops
+        if is_head:
+            ops.append(("fill", x, y, width, height, HEAD_BG))
+        cx = x
+        for col, cell in enumerate(row):
+            if not is_head and col in self.shaded:
+                ops.append(("fill", cx, y, self.cols[col], height, HEAD_BG))
+            ly = y + 0.25 + self.PAD_Y
+            for lines, face, colour, size in cell:
+                for line in lines:
+                    lx = cx + 0.5 + self.PAD_X
+                    if face == "N":
+                        lx = cx + self.cols[col] - 0.5 - self.PAD_X - reg.width(line, size)
+                    ops.append(("text", lx, baseline(ly, 8.5, self.LINE, reg), "B" if face == "B" else "R",
+                                size, colour, line))
+                    ly += self.LINE
+            cx += self.cols[col]
+        ops.append(("fill", x - 0.25, y - 0.25, width + 0.5, 0.5, RULE))           # the row's top rule
+        ops.append(("fill", x - 0.25, y + height - 0.25, width + 0.5, 0.5, RULE))  # … and bottom rule
+        cx = x
+        for w in (*self.cols, 0):
+            ops.append(("fill", cx - 0.25, y - 0.25, 0.5, height + 0.5, RULE))     # column rules
+            cx += w
+        return y + height
+
+
+def _text_cell(grid_width: float, text: Any, font: PdfFont, face: str = "R", colour=TEXT,
+               size: float = 8.5, anywhere: bool = False) -> tuple[list[str], str, tuple, float]:
+    """A block of a cell: `text` wrapped to the cell's content width (one line when right-aligned)."""
+    if face == "N":
+        return [str(text)], face, colour, size
+    return wrap(str(text), font, size, grid_width, anywhere), face, colour, size
+
+
+def _payment_table(faces: Faces, rows: list[dict[str, Any]], width: float) -> _Grid:
+    """_exhibit.html's table of payments: identifiers 8 pt broken anywhere, the memo under the
+    counterparty, amounts right-aligned."""
+    reg, bold = faces.regular, faces.bold
+    cols = _Grid.columns(width, TABLE_COLS)
+    inner = [c - 2 * _Grid.PAD_X - 0.5 for c in cols]
+    head = [[[_text_cell(inner[k], h, bold, "B")] for k, h in enumerate(TABLE_HEAD)]]
+    body = []
+    for r in rows:
+        party = [_text_cell(inner[3], r["counterparty"], reg)]
+        if r.get("memo"):
+            party.append(_text_cell(inner[3], f"备注：{r['memo']}", reg, colour=MUTED))
+        body.append([[_text_cell(inner[0], r["time"], reg)], [_text_cell(inner[1], r["direction"], reg)],
+                     [_text_cell(inner[2], r["amount"], reg, "N")], party,
+                     [_text_cell(inner[4], r["account"], reg, size=8.0, anywhere=True)],
+                     [_text_cell(inner[5], r["order_id"], reg, size=8.0, anywhere=True)],
+                     [_text_cell(inner[6], r["status"], reg)]])
+    return _Grid(cols, head, body, repeat=False)
+
+
+# -- the appendix (templates/zh-CN/_appendix.html) ------------------------------------------------
+
+APPENDIX_TITLE, APPENDIX_LABEL = "附：电子数据说明", "电子数据说明"
+APPENDIX_INTRO = ("以下电子数据均由报案/投诉人本人从其设备中截取或导出。casekit 在导入时计算每个原始文件的 SHA-256 "
+                  "哈希值，原件逐字节保存、未作任何修改；可用 ", "sha256sum -c MANIFEST.sha256", " 核对。")
+APPENDIX_KV = ("原始载体", "清单文件哈希（MANIFEST.sha256）", "制作时间")
+APPENDIX_HEAD = ("序号／编号", "取证时间／导入时间", "SHA-256")
+
+
+def appendix_texts(view: dict[str, Any]) -> list[str]:
+    """Every string the appendix shows."""
+    texts = [f"案件编号 {view['case_id']}", APPENDIX_TITLE, *APPENDIX_INTRO, *APPENDIX_KV, *APPENDIX_HEAD,
+             str(view["carrier"]), str(view["manifest_hash"]), str(view["generated_full"])]
+    for ex in view["exhibits"]:
+        texts += [str(ex[k]) for k in ("label", "id", "captured", "added", "sha256")]
+    return texts
+
+
+def appendix_drawable(view: dict[str, Any], faces: Faces | None) -> bool:
+    return faces is not None and faces.covers(css_text("".join(appendix_texts(view))))
+
+
+def layout_appendix(view: dict[str, Any], faces: Faces) -> list[Page]:
+    """The pages of the appendix: its heading, what the hashes are, the key-value table, and one
+    row per exhibit (the header row on every page)."""
+    reg, bold = faces.regular, faces.bold
+    flow = _Flow(faces, str(view["case_id"]), APPENDIX_LABEL)
+    # h1: 17 pt bold, centred, letter-spacing 0.1 em, margin-bottom 5 mm
+    track = 1.7
+    title_w = bold.width(APPENDIX_TITLE, 17) + track * len(APPENDIX_TITLE)
+    flow.paragraph([APPENDIX_TITLE], LEFT + (WIDTH - title_w) / 2, 17, 17 * 1.55, "B", TEXT, 0, 5 * PT,
+                   tracking=track)
+    # the paragraph: 10.5 pt with the command in 8 pt <code>
+    runs = [(APPENDIX_INTRO[0], 10.5), (APPENDIX_INTRO[1], 8.0), (APPENDIX_INTRO[2], 10.5)]
+    flow.runs_paragraph(wrap_runs(runs, reg, WIDTH), LEFT, 10.5 * 1.55, 1.5 * PT, 1.5 * PT)
+    # table.kv: th 28 % (content-box), left-aligned, shaded
+    cols = _Grid.columns(WIDTH, (0.28, None))
+    inner = [c - 2 * _Grid.PAD_X - 0.5 for c in cols]
+    values = [(view["carrier"], 8.5, False), (view["manifest_hash"], 8.0, True), (view["generated_full"], 8.5, False)]
+    body = [[[_text_cell(inner[0], key, bold, "B")], [_text_cell(inner[1], value, reg, size=size, anywhere=hashy)]]
+            for key, (value, size, hashy) in zip(APPENDIX_KV, values)]
+    _Grid(cols, [], body, repeat=False, shaded=(0,)).draw(flow, LEFT, 2 * PT, 4 * PT)
+    # the exhibits: 14 % / 30 % / the rest
+    cols = _Grid.columns(WIDTH, (0.14, 0.30, None))
+    inner = [c - 2 * _Grid.PAD_X - 0.5 for c in cols]
+    head = [[[_text_cell(inner[k], h, bold, "B")] for k, h in enumerate(APPENDIX_HEAD)]]
+    body = [[[_text_cell(inner[0], ex["label"], reg), _text_cell(inner[0], ex["id"], reg)],
+             [_text_cell(inner[1], ex["captured"], reg), _text_cell(inner[1], ex["added"], reg)],
+             [_text_cell(inner[2], ex["sha256"], reg, size=8.0, anywhere=True)]] for ex in view["exhibits"]]
+    _Grid(cols, head, body, repeat=True).draw(flow, LEFT, 2 * PT, 4 * PT)
+    return flow.pages
 
 
 # -- drawing --------------------------------------------------------------------------------------
@@ -383,13 +522,17 @@ def page_stream(page: Page, faces: Faces, image: str | None) -> bytes:
     of the exhibit's print copy."""
     out = [f"q 1 0 0 -1 0 {PAGE_H:.4f} cm".encode()]
     fonts = {"R": faces.regular, "B": faces.bold}
+    tc = 0.0
     for op in page.ops:
         kind = op[0]
         if kind == "text":
-            _, x, y, face, size, colour, text = op
+            _, x, y, face, size, colour, text, *more = op
             if not text:
                 continue
-            out.append(f"{colour[0]:g} {colour[1]:g} {colour[2]:g} rg BT 1 0 0 -1 {x:.3f} {y:.3f} Tm "
+            tracking = more[0] if more else 0.0
+            spacing = f"{tracking:g} Tc " if tracking != tc else ""  # (Tc is graphics state: it outlives ET)
+            tc = tracking
+            out.append(f"{colour[0]:g} {colour[1]:g} {colour[2]:g} rg BT {spacing}1 0 0 -1 {x:.3f} {y:.3f} Tm "
                        f"{FONT_NAMES[face]} {size:g} Tf <".encode() + fonts[face].encode(text).hex().encode()
                        + b"> Tj ET")
         elif kind == "fill":
