@@ -4,9 +4,11 @@ A packet = cover, contents, the filing (D1/D2/D3), evidence list (D4), timeline 
 and the electronic-data appendix, in one PDF plus an HTML preview, written atomically to `out/`.
 Builds refuse while the recipient's checklist has gaps, unless `draft=True`.
 
-The PDF is rendered in pieces on all cores and joined (`render/assemble.py`): runs of exhibits, and
-the front matter and the appendix in pieces of a few pages (`render/front.py`); the recipients of
-`all` share one pool of workers. The HTML preview is the whole packet as one document.
+The PDF is rendered in pieces on all cores and joined (`render/assemble.py`): the front matter in
+pieces of a few pages (`render/front.py`) by WeasyPrint; the exhibits and the appendix drawn by
+casekit (`render/drawn.py`; runs of exhibits rendered by WeasyPrint when they cannot be), while the
+workers make the print copies still missing; the recipients of `all` share one pool of workers.
+The HTML preview is the whole packet as one document.
 """
 
 from __future__ import annotations
@@ -156,7 +158,9 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
             jobs.append(assemble.Job((r, i), "chunk", "", out_dir, roots, [ex["anchor"] for ex in run], run=spec))
     # the print copies drawn exhibits still lack, made once for every packet, on the workers
     waiting = list(deferred.values())
-    for i, batch in enumerate(assemble.split(waiting, assemble.chunk_size(len(waiting), workers, chunk))):
+    # small batches (about four a worker): whichever worker is free takes the next, so the pool ends evenly
+    batch_size = chunk or max(4, min(assemble.DEFAULT_CHUNK, -(-len(waiting) // (4 * workers))))
+    for i, batch in enumerate(assemble.split(waiting, batch_size)):
         spec = {"run": [dict(ex) for ex in batch], "cache": _print_cache(model), "out_dir": out_dir}
         prints.append(assemble.Job(("prints", i), "prints", "", out_dir, roots, [], run=spec))
 

@@ -92,11 +92,15 @@ def _check_complete(cli, root: Path, src: Path) -> None:
 
 @pytest.mark.torture
 def test_random_ctrl_c_and_sigkill_during_add_lose_nothing(tmp_path: Path, big_folder: Path, cli) -> None:
-    # How long an uninterrupted add takes on this machine: kills land anywhere inside it.
-    start = time.monotonic()
-    clean = run_casekit("add", _init(tmp_path / "clean"), big_folder)
-    full = time.monotonic() - start
-    assert clean.returncode == 0, clean.stderr
+    # How long an uninterrupted add takes on this machine: kills land anywhere inside it. The
+    # shorter of two runs: one slowed by a passing load spike made most kills land after the end.
+    durations = []
+    for attempt in range(2):
+        start = time.monotonic()
+        clean = run_casekit("add", _init(tmp_path / f"clean{attempt}"), big_folder)
+        durations.append(time.monotonic() - start)
+        assert clean.returncode == 0, clean.stderr
+    full = min(durations)
 
     rng = random.Random(SEED)
     interrupted = partial = 0

@@ -1,9 +1,11 @@
 """Render a packet in pieces on all cores and join them into one PDF with exact page numbers.
 
 A packet is rendered as
-- runs ("chunks") of exhibits, each its own WeasyPrint document in a worker process, with the
-  running header (case id + exhibit label) but no page footer; each run reports on which page
-  each of its exhibits starts (WeasyPrint's page anchors);
+- its exhibits and appendix drawn by the parent (`drawn.py`, lengths exact before anything
+  renders), the workers making the print copies still missing ("prints" jobs); or, where they
+  cannot be drawn, runs ("chunks") of exhibits, each its own WeasyPrint document in a worker
+  process, with the running header (case id + exhibit label) but no page footer; each run
+  reports on which page each of its exhibits starts (WeasyPrint's page anchors);
 - the front matter (cover … timeline) and the appendix in pieces of a few pages each
   (`render/front.py`): long lists in row ranges, cut where WeasyPrint broke the page; every page
   number they print (contents, 证据清单 页码) is a literal computed from the measured lengths of the

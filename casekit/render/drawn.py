@@ -1,4 +1,4 @@
-"""Exhibit pages drawn straight into the packet's PDF, without WeasyPrint.
+"""Exhibit pages and the appendix drawn straight into the packet's PDF, without WeasyPrint.
 
 An exhibit page is always the same few things — the running header, the heading, four metadata
 lines between two rules, one image of known printed size, "识别内容" and the transcript (a payment
@@ -9,11 +9,14 @@ stays with what follows). WeasyPrint spent ≈ 40–50 ms of CPU laying out such
 here costs well under a millisecond, and the page count of every exhibit is known before anything
 is rendered.
 
-`layout(ex, case_id, faces)` gives an exhibit's pages as drawing operations, `page_stream` the
-content stream of one, `image_xobject` the print copy as a PDF image (a palette PNG's own IDAT
-data, a JPEG's own bytes). `joining.join` adds the pages to the packet. An exhibit is drawn only
-when `drawable` says so (the packaged exhibit template, the packet's font cut, every character
-in that font); the others are rendered by WeasyPrint as before.
+`layout(ex, case_id, faces)` gives an exhibit's pages as drawing operations, `layout_appendix`
+the appendix's (`_appendix.html`: its heading, a paragraph, a key-value table, one row an exhibit
+with the header row on every page), `page_stream` the content stream of a page, `image_xobject`
+the print copy as a PDF image (a palette PNG's own IDAT data, a JPEG's own bytes). Text is set in
+the packet's font cut with its kerning (`pdffont.py`), so lines break where WeasyPrint breaks
+them. `joining.join` adds the pages to the packet. An exhibit is drawn only when `drawable` says
+so (the packaged templates, the packet's font cut, every character in that font); the others are
+rendered by WeasyPrint as before.
 """
 
 from __future__ import annotations
@@ -127,7 +130,7 @@ def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = F
     text = css_text(text)
     if not text:
         return [""]
-    return [text[a:b] for a, b in _break(text, [font.advance(ch) * size for ch in text], width, anywhere)]
+    return [text[a:b] for a, b in _break(text, font.advances(text, size), width, anywhere)]
 
 
 def wrap_runs(runs: list[tuple[str, float]], font: PdfFont, width: float) -> list[list[tuple[str, float]]]:
@@ -137,7 +140,8 @@ def wrap_runs(runs: list[tuple[str, float]], font: PdfFont, width: float) -> lis
         text += run
         sizes += [size] * len(run)
     lines = []
-    for a, b in _break(text, [font.advance(ch) * size for ch, size in zip(text, sizes)], width, False):
+    widths = [advance for run, size in runs for advance in font.advances(run, size)]
+    for a, b in _break(text, widths, width, False):
         line: list[tuple[str, float]] = []
         for k in range(a, b):
             if line and line[-1][1] == sizes[k]:
@@ -533,8 +537,7 @@ def page_stream(page: Page, faces: Faces, image: str | None) -> bytes:
             spacing = f"{tracking:g} Tc " if tracking != tc else ""  # (Tc is graphics state: it outlives ET)
             tc = tracking
             out.append(f"{colour[0]:g} {colour[1]:g} {colour[2]:g} rg BT {spacing}1 0 0 -1 {x:.3f} {y:.3f} Tm "
-                       f"{FONT_NAMES[face]} {size:g} Tf <".encode() + fonts[face].encode(text).hex().encode()
-                       + b"> Tj ET")
+                       f"{FONT_NAMES[face]} {size:g} Tf ".encode() + fonts[face].show(text) + b" ET")
         elif kind == "fill":
             _, x, y, w, h, colour = op
             out.append(f"{colour[0]:g} {colour[1]:g} {colour[2]:g} rg {x:.3f} {y:.3f} {w:.3f} {h:.3f} re f".encode())

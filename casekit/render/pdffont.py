@@ -38,6 +38,7 @@ class PdfFont:
     bbox: tuple[int, int, int, int]
     cap_height: int
     weight: str
+    kerning: "_Kerning | None" = None
 
     @classmethod
     def load(cls, path: Path, chars: str | None = None, weight: str = "normal") -> "PdfFont":
@@ -67,7 +68,8 @@ class PdfFont:
         name = font["name"].getDebugName(6) or "casekitCJK"
         return cls(name=name, cff=font.reader["CFF "], cids=cids, widths=widths,
                    ascent=hhea.ascent / font["head"].unitsPerEm, descent=-hhea.descent / font["head"].unitsPerEm,
-                   bbox=bbox, cap_height=round(getattr(font["OS/2"], "sCapHeight", 700) * scale), weight=weight)
+                   bbox=bbox, cap_height=round(getattr(font["OS/2"], "sCapHeight", 700) * scale), weight=weight,
+                   kerning=_Kerning(font, scale))
 
     def covers(self, text: str) -> bool:
         """Whether every character of `text` has a glyph (else the page is left to WeasyPrint,
@@ -75,19 +77,40 @@ class PdfFont:
         cids = self.cids
         return all(ch in cids for ch in text)
 
-    def advance(self, ch: str) -> float:
-        """Advance of one character in em."""
-        return self.widths.get(self.cids.get(ch, 0), 1000) / 1000
+    def advances(self, text: str, size: float) -> list[float]:
+        """Each character's advance at `size` pt, in pt, with the kerning between it and the next."""
+        cids, widths, scale = self.cids, self.widths, size / 1000
+        codes = [cids.get(ch, 0) for ch in text]
+        out = [widths.get(code, 1000) * scale for code in codes]
+        if self.kerning is not None and self.kerning.pairs:
+            kern = self.kerning.value
+            for i in range(len(codes) - 1):
+                out[i] += kern(codes[i], codes[i + 1]) * scale
+        return out
 
     def width(self, text: str, size: float) -> float:
-        """Width of `text` set at `size` pt, in pt."""
-        cids, widths = self.cids, self.widths
-        return sum(widths.get(cids.get(ch, 0), 1000) for ch in text) * size / 1000
+        """Width of `text` set at `size` pt, in pt (kerned)."""
+        return sum(self.advances(text, size))
 
     def encode(self, text: str) -> bytes:
         """The content-stream string of `text`: two-byte CIDs (Identity-H)."""
         cids = self.cids
         return b"".join(cids.get(ch, 0).to_bytes(2, "big") for ch in text)
+
+    def show(self, text: str) -> bytes:
+        """Content-stream operators showing `text` kerned: `[<codes> adjustment <codes> …] TJ`."""
+        codes = [self.cids.get(ch, 0) for ch in text]
+        parts, run = [], bytearray()
+        kern = self.kerning.value if self.kerning is not None and self.kerning.pairs else None
+        for i, code in enumerate(codes):
+            run += code.to_bytes(2, "big")
+            adjust = kern(code, codes[i + 1]) if kern is not None and i + 1 < len(codes) else 0
+            if adjust:
+                parts.append(b"<" + run.hex().encode() + b"> " + f"{-adjust:g}".encode())
+                run = bytearray()
+        if run:
+            parts.append(b"<" + run.hex().encode() + b">")
+        return b"[" + b" ".join(parts) + b"] TJ"
 
     def embed(self, pdf: pikepdf.Pdf) -> pikepdf.Object:
         """The Type 0 font dictionary of this face, added to `pdf` (indirect)."""
@@ -133,3 +156,75 @@ class PdfFont:
                 "/CMapName /casekit-UCS def\n/CMapType 2 def\n"
                 "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
                 + "\n".join(lines) + "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode()
+
+
+class _Kerning:
+    """Pair kerning of the font's "kern" feature (GPOS pair adjustment, formats 1 and 2), as
+    HarfBuzz applies it for WeasyPrint: per lookup, the first subtable that applies to a pair.
+    Values in 1/1000 em, by CID; memoised."""
+
+    def __init__(self, font, scale: float) -> None:
+        self.scale = scale
+        self.pairs: list[list] = []  # per lookup: its pair-adjustment subtables
+        self._memo: dict[tuple[int, int], float] = {}
+        self._names: dict[int, str] = {}
+        if "GPOS" not in font:
+            return
+        table = font["GPOS"].table
+        if table.FeatureList is None or table.LookupList is None:
+            return
+        indexes = sorted({i for record in table.FeatureList.FeatureRecord if record.FeatureTag == "kern"
+                          for i in record.Feature.LookupListIndex})
+        for index in indexes:
+            lookup = table.LookupList.Lookup[index]
+            subtables = [st.ExtSubTable if lookup.LookupType == 9 else st for st in lookup.SubTable]
+            subtables = [st for st in subtables if getattr(st, "Format", None) in (1, 2) and hasattr(st, "Coverage")
+                         and (hasattr(st, "PairSet") or hasattr(st, "Class1Record"))]
+            if subtables:
+                self.pairs.append([_PairTable(st) for st in subtables])
+        self._names = {int(name[3:]): name for name in font.getGlyphOrder() if name.startswith("cid")}
+
+    def value(self, first: int, second: int) -> float:
+        key = (first, second)
+        if key not in self._memo:
+            a, b = self._names.get(first), self._names.get(second)
+            total = 0.0
+            if a is not None and b is not None:
+                for lookup in self.pairs:
+                    for table in lookup:
+                        found = table.adjust(a, b)
+                        if found is not None:
+                            total += found
+                            break
+            self._memo[key] = total * self.scale
+        return self._memo[key]
+
+
+class _PairTable:
+    """One pair-adjustment subtable: x-advance adjustment of the first glyph of a pair, or None when
+    the subtable does not apply to the pair (the next one is tried)."""
+
+    def __init__(self, st) -> None:
+        self.format = st.Format
+        self.coverage = {glyph: i for i, glyph in enumerate(st.Coverage.glyphs)}
+        if st.Format == 1:
+            self.sets = [{record.SecondGlyph: _x_advance(record.Value1) for record in pair_set.PairValueRecord}
+                         for pair_set in st.PairSet]
+        else:
+            self.class1 = st.ClassDef1.classDefs if st.ClassDef1 is not None else {}
+            self.class2 = st.ClassDef2.classDefs if st.ClassDef2 is not None else {}
+            self.matrix = [[_x_advance(c2.Value1) for c2 in c1.Class2Record] for c1 in st.Class1Record]
+
+    def adjust(self, first: str, second: str) -> float | None:
+        index = self.coverage.get(first)
+        if index is None:
+            return None
+        if self.format == 1:
+            return self.sets[index].get(second)
+        row = self.matrix[self.class1.get(first, 0)]
+        column = self.class2.get(second, 0)
+        return row[column] if column < len(row) else None
+
+
+def _x_advance(value) -> float:
+    return float(getattr(value, "XAdvance", 0) or 0) if value is not None else 0.0
