@@ -75,6 +75,7 @@ def _drawing_faces(model: CaseModel, views: dict[str, dict[str, Any]], faces: li
     if not draw or set(paths) != {"normal", "bold"} or drawn.case_overrides_exhibits(model.root):
         return None
     chars = set(model.case_id) | {c for view in views.values() for text in drawn.appendix_texts(view) for c in text} \
+        | {c for view in views.values() for text in drawn.evidence_texts(view) for c in text} \
         | {c for view in views.values() for ex in view["exhibits"] for text in drawn.exhibit_texts(ex) for c in text}
     try:
         return drawn.Faces(PdfFont.load(paths["normal"], "".join(chars)),
@@ -123,6 +124,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     fronts: dict[str, front.FrontMatter] = {}
     appendices: dict[str, front.FrontMatter] = {}
     drawn_appendix: dict[str, list[drawn.Page]] = {}
+    drawn_evidence: dict[str, int] = {}  # recipient → pages of its drawn 证据清单
     budget = front_pages or front.PIECE_PAGES
     later, prints = [], []
     runs: dict[str, list[tuple[bool, list]]] = {}
@@ -141,7 +143,11 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                         deferred.setdefault(ex["print_src"][1], ex)
                 else:
                     counts.append(assemble.predict_pages(ex))
-        fronts[r] = front.FrontMatter(view, counts, last.get(r), budget, metrics=metrics)
+        if drawn.evidence_drawable(view, faces):
+            # the 证据清单 is drawn once the page numbers are known; its length does not depend on them
+            drawn_evidence[r] = len(drawn.layout_evidence(view, faces, {}))
+        fronts[r] = front.FrontMatter(view, counts, last.get(r), budget, metrics=metrics,
+                                      drawn={"evidence": drawn_evidence[r]} if r in drawn_evidence else None)
         jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
         if drawn.appendix_drawable(view, faces):
             drawn_appendix[r] = drawn.layout_appendix(view, faces)
@@ -215,7 +221,16 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     front.save_last(_numbers_file(model), numbers, {r: len(views[r]["exhibits"]) for r in views})
     out = {}
     for r in views:
-        parts = [joining.Part(pdf, pages) for pdf, pages in fronts[r].pages()]
+        parts = []
+        for pdf, pages in fronts[r].pages():
+            if pdf is not None:
+                parts.append(joining.Part(pdf, pages))
+                continue
+            evidence = drawn.layout_evidence(views[r], faces, numbers[r])
+            if len(evidence) != drawn_evidence[r]:
+                raise assemble.AssemblyMismatch("casekit: the 证据清单 changed its length with its page numbers")
+            parts.append(joining.Part(b"", range(len(evidence)), None, [
+                joining.DrawnExhibit("evidence-list", drawn.EVIDENCE_LABEL, evidence, None)]))
         for i, (draw, run) in enumerate(runs[r]):
             if draw:
                 exhibits = [joining.DrawnExhibit(ex["anchor"], f"{ex['label']}　{ex['title']}", layouts[ex["anchor"]],

@@ -51,7 +51,8 @@ HEAD_BG = (0.9255, 0.9373, 0.9529)   # #eceff3
 TABLE_COLS = (0.14, 0.08, 0.10, None, 0.14, 0.18, 0.09)
 TABLE_HEAD = ("时间", "收/支", "金额", "对方", "账户", "订单号", "状态")
 
-_OWN_TEMPLATES = ("_exhibit.html", "_appendix.html", "chunk.html", "packet.html", "base.html", "packet.css")
+_OWN_TEMPLATES = ("_exhibit.html", "_appendix.html", "d4_evidence.html", "chunk.html", "packet.html", "base.html",
+                  "packet.css")
 
 # no line begins with these, none ends with those (simple kinsoku)
 _NO_START = set("，。、：；！？）」』】〉》”’,.;:!?)]}%·…—～")
@@ -133,21 +134,35 @@ def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = F
     return [text[a:b] for a, b in _break(text, font.advances(text, size), width, anywhere)]
 
 
-def wrap_runs(runs: list[tuple[str, float]], font: PdfFont, width: float) -> list[list[tuple[str, float]]]:
-    """`wrap` for text in runs of several sizes: each line as its (text, size) runs."""
-    text, sizes = "", []
-    for run, size in runs:
+@dataclass(frozen=True)
+class Style:
+    """How a run of a paragraph is set: size, face ("R"/"B"), colour, and an inline background."""
+
+    size: float = 10.5
+    face: str = "R"
+    colour: tuple[float, float, float] = TEXT
+    shade: tuple[float, float, float] | None = None
+
+
+def wrap_runs(runs: list[tuple[str, Style]], faces: Faces, width: float) -> list[list[tuple[str, Style]]]:
+    """`wrap` for text in runs of several styles: each line as its (text, style) runs."""
+    runs = [(_COLLAPSED.sub(" ", text), style) for text, style in runs]  # white space as CSS collapses it
+    if runs:
+        runs[0] = (runs[0][0].lstrip(" "), runs[0][1])
+        runs[-1] = (runs[-1][0].rstrip(" "), runs[-1][1])
+    text, styles, widths = "", [], []
+    for run, style in runs:
         text += run
-        sizes += [size] * len(run)
+        styles += [style] * len(run)
+        widths += (faces.bold if style.face == "B" else faces.regular).advances(run, style.size)
     lines = []
-    widths = [advance for run, size in runs for advance in font.advances(run, size)]
     for a, b in _break(text, widths, width, False):
-        line: list[tuple[str, float]] = []
+        line: list[tuple[str, Style]] = []
         for k in range(a, b):
-            if line and line[-1][1] == sizes[k]:
-                line[-1] = (line[-1][0] + text[k], sizes[k])
+            if line and line[-1][1] == styles[k]:
+                line[-1] = (line[-1][0] + text[k], styles[k])
             else:
-                line.append((text[k], sizes[k]))
+                line.append((text[k], styles[k]))
         lines.append(line)
     return lines
 
@@ -234,17 +249,23 @@ class _Flow:
         self.y, self.margin = top + height, margin_bottom
         return top
 
-    def runs_paragraph(self, lines: list[list[tuple[str, float]]], x: float, line_height: float,
-                       margin_top: float, margin_bottom: float) -> None:
-        """A paragraph of runs in several sizes (regular face, body colour), lines as `wrap_runs`
-        gives them, baselines on the 10.5 pt strut; unbroken (it is short)."""
-        reg = self.faces.regular
+    def runs_paragraph(self, lines: list[list[tuple[str, Style]]], x: float, strut: float, line_height: float,
+                       margin_top: float, margin_bottom: float, right: bool = False) -> None:
+        """A paragraph of styled runs, lines as `wrap_runs` gives them, on the baseline of a
+        `strut` pt line; right-aligned with `right`; unbroken (it is short)."""
         top = self.block(margin_top, len(lines) * line_height, margin_bottom)
+        reg = self.faces.regular
         for k, line in enumerate(lines):
-            base, lx = baseline(top + k * line_height, 10.5, line_height, reg), x
-            for text, size in line:
-                self.ops.append(("text", lx, base, "R", size, TEXT, text))
-                lx += reg.width(text, size)
+            base = baseline(top + k * line_height, strut, line_height, reg)
+            widths = [(self.faces.bold if st.face == "B" else reg).width(text, st.size) for text, st in line]
+            lx = x + (WIDTH - sum(widths) if right else 0.0)
+            for (text, st), w in zip(line, widths):
+                font = self.faces.bold if st.face == "B" else reg
+                if st.shade is not None:  # an inline background: the run's content area
+                    self.ops.append(("fill", lx, base - font.ascent * st.size, w,
+                                     (font.ascent + font.descent) * st.size, st.shade))
+                self.ops.append(("text", lx, base, st.face, st.size, st.colour, text))
+                lx += w
 
     def paragraph(self, lines: list[str], x: float, size: float, line_height: float, face: str,
                   colour: tuple[float, float, float], margin_top: float, margin_bottom: float,
@@ -420,10 +441,16 @@ class _Grid:
             for lines, face, colour, size in cell:
                 for line in lines:
                     lx = cx + 0.5 + self.PAD_X
+                    base = baseline(ly, 8.5, self.LINE, reg)
+                    if face == "S":  # styled runs (wrap_runs)
+                        for text, style in line:
+                            ops.append(("text", lx, base, style.face, style.size, style.colour, text))
+                            lx += (flow.faces.bold if style.face == "B" else reg).width(text, style.size)
+                        ly += self.LINE
+                        continue
                     if face == "N":
                         lx = cx + self.cols[col] - 0.5 - self.PAD_X - reg.width(line, size)
-                    ops.append(("text", lx, baseline(ly, 8.5, self.LINE, reg), "B" if face == "B" else "R",
-                                size, colour, line))
+                    ops.append(("text", lx, base, "B" if face == "B" else "R", size, colour, line))
                     ly += self.LINE
             cx += self.cols[col]
         ops.append(("fill", x - 0.25, y - 0.25, width + 0.5, 0.5, RULE))           # the row's top rule
@@ -463,6 +490,79 @@ def _payment_table(faces: Faces, rows: list[dict[str, Any]], width: float) -> _G
     return _Grid(cols, head, body, repeat=False)
 
 
+# -- the 证据清单 (templates/zh-CN/d4_evidence.html) -------------------------------------------------
+
+EVIDENCE_TITLE, EVIDENCE_LABEL = "证 据 清 单", "证据清单"
+EVIDENCE_COLS = (0.09, 0.24, 0.15, 0.16, 0.06, 0.30)  # table.evlist: border-box cells
+EVIDENCE_HEAD = ("序号", "证据名称", "证据形式／证据来源", "证明目的", "页码", "载体/原件　SHA-256／取证时间")
+EVIDENCE_NOTE = "完整 SHA-256 见“附：电子数据说明”。原件保存在原始载体中，可当场出示核对。"
+EVIDENCE_SIGN = "提交人（签名）：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日"
+GAP = Style(8.5, "B", (0.6902, 0.0, 0.0), (1.0, 0.9412, 0.9412))  # .gap: #b00 bold on #fff0f0
+
+
+def _evidence_meta(view: dict[str, Any]) -> list[tuple[str, Style]]:
+    """p.meta of the 证据清单 as styled runs (a missing fact of a draft is a .gap)."""
+    plain = Style(8.5, "R", MUTED)
+    runs: list[tuple[str, Style]] = []
+    to = view["unit"] if "unit" in view else view["platform"]
+    for label, value in (("案件：", view["case_title"]), ("　提交人：", view["victim"]["name"]),
+                         ("　递交对象：", to), ("　日期：", view["generated"])):
+        runs.append((label, plain))
+        runs.append((str(value), GAP if hasattr(value, "label") and hasattr(value, "__html__") else plain))
+    return runs
+
+
+def evidence_texts(view: dict[str, Any]) -> list[str]:
+    """Every string the 证据清单 shows but its page numbers (digits)."""
+    texts = [f"案件编号 {view['case_id']}", EVIDENCE_TITLE, *EVIDENCE_HEAD, EVIDENCE_NOTE, EVIDENCE_SIGN,
+             "0123456789", *(text for text, _ in _evidence_meta(view))]
+    for ex in view["exhibits"]:
+        texts += [str(ex[k]) for k in ("label", "title", "form", "short_source", "purpose", "carrier_short",
+                                       "sha_short", "captured", "added")]
+    return texts
+
+
+def evidence_drawable(view: dict[str, Any], faces: Faces | None) -> bool:
+    return faces is not None and faces.covers(css_text("".join(evidence_texts(view))))
+
+
+def layout_evidence(view: dict[str, Any], faces: Faces, page_of: dict[str, int]) -> list[Page]:
+    """The pages of the 证据清单: heading, the line naming case, submitter, recipient and date, one
+    row per exhibit with the page it starts on (`page_of`), the header row on every page, the
+    closing note and the signature line."""
+    reg, bold = faces.regular, faces.bold
+    flow = _Flow(faces, str(view["case_id"]), EVIDENCE_LABEL)
+    track = 1.7  # h1: 17 pt bold, centred, letter-spacing 0.1 em, margin-bottom 5 mm
+    title_w = bold.width(EVIDENCE_TITLE, 17) + track * len(EVIDENCE_TITLE)
+    flow.paragraph([EVIDENCE_TITLE], LEFT + (WIDTH - title_w) / 2, 17, 17 * 1.55, "B", TEXT, 0, 5 * PT,
+                   tracking=track)
+    flow.runs_paragraph(wrap_runs(_evidence_meta(view), faces, WIDTH), LEFT, 8.5, 8.5 * 1.55, 1.5 * PT, 1.5 * PT)
+    cols = _Grid.columns(WIDTH, EVIDENCE_COLS, border_box=True)
+    inner = [c - 2 * _Grid.PAD_X - 0.5 for c in cols]
+    head = [[[_text_cell(inner[k], h, bold, "B")] for k, h in enumerate(EVIDENCE_HEAD)]]
+    body = []
+    for ex in view["exhibits"]:
+        when = ex["captured"] if ex["captured"] != "—" else ex["added"]
+        body.append([[_text_cell(inner[0], ex["label"], reg)], [_text_cell(inner[1], ex["title"], reg)],
+                     [_text_cell(inner[2], ex["form"], reg), _text_cell(inner[2], ex["short_source"], reg)],
+                     [_text_cell(inner[3], ex["purpose"], reg)],
+                     [_text_cell(inner[4], page_of.get("#" + ex["anchor"], ""), reg)],
+                     [_hash_line(inner[5], ex, faces), _text_cell(inner[5], when, reg)]])
+    _Grid(cols, head, body, repeat=True).draw(flow, LEFT, 2 * PT, 4 * PT)
+    muted = Style(8.5, "R", MUTED)
+    flow.runs_paragraph(wrap_runs([(EVIDENCE_NOTE, muted)], faces, WIDTH), LEFT, 8.5, 8.5 * 1.55, 1.5 * PT, 1.5 * PT)
+    # .signature: margin-top 6 mm, never split, its line right-aligned
+    sign = wrap_runs([(EVIDENCE_SIGN, Style())], faces, WIDTH)
+    flow.runs_paragraph(sign, LEFT, 10.5, 10.5 * 1.55, max(6 * PT, 1.5 * PT), 1.5 * PT, right=True)
+    return flow.pages
+
+
+def _hash_line(width: float, ex: dict[str, Any], faces: Faces) -> tuple[list, str, tuple, float]:
+    """"原件在本人手机　<span class=hash>…</span>": a block of styled lines (8.5 pt text, the hash 8 pt)."""
+    runs = [(f"{ex['carrier_short']}　", Style(8.5)), (str(ex["sha_short"]), Style(8.0))]
+    return wrap_runs(runs, faces, width), "S", TEXT, 8.5
+
+
 # -- the appendix (templates/zh-CN/_appendix.html) ------------------------------------------------
 
 APPENDIX_TITLE, APPENDIX_LABEL = "附：电子数据说明", "电子数据说明"
@@ -496,8 +596,8 @@ def layout_appendix(view: dict[str, Any], faces: Faces) -> list[Page]:
     flow.paragraph([APPENDIX_TITLE], LEFT + (WIDTH - title_w) / 2, 17, 17 * 1.55, "B", TEXT, 0, 5 * PT,
                    tracking=track)
     # the paragraph: 10.5 pt with the command in 8 pt <code>
-    runs = [(APPENDIX_INTRO[0], 10.5), (APPENDIX_INTRO[1], 8.0), (APPENDIX_INTRO[2], 10.5)]
-    flow.runs_paragraph(wrap_runs(runs, reg, WIDTH), LEFT, 10.5 * 1.55, 1.5 * PT, 1.5 * PT)
+    runs = [(APPENDIX_INTRO[0], Style()), (APPENDIX_INTRO[1], Style(8.0)), (APPENDIX_INTRO[2], Style())]
+    flow.runs_paragraph(wrap_runs(runs, faces, WIDTH), LEFT, 10.5, 10.5 * 1.55, 1.5 * PT, 1.5 * PT)
     # table.kv: th 28 % (content-box), left-aligned, shaded
     cols = _Grid.columns(WIDTH, (0.28, None))
     inner = [c - 2 * _Grid.PAD_X - 0.5 for c in cols]

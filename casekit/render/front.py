@@ -63,6 +63,7 @@ class Piece:
     pages: int = 0
     starts: list[int] = field(default_factory=list)
     kept: int = 0
+    drawn: bool = False  # laid out and drawn by casekit (render/drawn.py): measured from the start
 
     @property
     def order(self) -> tuple[int, int]:
@@ -247,10 +248,12 @@ def rows_for(view: dict[str, Any], name: str, lo: int, pages: int, metrics: Metr
 # -- planning --------------------------------------------------------------------------------------
 
 def plan(view: dict[str, Any], budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS,
-         metrics: Metrics | None = None, alone: tuple[str, ...] = ()) -> list[Piece]:
+         metrics: Metrics | None = None, alone: tuple[str, ...] = (), drawn: dict[str, int] | None = None) -> list[Piece]:
     """The pieces that begin a chain (each renders at once; an open one is continued when measured).
     Parts go together while they are predicted to fit in `budget` pages (+ a third); a list longer
-    than that is cut; a part in `alone` is a piece of its own."""
+    than that is cut; a part in `alone` is a piece of its own; a part in `drawn` (its page count)
+    is a piece of its own, measured already."""
+    drawn = drawn or {}
     pieces: list[Piece] = []
     current = Piece(0, 0, [], {})
     used = 0
@@ -262,6 +265,15 @@ def plan(view: dict[str, Any], budget: int = PIECE_PAGES, parts: tuple[str, ...]
         current, used = Piece(len(pieces), 0, [], {}), 0
 
     for part in parts:
+        if part in drawn:
+            flush()
+            rows = {LISTS[part]: (0, len(view[LISTS[part]]))} if part in LISTS else {}
+            piece = Piece(len(pieces), 0, [part], {part: rows[LISTS[part]]} if rows else {}, drawn=True,
+                          pages=drawn[part], kept=drawn[part])
+            piece.starts = [drawn[part] - 1] + [0] * (len(piece.anchors()) - 1)  # the end, then its heading
+            pieces.append(piece)
+            current = Piece(len(pieces), 0, [], {})
+            continue
         pages = predicted_pages(view, part, metrics)
         slack = budget // SLACK
         cut = part in LISTS and pages > budget + slack
@@ -317,17 +329,24 @@ class FrontMatter:
     packet font's own metrics (`Metrics`)."""
 
     def __init__(self, view: dict[str, Any], predicted_counts: list[int], last: dict[str, int] | None,
-                 budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS, metrics: Metrics | None = None) -> None:
+                 budget: int = PIECE_PAGES, parts: tuple[str, ...] = PARTS, metrics: Metrics | None = None,
+                 drawn: dict[str, int] | None = None) -> None:
         self.view, self.counts, self.budget, self.part_names = view, predicted_counts, budget, parts
         self.metrics = metrics or Metrics()
-        self.guess = guess_numbers(view, predicted_counts, last, self.metrics)
+        self.drawn = drawn or {}  # parts casekit draws itself (render/drawn.py): their page counts
+        self.guess = guess_numbers(view, predicted_counts, last, self.metrics, known=self.drawn)
         self.hold = "doc" in parts and not _usable(view, last)
         self.held: list[Piece] = []
         self.pieces: dict[tuple[int, int], Piece] = {}
 
     def first(self) -> list[Piece]:
         """The pieces to render now (those printing page numbers wait for the filing, see above)."""
-        pieces = plan(self.view, self.budget, self.part_names, self.metrics, ("doc",) if self.hold else ())
+        pieces = plan(self.view, self.budget, self.part_names, self.metrics, ("doc",) if self.hold else (),
+                      self.drawn)
+        for piece in pieces:
+            if piece.drawn:
+                self.pieces[piece.order] = piece
+        pieces = [p for p in pieces if not p.drawn]
         if self.hold:
             self.held = [p for p in pieces if "doc" not in p.parts and p.shown_numbers(self.view)]
             pieces = [p for p in pieces if p not in self.held]
@@ -347,10 +366,10 @@ class FrontMatter:
         check(piece)
         out = []
         if self.held and "doc" in piece.parts:
-            self.guess = guess_numbers(self.view, self.counts, None, self.metrics, known={"doc": pages})
+            self.guess = guess_numbers(self.view, self.counts, None, self.metrics, known={**self.drawn, "doc": pages})
             out, self.held = [self._out(p) for p in self.held], []
             if any(piece.page_of.get(k) != self.guess.get(k) for k in piece.shown_numbers(self.view)):
-                out.append(self._out(piece))  # its own reference to the 证据清单, at once (it is short)
+                out.insert(0, self._out(piece))  # its own reference to the 证据清单, at once (it is short)
         nxt = follow(self.view, piece, self.budget, self.metrics)
         return out + ([self._out(nxt)] if nxt is not None else [])
 
@@ -358,7 +377,7 @@ class FrontMatter:
         """Pieces that printed a page number other than the measured one; their numbers corrected."""
         numbers = measured_numbers(self.view, counts, list(self.pieces.values()))
         out = [p for p in self.pieces.values()
-               if any(p.page_of.get(k) != numbers.get(k) for k in p.shown_numbers(self.view))]
+               if not p.drawn and any(p.page_of.get(k) != numbers.get(k) for k in p.shown_numbers(self.view))]
         for piece in out:
             piece.page_of = numbers
         return out
@@ -371,9 +390,9 @@ class FrontMatter:
                                             "page numbers")
         piece.pdf = pdf
 
-    def pages(self) -> list[tuple[bytes, range]]:
-        """The pages to join, in order."""
-        return [(p.pdf, range(p.kept)) for _, p in sorted(self.pieces.items())]
+    def pages(self) -> list[tuple[bytes | None, range]]:
+        """The pages to join, in order (None: the pages of a part casekit draws)."""
+        return [(None if p.drawn else p.pdf, range(p.kept)) for _, p in sorted(self.pieces.items())]
 
     def numbers(self, counts: list[int]) -> dict[str, int]:
         return measured_numbers(self.view, counts, list(self.pieces.values()))
