@@ -20,6 +20,7 @@ from typing import Any
 
 from . import __version__
 from .errors import CasekitError, bilingual
+from .fsutil import interrupts_at_checkpoints
 from .importers.base import ExtractContext
 from .metadata import SHANGHAI
 from .records import Extraction
@@ -87,8 +88,15 @@ def _worker_init() -> None:
     """Workers leave Ctrl-C to the parent, which cancels what is pending and keeps what is done.
 
     A worker interrupted while holding the result queue's lock deadlocks the whole pool
-    (seen: `extract -j 2` hung for good after Ctrl-C)."""
+    (seen: `extract -j 2` hung for good after Ctrl-C). Before this runs, a worker still has the
+    parent's handler from `interrupts_at_checkpoints`, which ignores Ctrl-C in a child too.
+    SIGTERM gets its default back: the pool stops a broken worker with it."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+# How often the parent looks for a Ctrl-C while it waits for results (seconds).
+INTERRUPT_POLL = 0.1
 
 
 def run_importer(path: str, ctx: ExtractContext) -> dict[str, Any]:
@@ -160,13 +168,20 @@ def extract_case(
             for item, ctx, key in todo:
                 store(item, key, run_importer(str(item.path), ctx))
         else:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_init) as pool:
+            # Ctrl-C must never land inside the pool's own code: it forks the workers one by one
+            # and takes the futures' locks in plain loops, and an interrupt there leaves a worker
+            # nobody stops or a lock nobody releases (seen: `extract -j 2` never ended). So the
+            # pool runs with Ctrl-C held and this loop takes it between two waits: pending work
+            # is cancelled, the pool lets running items finish and stops its workers, and only
+            # then does KeyboardInterrupt leave this block.
+            with interrupts_at_checkpoints() as checkpoint, ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_init) as pool:
                 pending: dict[Future[dict[str, Any]], tuple[EvidenceItem, str]] = {
                     pool.submit(run_importer, str(item.path), ctx): (item, key) for item, ctx, key in todo
                 }
                 try:
                     while pending:
-                        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                        checkpoint()
+                        done, _ = wait(pending, timeout=INTERRUPT_POLL, return_when=FIRST_COMPLETED)
                         for future in done:
                             item, key = pending.pop(future)
                             store(item, key, future.result())

@@ -8,10 +8,11 @@ import fcntl
 import os
 import re
 import signal
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .errors import BadInput, CaseError
@@ -83,7 +84,9 @@ def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
-_deferring: list[bool] = []  # non-empty while a deferred_interrupts block runs (main thread)
+_deferring: list[bool] = []  # non-empty while a block holding the signals runs (main thread)
+# A forked child runs no such block, even when forked inside one (a pool's worker).
+os.register_at_fork(after_in_child=_deferring.clear)
 
 
 _TEMP_OWNER = re.compile(r"^(?:add-|\..+\.)(\d+)-[^/]*\.(?:part|tmp)$")
@@ -127,26 +130,60 @@ def _alive(pid: int) -> bool:
 @contextlib.contextmanager
 def deferred_interrupts() -> Iterator[None]:
     """Hold SIGINT/SIGTERM until the block ends, so a critical section is never cut in half."""
+    with interrupts_at_checkpoints():
+        yield
+
+
+def _no_checkpoint() -> None:
+    """The checkpoint of a nested block: the outermost block takes the signals."""
+
+
+@contextlib.contextmanager
+def interrupts_at_checkpoints() -> Iterator[Callable[[], None]]:
+    """Hold SIGINT/SIGTERM inside the block; they take effect when the block calls the
+    `checkpoint()` it is given (KeyboardInterrupt) or at the block's end, never anywhere else.
+
+    For code that waits inside a library that must not be interrupted at an arbitrary line.
+    `concurrent.futures` is one: `wait()` takes every future's lock in a plain loop, and a
+    KeyboardInterrupt halfway leaves some held, so the pool's manager thread blocks on them for
+    good and the pool's shutdown waits for it; and the pool forks its workers one by one, so an
+    interrupt between two forks leaves a worker nobody stops, waiting for work forever.
+
+    A process forked inside the block inherits the handler: there Ctrl-C is ignored (it is the
+    parent's to handle) and any other signal has its default effect. Nested blocks (and
+    `deferred_interrupts` inside this one) leave the signals to the outermost block.
+    """
     if threading.current_thread() is not threading.main_thread() or _deferring:
-        yield  # nested: the outermost block holds the signals and re-raises them at its end
+        yield _no_checkpoint  # nested: the outermost block holds the signals and re-raises them
         return
+    owner = os.getpid()
     received: list[int] = []
 
     def remember(signum: int, _frame: object) -> None:
+        if os.getpid() != owner:  # a child forked inside the block, e.g. a pool worker
+            if signum != signal.SIGINT:
+                signal.signal(signum, signal.SIG_DFL)
+                os.kill(os.getpid(), signum)
+            return
         received.append(signum)
+
+    def checkpoint() -> None:
+        if received:
+            raise KeyboardInterrupt  # a SIGTERM is sent again, unheld, at the block's end
 
     previous = {sig: signal.signal(sig, remember) for sig in (signal.SIGINT, signal.SIGTERM)}
     _deferring.append(True)
     try:
-        yield
+        yield checkpoint
     finally:
         _deferring.pop()
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         if received:
-            if received[0] == signal.SIGINT:
+            if received[0] != signal.SIGINT:
+                os.kill(os.getpid(), received[0])
+            elif not isinstance(sys.exc_info()[1], KeyboardInterrupt):  # not yet raised by checkpoint()
                 raise KeyboardInterrupt
-            os.kill(os.getpid(), received[0])
 
 
 @contextlib.contextmanager

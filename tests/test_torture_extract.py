@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+from concurrent.futures import _base as futures_base
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,86 @@ def test_ctrl_c_never_hangs_a_parallel_extract(tmp_path: Path, bill_case: Path) 
         assert proc.returncode in (0, 130, -2), (proc.returncode, err.decode())
         assert "Traceback" not in err.decode()
         _records_are_whole(root)
+
+
+# The two windows behind the rare hang of the test above, each made certain. A script runs the
+# CLI in its own session and sends Ctrl-C to the whole group at one exact point inside
+# concurrent.futures; before the fix each of these hung every time.
+_CTRL_C_WHILE_FORKING = """
+import os, signal, sys
+from casekit.cli import main
+
+ready_r, ready_w = os.pipe()
+forked = []
+real_fork = os.fork
+
+
+def fork():
+    pid = real_fork()
+    if pid and not forked:
+        forked.append(pid)
+        os.read(ready_r, 1)  # hold the pool between its first and second fork until Ctrl-C is sent
+    return pid
+
+
+def ctrl_c_from_the_first_worker():  # runs in the child right after fork, before its initializer
+    if not forked:
+        os.killpg(0, signal.SIGINT)
+        os.write(ready_w, b"x")
+
+
+os.fork = fork
+os.register_at_fork(after_in_child=ctrl_c_from_the_first_worker)
+main(["extract", sys.argv[1], "-j", "2"])
+"""
+
+_CTRL_C_INSIDE_WAIT = """
+import os, signal, sys
+from concurrent.futures import _base
+from casekit.cli import main
+
+target = _base._AcquireFutures.__enter__.__code__  # wait() takes every future's lock in this loop
+calls = []
+
+
+def in_the_loop(frame, event, arg):
+    # Once the loop holds the lock of a future that is not done, the pool's thread needs that
+    # lock again (to start, cancel or finish the future): Ctrl-C now.
+    held = frame.f_locals.get("future")
+    if event == "line" and not calls[-1] and held is not None and held._condition._is_owned() and not held.done():
+        calls[-1] = True
+        os.killpg(0, signal.SIGINT)
+    return in_the_loop
+
+
+def tracer(frame, event, arg):
+    if frame.f_code is target and len(calls) < 5:
+        calls.append(len(calls) < 4)  # the 5th wait(): results are coming back
+        return in_the_loop if len(calls) == 5 else None
+    return None
+
+
+sys.settrace(tracer)
+main(["extract", sys.argv[1], "-j", "2"])
+"""
+
+
+@pytest.mark.torture
+@pytest.mark.parametrize("script", [_CTRL_C_WHILE_FORKING, _CTRL_C_INSIDE_WAIT], ids=["while-forking-workers", "inside-wait"])
+def test_ctrl_c_at_the_pools_worst_moments_exits_promptly(tmp_path: Path, bill_case: Path, script: str) -> None:
+    """Ctrl-C between the pool's forks once orphaned a worker that waited for work forever (its
+    stderr kept open, so the caller never saw the end; the worker printed a traceback from
+    `threading._after_fork`); Ctrl-C inside `wait()` left a future's lock held and the pool's
+    shutdown waited forever for the thread blocked on it. Both must end at once, exit 130."""
+    if script is _CTRL_C_INSIDE_WAIT and not hasattr(futures_base, "_AcquireFutures"):
+        pytest.skip("this Python's concurrent.futures has no _AcquireFutures to interrupt")
+    root = _copy(bill_case, tmp_path / "case")
+    proc = subprocess.Popen([sys.executable, "-c", script, str(root)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), start_new_session=True)
+    _out, err = _finish(proc, timeout=30)
+    stderr = err.decode()
+    assert proc.returncode == 130, (proc.returncode, stderr)
+    assert "Traceback" not in stderr and "Exception ignored" not in stderr, stderr
+    assert stderr.strip().count("\n") == 0 and "interrupted" in stderr, stderr  # the one bilingual line
+    done = _records_are_whole(root)
+    assert done < {i.id for i in Case.open(root).items()}  # really cut short
+    assert verify_case(Case.open(root)).ok
