@@ -76,6 +76,7 @@ def _drawing_faces(model: CaseModel, views: dict[str, dict[str, Any]], faces: li
         return None
     chars = set(model.case_id) | {c for view in views.values() for text in drawn.appendix_texts(view) for c in text} \
         | {c for view in views.values() for text in drawn.evidence_texts(view) for c in text} \
+        | {c for view in views.values() for text in drawn.timeline_texts(view) for c in text} \
         | {c for view in views.values() for ex in view["exhibits"] for text in drawn.exhibit_texts(ex) for c in text}
     try:
         return drawn.Faces(PdfFont.load(paths["normal"], "".join(chars)),
@@ -125,6 +126,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     appendices: dict[str, front.FrontMatter] = {}
     drawn_appendix: dict[str, list[drawn.Page]] = {}
     drawn_evidence: dict[str, int] = {}  # recipient → pages of its drawn 证据清单
+    drawn_timeline: dict[str, list[drawn.Page]] = {}
     budget = front_pages or front.PIECE_PAGES
     later, prints = [], []
     runs: dict[str, list[tuple[bool, list]]] = {}
@@ -143,11 +145,15 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                         deferred.setdefault(ex["print_src"][1], ex)
                 else:
                     counts.append(assemble.predict_pages(ex))
+        own: dict[str, int] = {}  # parts of the front matter casekit draws: their lengths
         if drawn.evidence_drawable(view, faces):
             # the 证据清单 is drawn once the page numbers are known; its length does not depend on them
             drawn_evidence[r] = len(drawn.layout_evidence(view, faces, {}))
-        fronts[r] = front.FrontMatter(view, counts, last.get(r), budget, metrics=metrics,
-                                      drawn={"evidence": drawn_evidence[r]} if r in drawn_evidence else None)
+            own["evidence"] = drawn_evidence[r]
+        if drawn.timeline_drawable(view, faces):
+            drawn_timeline[r] = drawn.layout_timeline(view, faces)
+            own["timeline"] = len(drawn_timeline[r])
+        fronts[r] = front.FrontMatter(view, counts, last.get(r), budget, metrics=metrics, drawn=own)
         jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
         if drawn.appendix_drawable(view, faces):
             drawn_appendix[r] = drawn.layout_appendix(view, faces)
@@ -222,9 +228,13 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     out = {}
     for r in views:
         parts = []
-        for pdf, pages in fronts[r].pages():
+        for pdf, pages, part in fronts[r].pages():
             if pdf is not None:
                 parts.append(joining.Part(pdf, pages))
+                continue
+            if part == "timeline":
+                parts.append(joining.Part(b"", pages, None, [
+                    joining.DrawnExhibit("timeline", drawn.TIMELINE_LABEL, drawn_timeline[r], None)]))
                 continue
             evidence = drawn.layout_evidence(views[r], faces, numbers[r])
             if len(evidence) != drawn_evidence[r]:
@@ -244,7 +254,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
             appendix = [joining.Part(b"", range(len(drawn_appendix[r])), None, [
                 joining.DrawnExhibit("appendix", drawn.APPENDIX_LABEL, drawn_appendix[r], None)])]
         else:
-            appendix = [joining.Part(pdf, pages) for pdf, pages in appendices[r].pages()]
+            appendix = [joining.Part(pdf, pages) for pdf, pages, _ in appendices[r].pages()]
         parts += appendix
         pdf, total = joining.join(parts, stamp, faces)
         expected = numbers[r]["#appendix"] + sum(len(part.pages) for part in appendix) - 1

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from markupsafe import Markup
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -50,7 +51,7 @@ def _drawn_pages(pdf: Path) -> list[int]:
 def pair(tmp_path_factory):
     """The same case built twice: exhibits drawn, and all by WeasyPrint."""
     out = {}
-    case = _case(tmp_path_factory.mktemp("drawn") / "case", lines=140)  # one case: the same 导入时间
+    case = _case(tmp_path_factory.mktemp("drawn") / "case", lines=20)  # one case: the same 导入时间
     for draw in (True, False):
         build_packets(case, "police", now=NOW, draft=True, draw=draw, jobs=2)
         out[draw] = case.root / f"police-{'drawn' if draw else 'weasyprint'}.pdf"
@@ -61,15 +62,45 @@ def pair(tmp_path_factory):
 def test_drawn_pages_read_like_weasyprint_page_for_page(pair):
     drawn_text, weasy_text = _pages(pair[True]), _pages(pair[False])
     assert len(drawn_text) == len(weasy_text)
-    # the same characters on every page (pdftotext reads a table's cells in an order of its own: the
-    # drawn 证据清单 reads in another order than WeasyPrint's; one exhibit at a time is compared in
-    # order below)
+    # the same characters on every page (pdftotext reads a table's cells in an order of its own:
+    # the drawn tables read in another order than WeasyPrint's; one exhibit at a time is compared
+    # in order below)
     assert [Counter(page) for page in drawn_text] == [Counter(page) for page in weasy_text]
     pages = _drawn_pages(pair[True])
-    # the chat's 140 lines run over several pages, and every exhibit page is drawn
-    assert len(pages) >= 5 and not _drawn_pages(pair[False])
-    assert all("证据" in drawn_text[n - 1] for n in pages)
+    # the chat's 20 lines run over two pages, and every exhibit page, the 证据清单, the timeline
+    # and the appendix are drawn
+    assert len(pages) >= 7 and not _drawn_pages(pair[False])
     assert any("识别内容" in drawn_text[n - 1] and "第1条消息" in drawn_text[n - 1] for n in pages)
+    for head in ("案件编号CK-TEST-0001证据清单", "案件编号CK-TEST-0001案件时间线", "案件编号CK-TEST-0001电子数据说明"):
+        assert any(drawn_text[n - 1].startswith(head) for n in pages), head
+
+
+def test_a_timeline_row_taller_than_a_page_is_split_with_nothing_lost(one_exhibit):
+    """A burst of 140 chat lines is one timeline row: drawn over pages between its lines, the
+    header row on each, every line in order, nothing below the page's bottom margin."""
+    import copy
+
+    from casekit.render.fonts import packet_fonts
+    from casekit.render.pdffont import PdfFont
+
+    case, view = one_exhibit
+    view = copy.deepcopy(view)
+    lines = [f"14:{k % 60:02d} 对方（小美客服）：第{k}条消息，请尽快付款" for k in range(140)]
+    view["timeline"] = [dict(view["timeline"][0], event=Markup("<br>").join(lines))] + view["timeline"][1:]
+    chars = "".join(drawn.timeline_texts(view))
+    cut = {f["weight"]: Path(f["path"]) for f in packet_fonts(chars, case.root / "tmp-fonts")}
+    fonts = drawn.Faces(PdfFont.load(cut["normal"], chars), PdfFont.load(cut["bold"], chars, "bold"))
+    pages = drawn.layout_timeline(view, fonts)
+    assert len(pages) >= 4
+    texts = [[op for op in page.ops if op[0] == "text"] for page in pages]
+    for page in texts:
+        assert all(drawn.TOP - 40 < op[2] <= drawn.BOTTOM for op in page)
+    assert all(sum(op[6] == "序号" for op in page) == 1 for page in texts)  # the header row on each page
+    cols = drawn._Grid.columns(drawn.WIDTH, drawn.TIMELINE_COLS)
+    left = drawn.LEFT + sum(cols[:3])  # the 事件 column
+    shown = "".join(op[6] for page in texts for op in page if left < op[1] < left + cols[3] and op[6] != "事件")
+    positions = [shown.find(f"第{k}条消息") for k in range(140)]
+    assert -1 not in positions and positions == sorted(positions)
 
 
 def test_drawn_exhibits_have_bookmarks_and_link_targets(pair):
@@ -351,3 +382,17 @@ def test_the_evidence_list_drawn_reads_as_weasyprint_lays_it_out(one_exhibit, ro
     # the same characters on every page (pdftotext reads a table's cells in an order of its own)
     assert [Counter(page) for page in got] == [Counter(page) for page in want]
     assert "【待补充：姓名】" in got[0] and len(got) == len(want)
+
+
+def test_the_drawn_timeline_links_each_evidence_label_to_its_exhibit(pair):
+    """证据N in the drawn timeline opens that exhibit's first page (a link to its named destination)."""
+    texts = _pages(pair[True])
+    with pikepdf.open(pair[True]) as doc:
+        numbers = {page.objgen: n for n, page in enumerate(doc.pages, 1)}
+        dests = pikepdf.NameTree(doc.Root.Names.Dests)
+        timeline = [n for n, text in enumerate(texts, 1) if text.startswith("案件编号CK-TEST-0001案件时间线")]
+        links = [str(a.Dest) for n in timeline for a in doc.pages[n - 1].obj.get("/Annots", []) if "/Dest" in a]
+        assert timeline and links and all(name.startswith("ex-") for name in links)
+        for name in set(links):  # ex-E0002 → the page whose metadata says 证据编号：E0002
+            page = numbers[dests[name][0].objgen]
+            assert f"证据编号：{name[3:]}" in texts[page - 1], (name, page)

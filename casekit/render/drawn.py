@@ -21,6 +21,7 @@ rendered by WeasyPrint as before.
 
 from __future__ import annotations
 
+import html
 import re
 import struct
 import zlib
@@ -51,8 +52,8 @@ HEAD_BG = (0.9255, 0.9373, 0.9529)   # #eceff3
 TABLE_COLS = (0.14, 0.08, 0.10, None, 0.14, 0.18, 0.09)
 TABLE_HEAD = ("时间", "收/支", "金额", "对方", "账户", "订单号", "状态")
 
-_OWN_TEMPLATES = ("_exhibit.html", "_appendix.html", "d4_evidence.html", "chunk.html", "packet.html", "base.html",
-                  "packet.css")
+_OWN_TEMPLATES = ("_exhibit.html", "_appendix.html", "d4_evidence.html", "d5_timeline.html", "chunk.html",
+                  "packet.html", "base.html", "packet.css")
 
 # no line begins with these, none ends with those (simple kinsoku)
 _NO_START = set("，。、：；！？）」』】〉》”’,.;:!?)]}%·…—～")
@@ -125,9 +126,10 @@ def _cjk(ch: str) -> bool:
 
 
 def wrap(text: str, font: PdfFont, size: float, width: float, anywhere: bool = False) -> list[str]:
-    """Greedy line breaking: between CJK characters, after spaces and after a hyphen before a letter
-    (kinsoku kept), anywhere in a word too long for a line (`overflow-wrap: anywhere`), anywhere at
-    all with `anywhere` (`word-break: break-all`). Spaces at a break are dropped."""
+    """Greedy line breaking as Pango breaks for WeasyPrint: between CJK characters, after spaces,
+    after a hyphen before a letter and after a slash before anything but a digit or a slash (UAX #14
+    HY and SY), kinsoku kept; anywhere in a word too long for a line (`overflow-wrap: anywhere`),
+    anywhere at all with `anywhere` (`word-break: break-all`). Spaces at a break are dropped."""
     text = css_text(text)
     if not text:
         return [""]
@@ -176,7 +178,8 @@ def _break(text: str, widths: list[float], width: float, anywhere: bool) -> list
         ch = text[i]
         prev = text[i - 1] if i > start else ""
         if prev and (anywhere or ch == " " or _cjk(ch) or _cjk(prev) or prev == " "
-                     or (prev == "-" and ch.isalpha())) and ch not in _NO_START and prev not in _NO_END:
+                     or (prev == "-" and ch.isalpha()) or (prev == "/" and ch not in "/" and not ch.isdigit())) \
+                and ch not in _NO_START and prev not in _NO_END:
             last_break = i
         if used + widths[i] > width + 1e-9 and i > start:
             cut = last_break if last_break > start else i
@@ -400,10 +403,13 @@ class _Grid:
     def columns(width: float, shares: tuple[float | None, ...], border_box: bool = False) -> list[float]:
         """Column widths (pt) of a table `width` wide: each share a percentage of the content width
         (content-box cells: padding and rule on top of it), the None column what is left."""
+        # collapsed borders: the table's content box is its width less half of each outer rule, and
+        # percentages are of that (a 0.2 pt difference in a column moved a hash's line break)
+        base = width - 0.5
         extra = 0.0 if border_box else 2 * _Grid.PAD_X + 0.5
-        cols = [c * width + extra if c is not None else 0.0 for c in shares]
+        cols = [c * base + extra if c is not None else 0.0 for c in shares]
         if None in shares:
-            cols[shares.index(None)] = width - sum(cols)
+            cols[shares.index(None)] = base - sum(cols)
         return cols
 
     def cell_width(self, col: int) -> float:
@@ -412,24 +418,60 @@ class _Grid:
     def draw(self, flow: "_Flow", x: float, margin_top: float, margin_bottom: float) -> None:
         reg = flow.faces.regular
         width = sum(self.cols)
+        head_height = sum(self.head_heights) if self.repeat else 0.0
+        room = BOTTOM - TOP - head_height   # what a page holds under the header row
+        least = self.PAD_Y + 2 * self.LINE + 0.5  # a row split between pages starts with two lines at least
         first = self.first_height if not self.repeat else \
-            sum(self.head_heights) + (self.body_heights[0] if self.body_heights else 0.0)
-        y = flow.block(margin_top, first, margin_bottom)
+            sum(self.head_heights) + (min(self.body_heights[0], least) if self.body_heights[0:1] and
+                                      self.body_heights[0] > room else (self.body_heights or [0.0])[0])
+        y = flow.block(margin_top, min(first, BOTTOM - TOP), margin_bottom)
         rows = [(row, h, True) for row, h in zip(self.head, self.head_heights)]
         rows += [(row, h, False) for row, h in zip(self.body, self.body_heights)]
-        for index, (row, height, is_head) in enumerate(rows):
-            if not is_head and y + height > BOTTOM and y > TOP:
-                flow.y = y
-                flow.new_page()
-                y = flow.y
-                if self.repeat:
-                    for head, head_height in zip(self.head, self.head_heights):
-                        y = self._row(flow, head, head_height, x, y, width, reg, True)
-            y = self._row(flow, row, height, x, y, width, reg, is_head)
+        for row, height, is_head in rows:
+            tall = not is_head and height > room  # split between its lines over as many pages as it needs
+            if not is_head and y + (least if tall else height) > BOTTOM and y > TOP + head_height + 1e-6:
+                y = self._next_page(flow, x, y, width, reg)
+            if tall:
+                y = self._split(flow, row, x, y, width, reg)
+                continue
+            y = self._row(flow, self._items(row), height, x, y, width, reg, is_head)
         flow.y, flow.margin = y, margin_bottom
 
-    def _row(self, flow: "_Flow", row: list[Cell], height: float, x: float, y: float, width: float,
-             reg: PdfFont, is_head: bool) -> float:
+    def _next_page(self, flow: "_Flow", x: float, y: float, width: float, reg: PdfFont) -> float:
+        flow.y = y
+        flow.new_page()
+        y = flow.y
+        if self.repeat:
+            for head, head_height in zip(self.head, self.head_heights):
+                y = self._row(flow, self._items(head), head_height, x, y, width, reg, True)
+        return y
+
+    @staticmethod
+    def _items(row: list[Cell]) -> list[list[tuple]]:
+        """Each cell's lines, one (line, face, colour, size) after another."""
+        return [[(line, face, colour, size) for lines, face, colour, size in cell for line in lines] for cell in row]
+
+    def _split(self, flow: "_Flow", row: list[Cell], x: float, y: float, width: float, reg: PdfFont) -> float:
+        """A row taller than a page, line by line over as many pages as it needs (its padding
+        sliced: at the top of its first part and the bottom of its last)."""
+        items = self._items(row)
+        first = True
+        while True:
+            room = BOTTOM - y - 0.5 - (self.PAD_Y if first else 0.0)
+            left = max(len(cell) for cell in items)
+            last = left * self.LINE + self.PAD_Y <= room + 1e-6
+            take = left if last else max(1, int((room + 1e-6) // self.LINE))
+            part = [cell[:take] for cell in items]
+            items = [cell[take:] for cell in items]
+            height = (self.PAD_Y if first else 0.0) + take * self.LINE + (self.PAD_Y if last else 0.0) + 0.5
+            y = self._row(flow, part, height, x, y, width, reg, False, top_pad=first)
+            if last:
+                return y
+            y = self._next_page(flow, x, y, width, reg)
+            first = False
+
+    def _row(self, flow: "_Flow", row: list[list[tuple]], height: float, x: float, y: float, width: float,
+             reg: PdfFont, is_head: bool, top_pad: bool = True) -> float:
         ops = flow.ops
         if is_head:
             ops.append(("fill", x, y, width, height, HEAD_BG))
@@ -437,21 +479,25 @@ class _Grid:
         for col, cell in enumerate(row):
             if not is_head and col in self.shaded:
                 ops.append(("fill", cx, y, self.cols[col], height, HEAD_BG))
-            ly = y + 0.25 + self.PAD_Y
-            for lines, face, colour, size in cell:
-                for line in lines:
-                    lx = cx + 0.5 + self.PAD_X
-                    base = baseline(ly, 8.5, self.LINE, reg)
-                    if face == "S":  # styled runs (wrap_runs)
-                        for text, style in line:
-                            ops.append(("text", lx, base, style.face, style.size, style.colour, text))
-                            lx += (flow.faces.bold if style.face == "B" else reg).width(text, style.size)
-                        ly += self.LINE
-                        continue
+            ly = y + 0.25 + (self.PAD_Y if top_pad else 0.0)
+            for line, face, colour, size in cell:
+                lx = cx + 0.5 + self.PAD_X
+                base = baseline(ly, 8.5, self.LINE, reg)
+                ly += self.LINE
+                if face == "L":  # links (a.ref): text, and the area that opens the target
+                    for text, target in line:
+                        ops.append(("text", lx, base, "R", size, colour, text))
+                        ops.append(("link", lx, base - reg.ascent * size, reg.width(text.rstrip("、"), size),
+                                    (reg.ascent + reg.descent) * size, target))
+                        lx += reg.width(text, size)
+                elif face == "S":  # styled runs (wrap_runs)
+                    for text, style in line:
+                        ops.append(("text", lx, base, style.face, style.size, style.colour, text))
+                        lx += (flow.faces.bold if style.face == "B" else reg).width(text, style.size)
+                else:
                     if face == "N":
                         lx = cx + self.cols[col] - 0.5 - self.PAD_X - reg.width(line, size)
                     ops.append(("text", lx, base, "B" if face == "B" else "R", size, colour, line))
-                    ly += self.LINE
             cx += self.cols[col]
         ops.append(("fill", x - 0.25, y - 0.25, width + 0.5, 0.5, RULE))           # the row's top rule
         ops.append(("fill", x - 0.25, y + height - 0.25, width + 0.5, 0.5, RULE))  # … and bottom rule
@@ -561,6 +607,97 @@ def _hash_line(width: float, ex: dict[str, Any], faces: Faces) -> tuple[list, st
     """"原件在本人手机　<span class=hash>…</span>": a block of styled lines (8.5 pt text, the hash 8 pt)."""
     runs = [(f"{ex['carrier_short']}　", Style(8.5)), (str(ex["sha_short"]), Style(8.0))]
     return wrap_runs(runs, faces, width), "S", TEXT, 8.5
+
+
+# -- the 案件时间线 (templates/zh-CN/d5_timeline.html) ------------------------------------------------
+
+TIMELINE_TITLE, TIMELINE_LABEL = "案 件 时 间 线", "案件时间线"
+TIMELINE_COLS = (0.05, 0.12, 0.06, None, 0.10, 0.09, 0.09, 0.09)  # content-box cells; 事件 takes the rest
+TIMELINE_HEAD = ("序号", "时间", "类别", "事件", "涉及方", "金额", "累计损失", "证据")
+LINK = (0.0667, 0.1333, 0.2667)      # a.ref: #124
+URGENT_RULE, URGENT_BG = (0.8, 0.0, 0.0), (1.0, 0.9569, 0.9569)  # .urgent: 1.5 pt #c00 on #fff4f4
+
+
+def _event_lines(event: Any) -> list[str]:
+    """A row's event as its lines: the view joins a burst's escaped lines with <br>."""
+    return [html.unescape(part) for part in str(event).split("<br>")]
+
+
+def _deadline_text(d: dict[str, Any]) -> str:
+    return f"{'已过期：' if d.get('passed') else '期限：'}{d['label']} — {d['due']}（{d['basis']}）"
+
+
+def _timeline_total(view: dict[str, Any]) -> str:
+    loss = view["loss"]
+    return f"合计：付款 {loss['paid']}，退款 {loss['refunded']}，损失 {loss['net']}。"
+
+
+def timeline_texts(view: dict[str, Any]) -> list[str]:
+    """Every string the timeline shows."""
+    texts = [f"案件编号 {view['case_id']}", TIMELINE_TITLE, *TIMELINE_HEAD, _timeline_total(view), "、",
+             *(_deadline_text(d) for d in view["deadlines"])]
+    for r in view["timeline"]:
+        texts += [str(r[k]) for k in ("n", "time", "kind", "party", "amount", "running")]
+        texts += _event_lines(r["event"]) + [ref["label"] for ref in r["refs"]]
+    return texts
+
+
+def timeline_drawable(view: dict[str, Any], faces: Faces | None) -> bool:
+    return faces is not None and faces.covers(css_text("".join(timeline_texts(view))))
+
+
+def _refs_block(width: float, refs: list[dict[str, str]], font: PdfFont) -> tuple[list, str, tuple, float]:
+    """The evidence cell: each 证据N a link kept whole (a.ref, nowrap), "、" after all but the last."""
+    lines: list[list[tuple[str, str]]] = [[]]
+    used = 0.0
+    for k, ref in enumerate(refs):
+        text = ref["label"] + ("、" if k < len(refs) - 1 else "")
+        w = font.width(text, 8.5)
+        if lines[-1] and used + w > width + 1e-9:
+            lines.append([])
+            used = 0.0
+        lines[-1].append((text, ref["anchor"].lstrip("#")))
+        used += w
+    return lines, "L", LINK, 8.5
+
+
+def layout_timeline(view: dict[str, Any], faces: Faces) -> list[Page]:
+    """The pages of the timeline: heading, the deadlines (urgent ones boxed), one row per event with
+    links to its exhibits and the header row on every page, the totals."""
+    reg, bold = faces.regular, faces.bold
+    flow = _Flow(faces, str(view["case_id"]), TIMELINE_LABEL)
+    track = 1.7  # h1: 17 pt bold, centred, letter-spacing 0.1 em, margin-bottom 5 mm
+    title_w = bold.width(TIMELINE_TITLE, 17) + track * len(TIMELINE_TITLE)
+    flow.paragraph([TIMELINE_TITLE], LEFT + (WIDTH - title_w) / 2, 17, 17 * 1.55, "B", TEXT, 0, 5 * PT,
+                   tracking=track)
+    for d in view["deadlines"]:
+        if d.get("urgent"):  # div.urgent: 3 mm margins, 1.5 pt border, 2 × 3 mm padding, 10.5 pt
+            pad_y, pad_x = 2 * PT, 3 * PT
+            lines = wrap(_deadline_text(d), reg, 10.5, WIDTH - 3 - 2 * pad_x)
+            height = 3 + 2 * pad_y + len(lines) * 10.5 * 1.55
+            top = flow.block(3 * PT, height, 3 * PT)
+            flow.ops.append(("fill", LEFT, top, WIDTH, height, URGENT_RULE))
+            flow.ops.append(("fill", LEFT + 1.5, top + 1.5, WIDTH - 3, height - 3, URGENT_BG))
+            for k, line in enumerate(lines):
+                line_top = top + 1.5 + pad_y + k * 10.5 * 1.55
+                flow.ops.append(("text", LEFT + 1.5 + pad_x, baseline(line_top, 10.5, 10.5 * 1.55, reg), "R", 10.5,
+                                 TEXT, line))
+        else:  # div.meta: 8.5 pt, #555
+            flow.paragraph(wrap(_deadline_text(d), reg, 8.5, WIDTH), LEFT, 8.5, 8.5 * 1.55, "R", MUTED, 0, 0)
+    cols = _Grid.columns(WIDTH, TIMELINE_COLS)
+    inner = [c - 2 * _Grid.PAD_X - 0.5 for c in cols]
+    head = [[[_text_cell(inner[k], h, bold, "B")] for k, h in enumerate(TIMELINE_HEAD)]]
+    body = []
+    for r in view["timeline"]:
+        body.append([[_text_cell(inner[0], r["n"], reg)], [_text_cell(inner[1], r["time"], reg)],
+                     [_text_cell(inner[2], r["kind"], reg)],
+                     [_text_cell(inner[3], line, reg) for line in _event_lines(r["event"])],
+                     [_text_cell(inner[4], r["party"], reg)], [_text_cell(inner[5], r["amount"], reg, "N")],
+                     [_text_cell(inner[6], r["running"], reg, "N")], [_refs_block(inner[7], r["refs"], reg)]])
+    _Grid(cols, head, body, repeat=True).draw(flow, LEFT, 2 * PT, 4 * PT)
+    flow.paragraph(wrap(_timeline_total(view), reg, 10.5, WIDTH), LEFT, 10.5, 10.5 * 1.55, "R", TEXT,
+                   1.5 * PT, 1.5 * PT)
+    return flow.pages
 
 
 # -- the appendix (templates/zh-CN/_appendix.html) ------------------------------------------------

@@ -390,9 +390,9 @@ class FrontMatter:
                                             "page numbers")
         piece.pdf = pdf
 
-    def pages(self) -> list[tuple[bytes | None, range]]:
-        """The pages to join, in order (None: the pages of a part casekit draws)."""
-        return [(None if p.drawn else p.pdf, range(p.kept)) for _, p in sorted(self.pieces.items())]
+    def pages(self) -> list[tuple[bytes | None, range, str]]:
+        """The pages to join, in order, with the piece's first part (no PDF: a part casekit draws)."""
+        return [(None if p.drawn else p.pdf, range(p.kept), p.parts[0]) for _, p in sorted(self.pieces.items())]
 
     def numbers(self, counts: list[int]) -> dict[str, int]:
         return measured_numbers(self.view, counts, list(self.pieces.values()))

@@ -173,6 +173,12 @@ def _add_drawn(out: pikepdf.Pdf, part: Part, fonts: pikepdf.Dictionary, faces: d
             out.pages.append(pikepdf.Page(pikepdf.Dictionary(
                 Type=pikepdf.Name.Page, MediaBox=[0, 0, round(drawn.PAGE_W, 6), round(drawn.PAGE_H, 6)],
                 Resources=resources, Contents=out.make_stream(stream))))
+            links = [pikepdf.Dictionary(Type=pikepdf.Name.Annot, Subtype=pikepdf.Name.Link, Border=[0, 0, 0],
+                                        Rect=[round(x, 3), round(drawn.PAGE_H - y - h, 3), round(x + w, 3),
+                                              round(drawn.PAGE_H - y, 3)], Dest=pikepdf.String(target))
+                     for _, x, y, w, h, target in (op for op in page.ops if op[0] == "link")]
+            if links:
+                out.pages[-1].obj.Annots = pikepdf.Array([out.make_indirect(link) for link in links])
             if number == 0:
                 target = pikepdf.Array([out.pages[-1].obj, pikepdf.Name.XYZ, round(drawn.LEFT, 6),
                                         round(drawn.PAGE_H - drawn.TOP, 6), 0])
