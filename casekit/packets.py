@@ -23,7 +23,7 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
-from .render import assemble, drawn, front, joining
+from .render import assemble, drawn, exhibit_pages, front, joining, list_pages
 from .render.fonts import packet_fonts
 from .render.pdffont import FontUnusable, PdfFont
 from .render.jinja import make_env, templates_dir
@@ -74,10 +74,10 @@ def _drawing_faces(model: CaseModel, views: dict[str, dict[str, Any]], faces: li
     paths = {f["weight"]: Path(f["path"]) for f in faces}
     if not draw or set(paths) != {"normal", "bold"} or drawn.case_overrides_exhibits(model.root):
         return None
-    chars = set(model.case_id) | {c for view in views.values() for text in drawn.appendix_texts(view) for c in text} \
-        | {c for view in views.values() for text in drawn.evidence_texts(view) for c in text} \
-        | {c for view in views.values() for text in drawn.timeline_texts(view) for c in text} \
-        | {c for view in views.values() for ex in view["exhibits"] for text in drawn.exhibit_texts(ex) for c in text}
+    chars = set(model.case_id) | {c for view in views.values() for text in list_pages.appendix_texts(view) for c in text} \
+        | {c for view in views.values() for text in list_pages.evidence_texts(view) for c in text} \
+        | {c for view in views.values() for text in list_pages.timeline_texts(view) for c in text} \
+        | {c for view in views.values() for ex in view["exhibits"] for text in exhibit_pages.exhibit_texts(ex) for c in text}
     try:
         return drawn.Faces(PdfFont.load(paths["normal"], "".join(chars)),
                            PdfFont.load(paths["bold"], "".join(chars), "bold"))
@@ -101,7 +101,7 @@ def _runs(exhibits: list[dict[str, Any]], faces: drawn.Faces | None, case_id: st
     """The exhibits in runs of at most `size`, each drawn (True) or rendered by WeasyPrint."""
     runs: list[tuple[bool, list]] = []
     for ex in exhibits:
-        draw = faces is not None and drawn.drawable(ex, faces) and faces.covers(case_id)
+        draw = faces is not None and exhibit_pages.drawable(ex, faces) and faces.covers(case_id)
         if runs and runs[-1][0] == draw and len(runs[-1][1]) < size:
             runs[-1][1].append(ex)
         else:
@@ -139,24 +139,24 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
         for draw, run in runs[r]:
             for ex in run:
                 if draw:
-                    layouts[ex["anchor"]] = drawn.layout(ex, model.case_id, faces)
+                    layouts[ex["anchor"]] = exhibit_pages.layout(ex, model.case_id, faces)
                     counts.append(len(layouts[ex["anchor"]]))
                     if "print_src" in ex:
                         deferred.setdefault(ex["print_src"][1], ex)
                 else:
                     counts.append(assemble.predict_pages(ex))
         own: dict[str, int] = {}  # parts of the front matter casekit draws: their lengths
-        if drawn.evidence_drawable(view, faces):
+        if list_pages.evidence_drawable(view, faces):
             # the 证据清单 is drawn once the page numbers are known; its length does not depend on them
-            drawn_evidence[r] = len(drawn.layout_evidence(view, faces, {}))
+            drawn_evidence[r] = len(list_pages.layout_evidence(view, faces, {}))
             own["evidence"] = drawn_evidence[r]
-        if drawn.timeline_drawable(view, faces):
-            drawn_timeline[r] = drawn.layout_timeline(view, faces)
+        if list_pages.timeline_drawable(view, faces):
+            drawn_timeline[r] = list_pages.layout_timeline(view, faces)
             own["timeline"] = len(drawn_timeline[r])
         fronts[r] = front.FrontMatter(view, counts, last.get(r), budget, metrics=metrics, drawn=own)
         jobs += [_piece_job(model, view, (r, "front", "first"), piece, out_dir, roots) for piece in fronts[r].first()]
-        if drawn.appendix_drawable(view, faces):
-            drawn_appendix[r] = drawn.layout_appendix(view, faces)
+        if list_pages.appendix_drawable(view, faces):
+            drawn_appendix[r] = list_pages.layout_appendix(view, faces)
         else:
             appendices[r] = front.FrontMatter(view, counts, None, budget, front.APPENDIX, metrics)
             later += [_piece_job(model, view, (r, "appendix", "first"), piece, out_dir, roots)
@@ -216,7 +216,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                     planned = (ex["image_mm"], bool(ex.get("image_missing")))
                     ex.update(made[ex.pop("print_src")[1]])
                     if (ex["image_mm"], bool(ex.get("image_missing"))) != planned:
-                        layouts[ex["anchor"]] = drawn.layout(ex, model.case_id, faces)
+                        layouts[ex["anchor"]] = exhibit_pages.layout(ex, model.case_id, faces)
                 counts.append(len(layouts[ex["anchor"]]))
         actual[r] = counts
     # an exhibit whose length was mispredicted: the pieces that print its number, once more
@@ -234,13 +234,13 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                 continue
             if part == "timeline":
                 parts.append(joining.Part(b"", pages, None, [
-                    joining.DrawnExhibit("timeline", drawn.TIMELINE_LABEL, drawn_timeline[r], None)]))
+                    joining.DrawnExhibit("timeline", list_pages.TIMELINE_LABEL, drawn_timeline[r], None)]))
                 continue
-            evidence = drawn.layout_evidence(views[r], faces, numbers[r])
+            evidence = list_pages.layout_evidence(views[r], faces, numbers[r])
             if len(evidence) != drawn_evidence[r]:
                 raise assemble.AssemblyMismatch("casekit: the 证据清单 changed its length with its page numbers")
             parts.append(joining.Part(b"", range(len(evidence)), None, [
-                joining.DrawnExhibit("evidence-list", drawn.EVIDENCE_LABEL, evidence, None)]))
+                joining.DrawnExhibit("evidence-list", list_pages.EVIDENCE_LABEL, evidence, None)]))
         for i, (draw, run) in enumerate(runs[r]):
             if draw:
                 exhibits = [joining.DrawnExhibit(ex["anchor"], f"{ex['label']}　{ex['title']}", layouts[ex["anchor"]],
@@ -252,7 +252,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                 parts.append(joining.Part(pdf, range(pages), group=EXHIBITS_BOOKMARK))
         if r in drawn_appendix:
             appendix = [joining.Part(b"", range(len(drawn_appendix[r])), None, [
-                joining.DrawnExhibit("appendix", drawn.APPENDIX_LABEL, drawn_appendix[r], None)])]
+                joining.DrawnExhibit("appendix", list_pages.APPENDIX_LABEL, drawn_appendix[r], None)])]
         else:
             appendix = [joining.Part(pdf, pages) for pdf, pages, _ in appendices[r].pages()]
         parts += appendix

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from casekit.packets import build_packets
 from casekit.records import Extraction, Message, SourceRef
-from casekit.render import drawn
+from casekit.render import drawn, exhibit_pages, flow, list_pages
 
 from .test_packets import CASE_TOML, NOW, make_case, t
 
@@ -87,16 +87,16 @@ def test_a_timeline_row_taller_than_a_page_is_split_with_nothing_lost(one_exhibi
     view = copy.deepcopy(view)
     lines = [f"14:{k % 60:02d} 对方（小美客服）：第{k}条消息，请尽快付款" for k in range(140)]
     view["timeline"] = [dict(view["timeline"][0], event=Markup("<br>").join(lines))] + view["timeline"][1:]
-    chars = "".join(drawn.timeline_texts(view))
+    chars = "".join(list_pages.timeline_texts(view))
     cut = {f["weight"]: Path(f["path"]) for f in packet_fonts(chars, case.root / "tmp-fonts")}
     fonts = drawn.Faces(PdfFont.load(cut["normal"], chars), PdfFont.load(cut["bold"], chars, "bold"))
-    pages = drawn.layout_timeline(view, fonts)
+    pages = list_pages.layout_timeline(view, fonts)
     assert len(pages) >= 4
     texts = [[op for op in page.ops if op[0] == "text"] for page in pages]
     for page in texts:
         assert all(drawn.TOP - 40 < op[2] <= drawn.BOTTOM for op in page)
     assert all(sum(op[6] == "序号" for op in page) == 1 for page in texts)  # the header row on each page
-    cols = drawn._Grid.columns(drawn.WIDTH, drawn.TIMELINE_COLS)
+    cols = flow.Grid.columns(drawn.WIDTH, list_pages.TIMELINE_COLS)
     left = drawn.LEFT + sum(cols[:3])  # the 事件 column
     shown = "".join(op[6] for page in texts for op in page if left < op[1] < left + cols[3] and op[6] != "事件")
     positions = [shown.find(f"第{k}条消息") for k in range(140)]
@@ -177,7 +177,7 @@ def font(tmp_path_factory):
 @given(text=st.text(alphabet=LONG + " abcdefghij0123456789。，", max_size=200),
        width=st.floats(min_value=20, max_value=500), anywhere=st.booleans())
 def test_wrap_fits_and_keeps_every_character(font, text, width, anywhere):
-    lines = drawn.wrap(text, font, 9, width, anywhere)
+    lines = flow.wrap(text, font, 9, width, anywhere)
     for line in lines:
         assert font.width(line, 9) <= width + 1e-6 or len(line) == 1
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
@@ -186,7 +186,7 @@ def test_wrap_fits_and_keeps_every_character(font, text, width, anywhere):
 def test_wrap_keeps_closing_punctuation_off_a_line_start(font):
     text = "付款后三天内发货，包邮到家。" * 6
     width = font.width("付款后三天内发货", 9)  # "，" would begin the second line
-    lines = drawn.wrap(text, font, 9, width)
+    lines = flow.wrap(text, font, 9, width)
     assert len(lines) > 3 and not any(line[0] in "，。" for line in lines[1:])
 
 
@@ -246,10 +246,10 @@ def test_one_exhibit_drawn_reads_as_weasyprint_lays_it_out(one_exhibit, variant)
     document, write = html_to_pdf_document(env.get_template("zh-CN/chunk.html").render(**run), case.out_dir, roots)
     stamp = joining.read_stamp(html_to_pdf_document(env.get_template("zh-CN/stamp.html").render(**run),
                                                     case.out_dir, roots)[1]())
-    chars = view["case_id"] + "".join(drawn.exhibit_texts(ex))
+    chars = view["case_id"] + "".join(exhibit_pages.exhibit_texts(ex))
     paths = {f["weight"]: Path(f["path"]) for f in faces}
     fonts = drawn.Faces(PdfFont.load(paths["normal"], chars), PdfFont.load(paths["bold"], chars, "bold"))
-    pages = drawn.layout(ex, view["case_id"], fonts)
+    pages = exhibit_pages.layout(ex, view["case_id"], fonts)
     image = (case.out_dir / ex["image"]).resolve() if ex.get("image") else None
     drawn_pdf, total = joining.join([joining.Part(b"", range(len(pages)), None,
                                                   [joining.DrawnExhibit(ex["anchor"], ex["title"], pages, image)])],
@@ -303,13 +303,13 @@ def test_the_appendix_drawn_reads_as_weasyprint_lays_it_out(one_exhibit):
     document, write = html_to_pdf_document(env.get_template("zh-CN/packet.html").render(**spec), case.out_dir, roots)
     stamp = joining.read_stamp(html_to_pdf_document(env.get_template("zh-CN/stamp.html").render(**spec),
                                                     case.out_dir, roots)[1]())
-    chars = "".join(drawn.appendix_texts(view))
+    chars = "".join(list_pages.appendix_texts(view))
     paths = {f["weight"]: Path(f["path"]) for f in faces}
     fonts = drawn.Faces(PdfFont.load(paths["normal"], chars), PdfFont.load(paths["bold"], chars, "bold"))
-    assert drawn.appendix_drawable(view, fonts)
-    pages = drawn.layout_appendix(view, fonts)
+    assert list_pages.appendix_drawable(view, fonts)
+    pages = list_pages.layout_appendix(view, fonts)
     drawn_pdf, total = joining.join([joining.Part(b"", range(len(pages)), None, [
-        joining.DrawnExhibit("appendix", drawn.APPENDIX_LABEL, pages, None)])], stamp, fonts)
+        joining.DrawnExhibit("appendix", list_pages.APPENDIX_LABEL, pages, None)])], stamp, fonts)
     weasy_pdf, weasy_total = joining.join([joining.Part(write(), range(len(document.pages)))], stamp)
     out = {}
     for name, data in (("drawn", drawn_pdf), ("weasy", weasy_pdf)):
@@ -373,12 +373,12 @@ def test_the_evidence_list_drawn_reads_as_weasyprint_lays_it_out(one_exhibit, ro
     env = make_env(case.root)
     faces = packet_fonts(env.get_template("zh-CN/packet.html").render(**spec), case.root / "tmp-fonts")
     spec["font_faces"] = [{"url": os.path.relpath(f["path"], case.out_dir), "weight": f["weight"]} for f in faces]
-    chars = "".join(drawn.evidence_texts(view))
+    chars = "".join(list_pages.evidence_texts(view))
     paths = {f["weight"]: Path(f["path"]) for f in faces}
     fonts = drawn.Faces(PdfFont.load(paths["normal"], chars), PdfFont.load(paths["bold"], chars, "bold"))
-    assert drawn.evidence_drawable(view, fonts)
-    pages = drawn.layout_evidence(view, fonts, page_of)
-    got, want = _both_ways(case, view, spec, (fonts, pages, "evidence-list", drawn.EVIDENCE_LABEL), f"evidence{rows}")
+    assert list_pages.evidence_drawable(view, fonts)
+    pages = list_pages.layout_evidence(view, fonts, page_of)
+    got, want = _both_ways(case, view, spec, (fonts, pages, "evidence-list", list_pages.EVIDENCE_LABEL), f"evidence{rows}")
     # the same characters on every page (pdftotext reads a table's cells in an order of its own)
     assert [Counter(page) for page in got] == [Counter(page) for page in want]
     assert "【待补充：姓名】" in got[0] and len(got) == len(want)

@@ -178,7 +178,8 @@ class Metrics:
     def lines(self, text: Any, size_pt: float, width_mm: float) -> int:
         if self.font is None:
             return assemble._text_mm(str(text), size_pt, max(5.0, width_mm))
-        from .drawn import PT, wrap
+        from .drawn import PT
+        from .flow import wrap
 
         return len(wrap(str(text), self.font, size_pt, max(5.0, width_mm) * PT))
 
