@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pikepdf
 
+from .pdf import png_chunks
 from .pdffont import PdfFont
 
 PT = 72 / 25.4                       # points per mm
@@ -99,19 +100,6 @@ def page_stream(page: Page, faces: Faces, image: str | None) -> bytes:
     return b"\n".join(out)
 
 
-def _png_chunks(data: bytes) -> dict[str, bytes]:
-    if data[:8] != b"\x89PNG\r\n\x1a\n":
-        raise ValueError("not a PNG")
-    pos, out = 8, {"IDAT": b""}
-    while pos + 8 <= len(data):
-        length = struct.unpack(">I", data[pos:pos + 4])[0]
-        kind = data[pos + 4:pos + 8].decode("latin-1")
-        body = data[pos + 8:pos + 8 + length]
-        out[kind] = out.get(kind, b"") + body if kind == "IDAT" else body
-        pos += 12 + length
-    return out
-
-
 def image_xobject(pdf: pikepdf.Pdf, path: Path) -> pikepdf.Stream:
     """The print copy at `path` as an image XObject: a non-interlaced palette PNG's IDAT data as it
     is (PNG predictors are PDF FlateDecode predictors), a JPEG's bytes as they are, anything else
@@ -131,7 +119,7 @@ def image_xobject(pdf: pikepdf.Pdf, path: Path) -> pikepdf.Stream:
             stream.Decode = [1, 0, 1, 0, 1, 0, 1, 0]
         return stream
     try:
-        chunks = _png_chunks(data)
+        chunks = png_chunks(data)
         width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks["IHDR"])
         palette = chunks.get("PLTE", b"")
         if colour == 3 and not interlace and palette and chunks["IDAT"] and "tRNS" not in chunks:

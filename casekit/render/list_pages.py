@@ -11,6 +11,13 @@ from .drawn import LEFT, MUTED, PT, TEXT, WIDTH, Faces, Page
 from .flow import Flow, Grid, Style, baseline, css_text, text_cell, wrap, wrap_runs
 from .pdffont import PdfFont
 
+def _heading(flow: Flow, title: str) -> None:
+    """A part's h1: 17 pt bold, centred, letter-spacing 0.1 em, margin-bottom 5 mm."""
+    track = 1.7
+    width = flow.faces.bold.width(title, 17) + track * len(title)
+    flow.paragraph([title], LEFT + (WIDTH - width) / 2, 17, 17 * 1.55, "B", TEXT, 0, 5 * PT, tracking=track)
+
+
 # -- the 证据清单 (templates/zh-CN/d4_evidence.html) -------------------------------------------------
 
 EVIDENCE_TITLE, EVIDENCE_LABEL = "证 据 清 单", "证据清单"
@@ -53,10 +60,7 @@ def layout_evidence(view: dict[str, Any], faces: Faces, page_of: dict[str, int])
     closing note and the signature line."""
     reg, bold = faces.regular, faces.bold
     flow = Flow(faces, str(view["case_id"]), EVIDENCE_LABEL)
-    track = 1.7  # h1: 17 pt bold, centred, letter-spacing 0.1 em, margin-bottom 5 mm
-    title_w = bold.width(EVIDENCE_TITLE, 17) + track * len(EVIDENCE_TITLE)
-    flow.paragraph([EVIDENCE_TITLE], LEFT + (WIDTH - title_w) / 2, 17, 17 * 1.55, "B", TEXT, 0, 5 * PT,
-                   tracking=track)
+    _heading(flow, EVIDENCE_TITLE)
     flow.runs_paragraph(wrap_runs(_evidence_meta(view), faces, WIDTH), LEFT, 8.5, 8.5 * 1.55, 1.5 * PT, 1.5 * PT)
     cols = Grid.columns(WIDTH, EVIDENCE_COLS, border_box=True)
     inner = [c - 2 * Grid.PAD_X - 0.5 for c in cols]
@@ -141,10 +145,7 @@ def layout_timeline(view: dict[str, Any], faces: Faces) -> list[Page]:
     links to its exhibits and the header row on every page, the totals."""
     reg, bold = faces.regular, faces.bold
     flow = Flow(faces, str(view["case_id"]), TIMELINE_LABEL)
-    track = 1.7  # h1: 17 pt bold, centred, letter-spacing 0.1 em, margin-bottom 5 mm
-    title_w = bold.width(TIMELINE_TITLE, 17) + track * len(TIMELINE_TITLE)
-    flow.paragraph([TIMELINE_TITLE], LEFT + (WIDTH - title_w) / 2, 17, 17 * 1.55, "B", TEXT, 0, 5 * PT,
-                   tracking=track)
+    _heading(flow, TIMELINE_TITLE)
     for d in view["deadlines"]:
         if d.get("urgent"):  # div.urgent: 3 mm margins, 1.5 pt border, 2 × 3 mm padding, 10.5 pt
             pad_y, pad_x = 2 * PT, 3 * PT
@@ -203,10 +204,7 @@ def layout_appendix(view: dict[str, Any], faces: Faces) -> list[Page]:
     reg, bold = faces.regular, faces.bold
     flow = Flow(faces, str(view["case_id"]), APPENDIX_LABEL)
     # h1: 17 pt bold, centred, letter-spacing 0.1 em, margin-bottom 5 mm
-    track = 1.7
-    title_w = bold.width(APPENDIX_TITLE, 17) + track * len(APPENDIX_TITLE)
-    flow.paragraph([APPENDIX_TITLE], LEFT + (WIDTH - title_w) / 2, 17, 17 * 1.55, "B", TEXT, 0, 5 * PT,
-                   tracking=track)
+    _heading(flow, APPENDIX_TITLE)
     # the paragraph: 10.5 pt with the command in 8 pt <code>
     runs = [(APPENDIX_INTRO[0], Style()), (APPENDIX_INTRO[1], Style(8.0)), (APPENDIX_INTRO[2], Style())]
     flow.runs_paragraph(wrap_runs(runs, faces, WIDTH), LEFT, 10.5, 10.5 * 1.55, 1.5 * PT, 1.5 * PT)

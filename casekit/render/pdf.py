@@ -102,7 +102,7 @@ def _standin(number: int) -> bytes:
     return buf.getvalue()
 
 
-def _png_chunks(data: bytes) -> dict[str, bytes]:
+def png_chunks(data: bytes) -> dict[str, bytes]:
     """IHDR, PLTE and the joined IDAT data of a PNG."""
     if data[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("not a PNG")
@@ -122,7 +122,7 @@ def _indexed_image(data: bytes) -> tuple[bytes, bytes, dict[str, Any]] | None:
     import pydyf
 
     try:
-        chunks = _png_chunks(data)
+        chunks = png_chunks(data)
         width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks["IHDR"])
     except (ValueError, KeyError, struct.error):
         return None
