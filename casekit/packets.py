@@ -68,9 +68,9 @@ def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -
 
 def _drawing_faces(model: CaseModel, views: dict[str, dict[str, Any]], faces: list[dict[str, str]],
                    draw: bool) -> drawn.Faces | None:
-    """The fonts exhibit pages and the appendix are drawn with (`render/drawn.py`): the packet's
-    cut, cut again to what they show. None (WeasyPrint renders them) when the packet has no cut of
-    its own, the case has its own exhibit template or stylesheet, or `draw` is off."""
+    """The fonts the drawn parts (exhibits, 证据清单, timeline, appendix: `render/drawn.py`) are set
+    in: the packet's cut, cut again to what they show. None (WeasyPrint renders them) when the packet
+    has no cut of its own, the case has its own copy of a template they follow, or `draw` is off."""
     paths = {f["weight"]: Path(f["path"]) for f in faces}
     if not draw or set(paths) != {"normal", "bold"} or drawn.case_overrides_exhibits(model.root):
         return None
@@ -112,12 +112,13 @@ def _runs(exhibits: list[dict[str, Any]], faces: drawn.Faces | None, case_id: st
 def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
                     workers: int, chunk: int | None, front_pages: int | None = None,
                     faces: drawn.Faces | None = None, metrics: front.Metrics | None = None) -> dict[str, tuple[bytes, int]]:
-    """Each recipient's PDF and page count, rendered in pieces on `workers` processes:
-    the front matter in pieces of about `front_pages` pages (render/front.py, page numbers as
-    literals), runs of exhibits, the appendix; joined in that order, every page's footer stamped.
-    With `faces`, exhibits are drawn (`render/drawn.py`): their lengths are exact from the start,
-    and the workers only make the print copies they still lack. `metrics`: how the front matter's
-    lengths are predicted."""
+    """Each recipient's PDF and page count: the front matter, the exhibits, the appendix, joined in
+    that order, every page's footer stamped. WeasyPrint renders the front matter on `workers`
+    processes in pieces of about `front_pages` pages (render/front.py, page numbers as literals).
+    With `faces`, the exhibits, the 证据清单, the timeline and the appendix are drawn by casekit
+    (`render/drawn.py`; their lengths are exact from the start) and the workers also make the print
+    copies still missing; without, or for an exhibit the font cannot show, runs of exhibits and the
+    appendix are WeasyPrint's too. `metrics`: how the front matter's lengths are predicted."""
     env = make_env(model.root)
     first = next(iter(views.values()))
     jobs = [assemble.Job("stamp", "stamp", env.get_template("zh-CN/stamp.html").render(**first), out_dir, roots, [])]
@@ -130,7 +131,8 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
     budget = front_pages or front.PIECE_PAGES
     later, prints = [], []
     runs: dict[str, list[tuple[bool, list]]] = {}
-    layouts: dict[str, list[drawn.Page]] = {}  # anchor → pages of a drawn exhibit
+    layouts: dict[tuple[str, str], list[drawn.Page]] = {}  # (recipient, anchor) → a drawn exhibit's pages
+    #                                                        (per recipient: the platform copy masks more)
     deferred: dict[str, dict[str, Any]] = {}   # print copy key → an exhibit waiting for it
     for r, view in views.items():
         exhibits = view["exhibits"]
@@ -139,8 +141,8 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
         for draw, run in runs[r]:
             for ex in run:
                 if draw:
-                    layouts[ex["anchor"]] = exhibit_pages.layout(ex, model.case_id, faces)
-                    counts.append(len(layouts[ex["anchor"]]))
+                    layouts[r, ex["anchor"]] = exhibit_pages.layout(ex, model.case_id, faces)
+                    counts.append(len(layouts[r, ex["anchor"]]))
                     if "print_src" in ex:
                         deferred.setdefault(ex["print_src"][1], ex)
                 else:
@@ -190,8 +192,8 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
         return [_piece_job(model, views[r], (r, which, "first"), p, out_dir, roots)
                 for p in matter.measured(order, pdf, starts, pages)]
 
-    # the front matter's first pieces and the appendix first (what `measured` adds goes before any
-    # run not started yet), the runs after them, so the pool's tail is a run of exhibits
+    # the front matter's first pieces first (what `measured` adds goes before anything not started
+    # yet), then the appendix's, the print copies, and any WeasyPrint runs of exhibits
     results = assemble.run_jobs(jobs[:1] + [j for j in jobs if j.kind == "piece"] + later + prints
                                 + [j for j in jobs[1:] if j.kind != "piece"], workers, follow=measured)
     stamp = next(joining.read_stamp(pdf) for _, kind, pdf, _, _ in results if kind == "stamp")
@@ -216,8 +218,8 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                     planned = (ex["image_mm"], bool(ex.get("image_missing")))
                     ex.update(made[ex.pop("print_src")[1]])
                     if (ex["image_mm"], bool(ex.get("image_missing"))) != planned:
-                        layouts[ex["anchor"]] = exhibit_pages.layout(ex, model.case_id, faces)
-                counts.append(len(layouts[ex["anchor"]]))
+                        layouts[r, ex["anchor"]] = exhibit_pages.layout(ex, model.case_id, faces)
+                counts.append(len(layouts[r, ex["anchor"]]))
         actual[r] = counts
     # an exhibit whose length was mispredicted: the pieces that print its number, once more
     again = [_piece_job(model, views[r], (r, "front", "renumber"), p, out_dir, roots)
@@ -243,7 +245,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                 joining.DrawnExhibit("evidence-list", list_pages.EVIDENCE_LABEL, evidence, None)]))
         for i, (draw, run) in enumerate(runs[r]):
             if draw:
-                exhibits = [joining.DrawnExhibit(ex["anchor"], f"{ex['label']}　{ex['title']}", layouts[ex["anchor"]],
+                exhibits = [joining.DrawnExhibit(ex["anchor"], f"{ex['label']}　{ex['title']}", layouts[r, ex["anchor"]],
                                                  (out_dir / ex["image"]).resolve() if ex.get("image") else None)
                             for ex in run]
                 parts.append(joining.Part(b"", range(sum(len(e.pages) for e in exhibits)), EXHIBITS_BOOKMARK, exhibits))

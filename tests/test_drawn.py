@@ -345,3 +345,16 @@ def test_the_drawn_timeline_links_each_evidence_label_to_its_exhibit(pair):
         for name in set(links):  # ex-E0002 → the page whose metadata says 证据编号：E0002
             page = numbers[dests[name][0].objgen]
             assert f"证据编号：{name[3:]}" in texts[page - 1], (name, page)
+
+
+def test_each_recipient_gets_its_own_drawn_exhibits(tmp_path):
+    """Built for 'all', the police copy shows a card number in a chat line whole and the platform
+    copy masks it (DOMAIN §6): the drawn pages are laid out per recipient."""
+    case = _case(tmp_path / "case", lines=2, extra=" 卡号6222020200001234567")
+    result = build_packets(case, "all", now=NOW, draft=True, jobs=2)
+    exhibits = {}  # the chat exhibit's pages (drawn) of each copy
+    for o in result.outputs:
+        pages, drawn_pages = _pages(Path(o["pdf"])), _drawn_pages(Path(o["pdf"]))
+        exhibits[o["recipient"]] = "".join(pages[n - 1] for n in drawn_pages if "识别内容" in pages[n - 1] and "第1条消息" in pages[n - 1])
+    assert "卡号6222020200001234567" in exhibits["police"]
+    assert "卡号" in exhibits["platform"] and "6222020200001234567" not in exhibits["platform"]
