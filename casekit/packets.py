@@ -236,16 +236,16 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                 continue
             if part == "timeline":
                 parts.append(joining.Part(b"", pages, None, [
-                    joining.DrawnExhibit("timeline", list_pages.TIMELINE_LABEL, drawn_timeline[r], None)]))
+                    joining.DrawnPages("timeline", list_pages.TIMELINE_LABEL, drawn_timeline[r], None)]))
                 continue
             evidence = list_pages.layout_evidence(views[r], faces, numbers[r])
             if len(evidence) != drawn_evidence[r]:
                 raise assemble.AssemblyMismatch("casekit: the 证据清单 changed its length with its page numbers")
             parts.append(joining.Part(b"", range(len(evidence)), None, [
-                joining.DrawnExhibit("evidence-list", list_pages.EVIDENCE_LABEL, evidence, None)]))
+                joining.DrawnPages("evidence-list", list_pages.EVIDENCE_LABEL, evidence, None)]))
         for i, (draw, run) in enumerate(runs[r]):
             if draw:
-                exhibits = [joining.DrawnExhibit(ex["anchor"], f"{ex['label']}　{ex['title']}", layouts[r, ex["anchor"]],
+                exhibits = [joining.DrawnPages(ex["anchor"], f"{ex['label']}　{ex['title']}", layouts[r, ex["anchor"]],
                                                  (out_dir / ex["image"]).resolve() if ex.get("image") else None)
                             for ex in run]
                 parts.append(joining.Part(b"", range(sum(len(e.pages) for e in exhibits)), EXHIBITS_BOOKMARK, exhibits))
@@ -254,7 +254,7 @@ def _render_packets(model: CaseModel, views: dict[str, dict[str, Any]], out_dir:
                 parts.append(joining.Part(pdf, range(pages), group=EXHIBITS_BOOKMARK))
         if r in drawn_appendix:
             appendix = [joining.Part(b"", range(len(drawn_appendix[r])), None, [
-                joining.DrawnExhibit("appendix", list_pages.APPENDIX_LABEL, drawn_appendix[r], None)])]
+                joining.DrawnPages("appendix", list_pages.APPENDIX_LABEL, drawn_appendix[r], None)])]
         else:
             appendix = [joining.Part(pdf, pages) for pdf, pages, _ in appendices[r].pages()]
         parts += appendix

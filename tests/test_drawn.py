@@ -251,7 +251,7 @@ def _both_ways(case, template: str, spec: dict, texts: list[str], layout, anchor
     pages = layout(faces)
     out = {}
     for kind, parts, fonts in (
-            ("drawn", [joining.Part(b"", range(len(pages)), None, [joining.DrawnExhibit(anchor, label, pages, image)])],
+            ("drawn", [joining.Part(b"", range(len(pages)), None, [joining.DrawnPages(anchor, label, pages, image)])],
              faces),
             ("weasy", [joining.Part(write(), range(len(document.pages)))], None)):
         data, total = joining.join(parts, stamp, fonts)

@@ -1,8 +1,8 @@
 """Render a packet in pieces on all cores and join them into one PDF with exact page numbers.
 
 A packet is rendered as
-- its exhibits and appendix drawn by the parent (`drawn.py`, lengths exact before anything
-  renders), the workers making the print copies still missing ("prints" jobs); or, where they
+- its exhibits, 证据清单, timeline and appendix drawn by the parent (`drawn.py`, lengths exact
+  before anything renders), the workers making the print copies still missing ("prints" jobs); or, where they
   cannot be drawn, runs ("chunks") of exhibits, each its own WeasyPrint document in a worker
   process, with the running header (case id + exhibit label) but no page footer; each run
   reports on which page each of its exhibits starts (WeasyPrint's page anchors);

@@ -134,14 +134,14 @@ def _row_heights(view: dict[str, Any], name: str, metrics: "Metrics | None") -> 
     return _timeline_heights(view, metrics)
 
 
-# d5_timeline.html: the columns' widths are content widths (content-box cells); 事件 takes the rest
-TIMELINE_COLS = (0.05, 0.12, 0.06, None, 0.10, 0.09, 0.09, 0.09)
 CELL_EXTRA_MM = 2 * 1.5 + 0.5 * 25.4 / 72  # a cell's padding and rule
 
 
 def _timeline_heights(view: dict[str, Any], metrics: "Metrics | None") -> list[float]:
     """Row heights of the timeline: the tallest cell of each row (a burst's lines one under another,
     "<br>" in viewmodels._burst_text; evidence labels never split, "、" kept with the label before)."""
+    from .list_pages import TIMELINE_COLS  # d5_timeline.html's columns: content widths, 事件 the rest
+
     m = metrics or Metrics()
     w = [c * TABLE_W_MM if c else 0.0 for c in TIMELINE_COLS]
     w[3] = TABLE_W_MM - sum(x + CELL_EXTRA_MM for x in w if x) - CELL_EXTRA_MM
@@ -162,7 +162,7 @@ def _timeline_heights(view: dict[str, Any], metrics: "Metrics | None") -> list[f
 
 
 class Metrics:
-    """Lines a text takes in a column: by a font's own advances and `drawn.wrap`'s line breaking
+    """Lines a text takes in a column: by a font's own advances and `flow.wrap`'s line breaking
     (`font`: the packet's CJK cut), else approximated (CJK 1 em, anything else 0.55 em)."""
 
     def __init__(self, font: Any = None) -> None:

@@ -8,7 +8,9 @@ colour and position of that footer from it, and `join` draws each page's footer 
 a small extra content stream.
 
 Each piece's bookmarks (WeasyPrint makes them from the headings) and named destinations (the
-targets of in-document links) are moved to the joined pages. pikepdf is used rather than pypdf
+targets of in-document links) are moved to the joined pages. The parts casekit draws itself
+(`drawn.py`) are added as new pages, with their fonts embedded once, their links, a bookmark and a
+destination each. pikepdf is used rather than pypdf
 because it copies pages in C++: a 234-page packet joins in 0.1 s instead of 0.5–0.8 s.
 """
 
@@ -114,9 +116,10 @@ def stamp_stream(stamp: Stamp, text: str, font_name: str = FOOTER_FONT) -> bytes
 
 
 @dataclass
-class DrawnExhibit:
-    """An exhibit drawn by casekit itself (`render/drawn.py`): its pages, the print copy they show,
-    its bookmark's title and the name of its destination."""
+class DrawnPages:
+    """Pages casekit draws itself (`render/drawn.py`: an exhibit, the 证据清单, the timeline, the
+    appendix): the pages, the print copy they show, their bookmark's title and the name of their
+    destination (the target of the links to them)."""
 
     anchor: str
     title: str
@@ -126,14 +129,14 @@ class DrawnExhibit:
 
 @dataclass
 class Part:
-    """Pages `pages` of the rendered piece `pdf`, or the exhibits `drawn` drawn into the packet;
+    """Pages `pages` of the rendered piece `pdf`, or the parts `drawn` drawn into the packet;
     its bookmarks are nested under a bookmark titled `group` (made once, at the first page that
     has one) when given."""
 
     pdf: bytes
     pages: range
     group: str | None = None
-    drawn: list[DrawnExhibit] | None = None
+    drawn: list[DrawnPages] | None = None
 
 
 def _retarget(dest: Any, page_map: dict[tuple[int, int], pikepdf.Page]) -> pikepdf.Array | None:
@@ -161,7 +164,8 @@ def _copy_bookmarks(items, page_map, into: list) -> None:
 
 def _add_drawn(out: pikepdf.Pdf, part: Part, fonts: pikepdf.Dictionary, faces: drawn.Faces,
                destinations: dict[str, pikepdf.Array]) -> list[pikepdf.OutlineItem]:
-    """Append the pages of drawn exhibits to `out`: their bookmarks, and a destination each."""
+    """Append the drawn pages of `part` to `out`, with their links: their bookmarks, and a
+    destination each."""
     found = []
     for exhibit in part.drawn or []:
         xobjects = pikepdf.Dictionary()
@@ -190,7 +194,7 @@ def _add_drawn(out: pikepdf.Pdf, part: Part, fonts: pikepdf.Dictionary, faces: d
 def join(parts: list[Part], stamp: Stamp, faces: drawn.Faces | None = None) -> tuple[bytes, int]:
     """The given pages of each piece, in order, each stamped with its footer; bookmarks and named
     destinations carried over (a later piece's destination wins over an earlier one's of the
-    same name). Drawn exhibits are drawn with `faces`, embedded once. Returns (pdf, pages)."""
+    same name). Drawn parts are set in `faces`, embedded once. Returns (pdf, pages)."""
     total = sum(len(part.pages) for part in parts)
     out = pikepdf.new()
     font = out.copy_foreign(stamp.font)
@@ -202,7 +206,7 @@ def join(parts: list[Part], stamp: Stamp, faces: drawn.Faces | None = None) -> t
     for index, part in enumerate(parts):
         if part.drawn is not None:
             if faces is None:
-                raise AssemblyMismatch("casekit: drawn exhibits without their fonts")
+                raise AssemblyMismatch("casekit: drawn pages without their fonts")
             if drawn_fonts is None:
                 drawn_fonts = out.make_indirect(pikepdf.Dictionary({
                     drawn.FONT_NAMES["R"]: faces.regular.embed(out), drawn.FONT_NAMES["B"]: faces.bold.embed(out),
