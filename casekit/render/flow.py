@@ -114,8 +114,8 @@ def baseline(top: float, size: float, line_height: float, font: PdfFont) -> floa
 
 
 class Flow:
-    """Blocks placed down the pages of one exhibit. Margins between blocks collapse and are dropped
-    at the top of a page; `bar_top` is where the transcript's left border began on this page."""
+    """Blocks placed down the pages of one drawn part. Margins between blocks collapse and are dropped
+    at the top of a page; `bar_top` is where an exhibit transcript's left border began on this page."""
 
     def __init__(self, faces: Faces, case_id: str, label: str) -> None:
         self.faces, self.case_id, self.label = faces, case_id, label
