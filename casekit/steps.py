@@ -7,7 +7,7 @@ checks gate `build`; warnings are shown but never block.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from .casemodel import CaseModel
 from .channels import channel

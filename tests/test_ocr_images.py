@@ -4,7 +4,6 @@ import io
 import resource
 import struct
 import zlib
-from pathlib import Path
 
 import pytest
 from PIL import Image

@@ -26,9 +26,12 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ..errors import bilingual
+
+if TYPE_CHECKING:  # for the annotations only (the methods import it where they use it)
+    from ..records import Extraction
 
 try:
     from zoneinfo import ZoneInfo
