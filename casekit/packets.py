@@ -329,9 +329,10 @@ def build_packets(
     font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
     views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
     deferred = {r: any("print_src" in ex for ex in views[r]["exhibits"]) for r in wanted}  # before fill_prints
+    drawing = _drawing_faces(model, views, faces, draw)  # (its cut holds the timeline's characters too)
     try:
         rendered = _render_packets(model, views, out_dir, roots, assemble.default_workers(jobs), chunk,
-                                    front_pages, _drawing_faces(model, views, faces, draw), _metrics(faces))
+                                    front_pages, drawing, front.Metrics(drawing.regular) if drawing else _metrics(faces))
     except assemble.AssemblyMismatch:
         # the pieces do not fit (a case's own templates?): one document per packet, as WeasyPrint
         # lays it out, numbering by WeasyPrint's own counters

@@ -15,14 +15,13 @@ A case with its own copy of a template these pages follow keeps WeasyPrint for t
 
 from __future__ import annotations
 
-import struct
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
 
-from .pdf import png_chunks
+from .pdf import palette_png
 from .pdffont import PdfFont
 
 PT = 72 / 25.4                       # points per mm
@@ -105,42 +104,34 @@ def image_xobject(pdf: pikepdf.Pdf, path: Path) -> pikepdf.Stream:
     is (PNG predictors are PDF FlateDecode predictors), a JPEG's bytes as they are, anything else
     decoded and compressed."""
     data = path.read_bytes()
+    stream = pikepdf.Stream(pdf, b"")
+    stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
     if data[:2] == b"\xff\xd8":
         from PIL import Image
 
         with Image.open(path) as img:
             width, height, mode = img.width, img.height, img.mode
-        space = {"L": pikepdf.Name.DeviceGray, "CMYK": pikepdf.Name.DeviceCMYK}.get(mode, pikepdf.Name.DeviceRGB)
-        stream = pikepdf.Stream(pdf, data)
         stream.write(data, filter=pikepdf.Name.DCTDecode)
-        stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-        stream.Width, stream.Height, stream.ColorSpace, stream.BitsPerComponent = width, height, space, 8
+        stream.Width, stream.Height, stream.BitsPerComponent = width, height, 8
+        stream.ColorSpace = {"L": pikepdf.Name.DeviceGray, "CMYK": pikepdf.Name.DeviceCMYK}.get(mode,
+                                                                                             pikepdf.Name.DeviceRGB)
         if mode == "CMYK":
             stream.Decode = [1, 0, 1, 0, 1, 0, 1, 0]
         return stream
-    try:
-        chunks = png_chunks(data)
-        width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks["IHDR"])
-        palette = chunks.get("PLTE", b"")
-        if colour == 3 and not interlace and palette and chunks["IDAT"] and "tRNS" not in chunks:
-            stream = pikepdf.Stream(pdf, b"")
-            stream.write(chunks["IDAT"], filter=pikepdf.Name.FlateDecode,
-                         decode_parms=pikepdf.Dictionary(Predictor=15, Colors=1, BitsPerComponent=depth,
-                                                         Columns=width))
-            stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-            stream.Width, stream.Height, stream.BitsPerComponent = width, height, depth
-            stream.ColorSpace = [pikepdf.Name.Indexed, pikepdf.Name.DeviceRGB, len(palette) // 3 - 1,
-                                 pdf.make_stream(palette)]
-            return stream
-    except (ValueError, KeyError, struct.error):
-        pass
+    png = palette_png(data)
+    if png is not None:
+        stream.write(png.data, filter=pikepdf.Name.FlateDecode,
+                     decode_parms=pikepdf.Dictionary(Predictor=15, Colors=1, BitsPerComponent=png.depth,
+                                                     Columns=png.width))
+        stream.Width, stream.Height, stream.BitsPerComponent = png.width, png.height, png.depth
+        stream.ColorSpace = [pikepdf.Name.Indexed, pikepdf.Name.DeviceRGB, len(png.palette) // 3 - 1,
+                             pdf.make_stream(png.palette)]
+        return stream
     from PIL import Image
 
     with Image.open(path) as img:
         rgb = img.convert("RGB")
-    stream = pikepdf.Stream(pdf, b"")
     stream.write(zlib.compress(rgb.tobytes(), 6), filter=pikepdf.Name.FlateDecode)
-    stream.Type, stream.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
     stream.Width, stream.Height, stream.BitsPerComponent = rgb.width, rgb.height, 8
     stream.ColorSpace = pikepdf.Name.DeviceRGB
     return stream

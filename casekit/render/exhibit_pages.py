@@ -14,6 +14,7 @@ from .flow import Flow, Grid, baseline, css_text, text_cell, wrap
 TABLE_COLS = (0.14, 0.08, 0.10, None, 0.14, 0.18, 0.09)
 TABLE_HEAD = ("时间", "收/支", "金额", "对方", "账户", "订单号", "状态")
 
+
 def exhibit_texts(ex: dict[str, Any]) -> list[str]:
     """Every string an exhibit page shows (for the font cut and `drawable`)."""
     t = ex["transcript"]
@@ -96,9 +97,7 @@ def layout(ex: dict[str, Any], case_id: str, faces: Faces) -> list[Page]:
     flow.paragraph(["识别内容"], LEFT, 11, 11 * 1.55, "B", TEXT, 4 * PT, 1.5 * PT, keep_after=keep)
     # .transcript: 9 pt, a 2 pt border on the left, 3 mm padding. The first child's top margin
     # collapses with the heading's; the border runs from there down every page the div is on.
-    flow.y += flow._gap(2 * PT if table is not None and not note else gap_p)
-    flow.margin = 0.0
-    flow.bar_top = flow.y
+    flow.start_bar(2 * PT if table is not None and not note else gap_p)
     above = 0.0  # the first child's top margin is spent already
     if note:
         flow.paragraph(note, x, 8.5, line_n, "R", MUTED, above, gap_p)
@@ -109,8 +108,7 @@ def layout(ex: dict[str, Any], case_id: str, faces: Faces) -> list[Page]:
     for para in paras:
         flow.paragraph(para, x, 9, line_p, "R", TEXT, above, gap_p)
         above = gap_p
-    flow.close_bar()
-    flow.bar_top = None
+    flow.end_bar()
     return flow.pages
 
 
@@ -119,7 +117,7 @@ def _payment_table(faces: Faces, rows: list[dict[str, Any]], width: float) -> Gr
     counterparty, amounts right-aligned."""
     reg, bold = faces.regular, faces.bold
     cols = Grid.columns(width, TABLE_COLS)
-    inner = [c - 2 * Grid.PAD_X - 0.5 for c in cols]
+    inner = Grid.content_widths(cols)
     head = [[[text_cell(inner[k], h, bold, "B")] for k, h in enumerate(TABLE_HEAD)]]
     body = []
     for r in rows:

@@ -146,6 +146,18 @@ class Flow:
         if self.bar_top is not None and self.y > self.bar_top:
             self.ops.append(("fill", LEFT, self.bar_top, 2.0, self.y - self.bar_top, BAR))
 
+    def start_bar(self, first_margin: float) -> None:
+        """Begin the transcript's block (a 2 pt border on its left, drawn down every page it is on):
+        its first child's top margin `first_margin` collapses with the margin above it and is spent
+        here, so the child itself is placed with none."""
+        self.y += self._gap(first_margin)
+        self.margin = 0.0
+        self.bar_top = self.y
+
+    def end_bar(self) -> None:
+        self.close_bar()
+        self.bar_top = None
+
     def _gap(self, margin_top: float) -> float:
         return 0.0 if self.y <= TOP else max(self.margin, margin_top)
 
@@ -247,8 +259,10 @@ class Grid:
             cols[shares.index(None)] = base - sum(cols)
         return cols
 
-    def cell_width(self, col: int) -> float:
-        return self.cols[col] - 2 * self.PAD_X - 0.5
+    @staticmethod
+    def content_widths(cols: list[float]) -> list[float]:
+        """The width text has in each column (its padding and rule taken off)."""
+        return [c - 2 * Grid.PAD_X - 0.5 for c in cols]
 
     def draw(self, flow: "Flow", x: float, margin_top: float, margin_bottom: float) -> None:
         reg = flow.faces.regular

@@ -10,6 +10,7 @@ from typing import Any
 from .drawn import LEFT, MUTED, PT, TEXT, WIDTH, Faces, Page
 from .flow import Flow, Grid, Style, baseline, css_text, text_cell, wrap, wrap_runs
 from .pdffont import PdfFont
+from .viewmodels import Gap
 
 def _heading(flow: Flow, title: str) -> None:
     """A part's h1: 17 pt bold, centred, letter-spacing 0.1 em, margin-bottom 5 mm."""
@@ -36,7 +37,7 @@ def _evidence_meta(view: dict[str, Any]) -> list[tuple[str, Style]]:
     for label, value in (("案件：", view["case_title"]), ("　提交人：", view["victim"]["name"]),
                          ("　递交对象：", to), ("　日期：", view["generated"])):
         runs.append((label, plain))
-        runs.append((str(value), GAP if hasattr(value, "label") and hasattr(value, "__html__") else plain))
+        runs.append((str(value), GAP if isinstance(value, Gap) else plain))
     return runs
 
 
@@ -63,7 +64,7 @@ def layout_evidence(view: dict[str, Any], faces: Faces, page_of: dict[str, int])
     _heading(flow, EVIDENCE_TITLE)
     flow.runs_paragraph(wrap_runs(_evidence_meta(view), faces, WIDTH), LEFT, 8.5, 8.5 * 1.55, 1.5 * PT, 1.5 * PT)
     cols = Grid.columns(WIDTH, EVIDENCE_COLS, border_box=True)
-    inner = [c - 2 * Grid.PAD_X - 0.5 for c in cols]
+    inner = Grid.content_widths(cols)
     head = [[[text_cell(inner[k], h, bold, "B")] for k, h in enumerate(EVIDENCE_HEAD)]]
     body = []
     for ex in view["exhibits"]:
@@ -161,7 +162,7 @@ def layout_timeline(view: dict[str, Any], faces: Faces) -> list[Page]:
         else:  # div.meta: 8.5 pt, #555
             flow.paragraph(wrap(_deadline_text(d), reg, 8.5, WIDTH), LEFT, 8.5, 8.5 * 1.55, "R", MUTED, 0, 0)
     cols = Grid.columns(WIDTH, TIMELINE_COLS)
-    inner = [c - 2 * Grid.PAD_X - 0.5 for c in cols]
+    inner = Grid.content_widths(cols)
     head = [[[text_cell(inner[k], h, bold, "B")] for k, h in enumerate(TIMELINE_HEAD)]]
     body = []
     for r in view["timeline"]:
@@ -210,14 +211,14 @@ def layout_appendix(view: dict[str, Any], faces: Faces) -> list[Page]:
     flow.runs_paragraph(wrap_runs(runs, faces, WIDTH), LEFT, 10.5, 10.5 * 1.55, 1.5 * PT, 1.5 * PT)
     # table.kv: th 28 % (content-box), left-aligned, shaded
     cols = Grid.columns(WIDTH, (0.28, None))
-    inner = [c - 2 * Grid.PAD_X - 0.5 for c in cols]
+    inner = Grid.content_widths(cols)
     values = [(view["carrier"], 8.5, False), (view["manifest_hash"], 8.0, True), (view["generated_full"], 8.5, False)]
     body = [[[text_cell(inner[0], key, bold, "B")], [text_cell(inner[1], value, reg, size=size, anywhere=hashy)]]
             for key, (value, size, hashy) in zip(APPENDIX_KV, values)]
     Grid(cols, [], body, repeat=False, shaded=(0,)).draw(flow, LEFT, 2 * PT, 4 * PT)
     # the exhibits: 14 % / 30 % / the rest
     cols = Grid.columns(WIDTH, (0.14, 0.30, None))
-    inner = [c - 2 * Grid.PAD_X - 0.5 for c in cols]
+    inner = Grid.content_widths(cols)
     head = [[[text_cell(inner[k], h, bold, "B")] for k, h in enumerate(APPENDIX_HEAD)]]
     body = [[[text_cell(inner[0], ex["label"], reg), text_cell(inner[0], ex["id"], reg)],
              [text_cell(inner[1], ex["captured"], reg), text_cell(inner[1], ex["added"], reg)],

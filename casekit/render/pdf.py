@@ -12,7 +12,7 @@ import shutil
 import struct
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from PIL import Image
@@ -68,7 +68,7 @@ def _fetcher_class():
             if not real.is_file():
                 raise FatalURLFetchingError(f"casekit: refused non-regular file {url[:200]}")
             if self.standins is not None and real.parent.name == _STANDIN_PREFIX and real.suffix == ".png" \
-                    and _indexed_image(real.read_bytes()) is not None:
+                    and palette_png(real.read_bytes()) is not None:
                 self.standins.append(real)
                 return URLFetcherResponse(real.as_uri(), _standin(len(self.standins)),
                                           {"Content-Type": "image/jpeg"}, 200)
@@ -116,25 +116,29 @@ def png_chunks(data: bytes) -> dict[str, bytes]:
     return out
 
 
-def _indexed_image(data: bytes) -> tuple[bytes, bytes, dict[str, Any]] | None:
-    """(image data, palette, PDF image dictionary entries without the colour space) of a
-    non-interlaced palette PNG, else None."""
-    import pydyf
+class PalettePng(NamedTuple):
+    """What a PDF needs of a non-interlaced, opaque palette PNG to embed it as it is: the IDAT data
+    (PNG's row predictors are PDF FlateDecode predictors) and the palette."""
 
+    width: int
+    height: int
+    depth: int
+    data: bytes
+    palette: bytes
+
+
+def palette_png(data: bytes) -> PalettePng | None:
+    """The PNG `data` as a `PalettePng`, or None when it is not one (another colour type, interlaced,
+    transparent, damaged)."""
     try:
         chunks = png_chunks(data)
         width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks["IHDR"])
     except (ValueError, KeyError, struct.error):
         return None
     palette = chunks.get("PLTE", b"")
-    if colour != 3 or interlace or not palette or not chunks["IDAT"]:
+    if colour != 3 or interlace or not palette or not chunks["IDAT"] or "tRNS" in chunks:
         return None
-    entries = {
-        "Width": width, "Height": height, "BitsPerComponent": depth, "Filter": "/FlateDecode",
-        "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Colors": 1, "BitsPerComponent": depth,
-                                         "Columns": width}),
-    }
-    return chunks["IDAT"], palette, entries
+    return PalettePng(width, height, depth, chunks["IDAT"], palette)
 
 
 def _swap_standins(standins: list[Path]):
@@ -152,18 +156,20 @@ def _swap_standins(standins: list[Path]):
             if extra.get("ColorSpace") != "/DeviceGray" or not isinstance(number, int) \
                     or not 1 <= number <= len(standins):
                 continue
-            swapped = _indexed_image(standins[number - 1].read_bytes())
-            if swapped is None:
+            png = palette_png(standins[number - 1].read_bytes())
+            if png is None:
                 continue
-            image, palette, entries = swapped
-            lookup = pydyf.Stream([palette])
+            lookup = pydyf.Stream([png.palette])
             pdf.add_object(lookup)
-            obj.stream = [image]
+            obj.stream = [png.data]
             obj.compress = False
             for name in ("SMask", "Decode"):
                 extra.pop(name, None)
-            extra.update(entries)
-            extra["ColorSpace"] = pydyf.Array(["/Indexed", "/DeviceRGB", len(palette) // 3 - 1, lookup.reference])
+            extra.update({"Width": png.width, "Height": png.height, "BitsPerComponent": png.depth,
+                          "Filter": "/FlateDecode",
+                          "DecodeParms": pydyf.Dictionary({"Predictor": 15, "Colors": 1, "BitsPerComponent": png.depth,
+                                                           "Columns": png.width})})
+            extra["ColorSpace"] = pydyf.Array(["/Indexed", "/DeviceRGB", len(png.palette) // 3 - 1, lookup.reference])
 
     return finisher
 
