@@ -11,7 +11,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-Kind = Literal["chat_screenshot", "payment_screenshot", "image", "bill", "other"]
+Kind = Literal["chat_screenshot", "payment_screenshot", "order_page", "refund_record", "product_page",
+               "profile", "filing_receipt", "image", "bill", "other"]
 Speaker = Literal["me", "them", "system"]
 MessageKind = Literal["text", "transfer", "image", "notice"]
 Direction = Literal["out", "in", "none"]
@@ -148,17 +149,44 @@ class Transaction:
 
 @dataclass(frozen=True)
 class Entity:
-    """Something identifying found in text: phone, bank card, account id, order number, URL, amount."""
+    """Something identifying found in text: phone, bank card, account id, order number, URL, amount.
+
+    `source.box`, when known, covers the pixels that show the value (redaction paints it)."""
 
     kind: str
     value: str
+    source: SourceRef | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        data: dict[str, Any] = {"kind": self.kind, "value": self.value}
+        if self.source is not None:
+            data["source"] = self.source.to_json()
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Entity":
-        return cls(data["kind"], data["value"])
+        source = data.get("source")
+        return cls(data["kind"], data["value"], SourceRef.from_json(source) if source else None)
+
+
+@dataclass
+class Proposal:
+    """A value a screen shows for a case.toml field, offered to the user to accept or reject.
+
+    `field` is the case.toml path as the file spells it (`order.order_id`, `order.amount`,
+    `filing.platform_request_no`, ...); `value` is text in the form case.toml takes
+    (amounts as "1280.00", times as ISO 8601)."""
+
+    field: str
+    value: str
+    source: SourceRef = SourceRef()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"field": self.field, "value": self.value, "source": self.source.to_json()}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Proposal":
+        return cls(data["field"], str(data["value"]), SourceRef.from_json(data.get("source")))
 
 
 @dataclass
@@ -169,6 +197,7 @@ class Extraction:
     messages: list[Message] = field(default_factory=list)
     transactions: list[Transaction] = field(default_factory=list)
     entities: list[Entity] = field(default_factory=list)
+    proposals: list[Proposal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     importer: str | None = None
     text: str | None = None  # full OCR text of an image, when there is one
@@ -180,6 +209,7 @@ class Extraction:
             "messages": [m.to_json() for m in self.messages],
             "transactions": [t.to_json() for t in self.transactions],
             "entities": [e.to_json() for e in self.entities],
+            "proposals": [p.to_json() for p in self.proposals],
             "warnings": list(self.warnings),
             "text": self.text,
         }
@@ -191,6 +221,7 @@ class Extraction:
             messages=[Message.from_json(m) for m in data.get("messages", [])],
             transactions=[Transaction.from_json(t) for t in data.get("transactions", [])],
             entities=[Entity.from_json(e) for e in data.get("entities", [])],
+            proposals=[Proposal.from_json(p) for p in data.get("proposals", [])],
             warnings=list(data.get("warnings", [])),
             importer=data.get("importer"),
             text=data.get("text"),
