@@ -7,7 +7,7 @@ import subprocess
 from PIL import Image
 
 from casekit.render.pdf import html_to_pdf
-from casekit.render.printcopy import _cached_ok, print_image, print_images, print_size_mm
+from casekit.printcopies import _cached_ok, print_image, print_images, print_size_mm
 from casekit.synth import render_chat
 
 
@@ -56,7 +56,7 @@ def test_palette_copy_is_embedded_as_indexed_image(tmp_path):
 def test_planned_size_matches_the_print_copy(tmp_path):
     """A cold build plans each exhibit's printed size from the original's header (the copy is made
     later, in the worker rendering it): the plan must be the copy's size, EXIF rotation included."""
-    from casekit.render.printcopy import planned_print_mm
+    from casekit.printcopies import planned_print_mm
 
     for index, (size, fmt, orientation) in enumerate([((1081, 2341), "PNG", 1), ((1200, 800), "JPEG", 6),
                                                       ((1200, 800), "PNG", 8), ((4000, 3001), "JPEG", 1)]):
