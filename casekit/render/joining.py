@@ -186,7 +186,7 @@ def join(parts: list[Part], overlay: list[bytes], title: str, lang: str = "zh-CN
             target = out.pages[number]
             target.add_overlay(page, pikepdf.Rectangle(target.mediabox))
             number += 1
-    if number != len(out.pages):
+    if overlay and number != len(out.pages):
         raise RuntimeError(f"casekit: the overlay has {number} pages for a packet of {len(out.pages)}")
     if destinations:
         tree = pikepdf.NameTree.new(out)

@@ -88,11 +88,11 @@ def number_pages(plan: Plan, rendered: dict[str, pieces.Rendered]) -> Numbers:
     page_of = {"#appendix": starts[plan.appendix]}
     for key, run in plan.runs:
         for ex in run:
-            where = rendered[key].anchors.get(ex["anchor"])
+            where = rendered[key].anchors.get(f"start-{ex['anchor']}")
             if where is None:
-                raise BadInput(f"证据页模板缺少锚点 id=\"{ex['anchor']}\"", f"the exhibit template lost its anchor id=\"{ex['anchor']}\"",
-                               hint_zh="案件 templates/ 中自定义的 _exhibit.html 须保留 <section id=\"{{ ex.anchor }}\">",
-                               hint_en="a case's own _exhibit.html must keep <section id=\"{{ ex.anchor }}\">")
+                raise BadInput(f"证据页模板缺少锚点 start-{ex['anchor']}", f"the exhibit run template lost its anchor start-{ex['anchor']}",
+                               hint_zh="案件 templates/ 中自定义的 chunk.html 须保留每件证据外层的 id=\"start-{{ ex.anchor }}\"",
+                               hint_en="a case's own chunk.html must keep id=\"start-{{ ex.anchor }}\" around each exhibit")
             page_of["#" + ex["anchor"]] = starts[key] + where[0]
     return Numbers(starts, page_of, page - 1)
 
