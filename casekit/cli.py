@@ -209,7 +209,12 @@ def _verify_packet(path: Path, json_out: bool) -> None:
     else:
         for problem in report.problems:
             typer.echo(f"✗ {problem.message}")
-        if report.ok:
+        if report.ok and not report.complete:
+            typer.echo(bilingual(
+                f"✓ 核验通过：页面上印的 {report.printed} 个 SHA-256 均在所附 MANIFEST.sha256 中（脱敏副本不附原件）",
+                f"verified: the {report.printed} SHA-256 printed on the pages are all in the attached MANIFEST.sha256 "
+                "(a redacted copy carries no originals)"))
+        elif report.ok:
             typer.echo(bilingual(
                 f"✓ 核验通过：{report.originals} 件所附原件与页面上的 SHA-256 一致，MANIFEST.sha256 相符，保管日志 {report.custody.custody_lines} 行链完整",
                 f"verified: {report.originals} attached originals match the SHA-256 printed on the pages, MANIFEST.sha256 agrees, "

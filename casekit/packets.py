@@ -64,17 +64,22 @@ def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -
     return env.get_template("zh-CN/packet.html").render(**view)
 
 
+COMPLETE_COPIES = ("police",)  # recipients whose copy is not redacted (issue 15 §3): they get the originals
+
+
 def attachments(model: CaseModel, recipient: str) -> list[Attachment]:
-    """What a packet carries: every original it cites (AFRelationship Source, the original file
-    name, its SHA-256 in the description), and the case's MANIFEST.sha256 and custody.jsonl as
-    they were when the build started."""
+    """What a packet carries: MANIFEST.sha256 (its hash is printed in the appendix); for a complete
+    (police) copy also every original it cites (AFRelationship Source, the original file name, its
+    SHA-256 in the description) and custody.jsonl, as they were when the build started. The
+    platform and consumer copies are redacted, so they carry no originals (which would show what
+    their pages paint out) and no custody log (whose entries may quote accepted facts)."""
     files = []
+    complete = recipient in COMPLETE_COPIES
     for n, e in enumerate(model.for_step(recipient), 1):
-        if not e.path.is_file():
-            continue
-        files.append(Attachment(f"{e.id} {e.original_name}", e.original_name, e.path.read_bytes(),
-                                f"证据{n} {e.id} {e.original_name} SHA-256 {e.sha256}"))
-    for name in ("MANIFEST.sha256", "custody.jsonl"):
+        if complete and e.path.is_file():
+            files.append(Attachment(f"{e.id} {e.original_name}", e.original_name, e.path.read_bytes(),
+                                    f"证据{n} {e.id} {e.original_name} SHA-256 {e.sha256}"))
+    for name in ("MANIFEST.sha256", "custody.jsonl") if complete else ("MANIFEST.sha256",):
         path = model.root / name
         if path.is_file():
             data = path.read_bytes()

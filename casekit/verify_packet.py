@@ -1,10 +1,12 @@
 """`casekit verify PACKET.pdf`: a packet re-verifies on its own.
 
-A packet built by casekit carries the originals it cites, MANIFEST.sha256 and custody.jsonl
-(render/pdfa.py). This extracts them and checks, as a reader of the paper would:
+A complete (police) packet built by casekit carries the originals it cites, MANIFEST.sha256 and
+custody.jsonl; a redacted (platform, consumer) one carries MANIFEST.sha256 only (packets.py). This
+extracts them and checks, as a reader of the paper would:
 - each attachment's bytes hash to the SHA-256 in its description;
 - every SHA-256 printed on the pages (exhibit metadata, the stamp of each exhibit page) is the hash
-  of an attached original — and every attached original's hash is printed;
+  of an attached original (a redacted copy: a line of the attached MANIFEST.sha256) — and every
+  attached original's hash is printed;
 - each original's hash is a line of the attached MANIFEST.sha256, whose own hash is the one the
   appendix prints; the attached custody log's hash chain is unbroken.
 The text is read back with pdftotext (poppler), as a reader sees it.
@@ -34,6 +36,7 @@ class PacketReport:
     attachments: int = 0
     originals: int = 0
     printed: int = 0
+    complete: bool = False   # originals attached (a complete copy), else checked against MANIFEST.sha256
     custody: Report = field(default_factory=Report)
     problems: list[Problem] = field(default_factory=list)
 
@@ -43,7 +46,7 @@ class PacketReport:
 
     def to_json(self) -> dict[str, Any]:
         return {"ok": self.ok, "packet": self.packet, "attachments": self.attachments, "originals": self.originals,
-                "printed_hashes": self.printed, "custody_lines": self.custody.custody_lines,
+                "printed_hashes": self.printed, "originals_attached": self.complete, "custody_lines": self.custody.custody_lines,
                 "custody_head": self.custody.head, "problems": [p.to_json() for p in self.problems]}
 
 
@@ -102,18 +105,22 @@ def verify_packet(path: Path) -> PacketReport:
         else:
             originals[actual] = name
     report.originals = len(originals)
-    for digest in sorted(printed - set(originals)):
-        problems.append(Problem("missing", bilingual(f"页面上印的 SHA-256 {digest[:12]}… 没有对应的附件原件",
-                                                     f"SHA-256 {digest[:12]}… printed on the pages has no attached original")))
+    manifest = case_files.get("MANIFEST.sha256")
+    listed = {line.split(b"  ", 1)[0].lstrip(b"\\").decode("ascii", "replace")
+              for line in (manifest or b"").splitlines()}
+    report.complete = bool(originals)
+    for digest in sorted(printed - set(originals if originals else listed)):
+        what = ("没有对应的附件原件", "has no attached original") if originals else ("不在所附 MANIFEST.sha256 中",
+                                                                          "is not in the attached MANIFEST.sha256")
+        problems.append(Problem("missing", bilingual(f"页面上印的 SHA-256 {digest[:12]}… {what[0]}",
+                                                     f"SHA-256 {digest[:12]}… printed on the pages {what[1]}")))
     for digest, name in sorted(originals.items()):
         if digest not in flat:
             problems.append(Problem("unlogged", bilingual(f"附件 {name} 的 SHA-256 未印在材料上",
                                                           f"attachment {name}: its SHA-256 is not printed in the packet"), path=name))
-    manifest = case_files.get("MANIFEST.sha256")
     if manifest is None:
         problems.append(Problem("manifest", bilingual("材料未附带 MANIFEST.sha256", "the packet carries no MANIFEST.sha256")))
     else:
-        listed = {line.split(b"  ", 1)[0].lstrip(b"\\").decode("ascii", "replace") for line in manifest.splitlines()}
         for digest, name in sorted(originals.items()):
             if digest not in listed:
                 problems.append(Problem("manifest", bilingual(f"附件 {name} 不在所附 MANIFEST.sha256 中",
@@ -122,6 +129,8 @@ def verify_packet(path: Path) -> PacketReport:
             problems.append(Problem("manifest", bilingual("所附 MANIFEST.sha256 的哈希与材料上印的不符",
                                                           "the attached MANIFEST.sha256 is not the one whose hash the packet prints")))
     custody = case_files.get("custody.jsonl")
+    if custody is None and not originals:
+        return report  # a redacted copy: no custody log by design
     if custody is None:
         problems.append(Problem("broken_chain", bilingual("材料未附带 custody.jsonl", "the packet carries no custody.jsonl")))
     else:
