@@ -14,7 +14,7 @@ from casekit.errors import MissingDependency
 from casekit.render import pdf as pdfmod
 from casekit.render.jinja import make_env, mask, money, templates_dir
 from casekit.render.pdf import make_fetcher
-from casekit.render.printcopy import print_image
+from casekit.printcopies import print_image
 from casekit.render.viewmodels import Gap, Redactor, rmb_upper
 
 

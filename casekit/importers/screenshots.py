@@ -27,7 +27,7 @@ from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Extraction, Message, SourceRef
-from ..render.printcopy import print_from_decoded
+from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
 
 SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1}

@@ -22,7 +22,7 @@ from ..facts import CST
 from ..steps import STEP_TITLES, Status
 from ..store import print_cache_dir
 from .jinja import date_zh, mask, money
-from .printcopy import cached_print, planned_print_mm, print_image, print_images, print_size_mm
+from ..printcopies import cached_print, planned_print_mm, print_image, print_images, print_size_mm
 
 RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
 RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
