@@ -279,6 +279,10 @@ class Case:
         except (OSError, ValueError):
             return None
 
+    def custody_entries(self) -> list[dict[str, Any]]:
+        """Every readable custody entry, oldest first (scoping replays link/unlink from them)."""
+        return self._entries()
+
     def log(self, action: str, **fields: Any) -> dict[str, Any]:
         """Append a custody entry (extract, build, verify…) under the lock."""
         with self.locked():

@@ -278,7 +278,8 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
             if is_time_label(text):
                 time_text = text
                 label = parse_time_label(text)
-                when = resolve_time_label(text, reference) if (exact or (label and label.form in ("ymd", "md"))) else None
+                when = resolve_time_label(text, reference, bounded=exact, latest=ctx.extras.get("latest_time")) \
+                    if (exact or (label and label.form in ("ymd", "md"))) else None
                 if when is None:
                     unresolved.add(text)
             else:
