@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..records import Entity
+from ..records import Entity, SourceRef
+
+Box = tuple[int, int, int, int]  # (left, top, width, height) in original image pixels
 
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|"
                   r"\b[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|top|cc|vip|xyz|shop|info)(?:/[A-Za-z0-9\-._~/?#=&%]*)?",
@@ -21,6 +23,12 @@ _LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")
 _CARD = re.compile(r"(?<![0-9*])(?:\d{4}[ ]?){3}\d{4,7}(?![0-9])|(?<![0-9*])\d{4}[ ]?\*{2,}[ ]?(?:\*{4}[ ]?)?\d{4}(?![0-9])|"
                    r"\*{4}[ ]?\d{4}(?![0-9])")
 _CARD_LABEL = re.compile(r"卡号|银行卡|账号|尾号|卡")
+# 居民身份证号: area (first digit 1-8), birth date 19xx/20xx, sequence, check digit (0-9 or X)
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z*])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
+# a postal address: a province/city, then a district/county, ending at a number, room or building
+_ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,9}?(?:省|自治区|市)[\u4e00-\u9fff0-9A-Za-z\-#（）()]{0,30}?(?:区|县|旗|镇|乡)"
+                      r"[\u4e00-\u9fff0-9A-Za-z\-#（）()]{1,40}?(?:号|室|栋|幢|单元|弄|楼|村|组)(?:[0-9A-Za-z\-]{1,8}(?:号|室|楼))?")
+_ADDRESS_LABEL = re.compile(r"^(?:收货地址|收件地址|家庭住址|联系地址|通讯地址|地址|住址|现住)[:：]?")
 _ORDER = re.compile(r"(?<![0-9A-Za-z])\d{14,40}(?![0-9])")
 _AMOUNT_SIGN = re.compile(r"(?:[¥￥Y半全羊]|RMB|CNY|人民币)\s*[-−]?\s*(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)")
 _AMOUNT_YUAN = re.compile(r"(?<![0-9.])(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s*(?:元|块)")
@@ -116,8 +124,15 @@ def extract_entities(text: str) -> list[Entity]:
     for match in _LABELLED_ID.finditer(masked):
         add(_ID_KIND.get(match.group("label").lower(), "account_id"), match.group("value"))
     taken: list[tuple[int, int]] = []
+    for match in _ID_NUMBER.finditer(masked):
+        add("id_number", match.group(0).upper())
+        taken.append(match.span())
+    for match in _ADDRESS.finditer(masked):
+        add("address", _ADDRESS_LABEL.sub("", match.group(0)))
     for pattern in (_PHONE, _PHONE_SPACED, _LANDLINE):
         for match in pattern.finditer(masked):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
             add("phone", re.sub(r"[ -]", "", match.group(0)) if pattern is _PHONE_SPACED else match.group(0))
             taken.append(match.span())
     for match in _CARD.finditer(masked):
@@ -129,7 +144,7 @@ def extract_entities(text: str) -> list[Entity]:
         if digits.isdigit() and not (labelled or _luhn_ok(digits)):
             continue  # long digit runs that fail Luhn are order numbers, not cards
         add("bank_card", value)
-    cards = {e.value.replace(" ", "") for e in out if e.kind == "bank_card"}
+    cards = {e.value.replace(" ", "").upper() for e in out if e.kind in ("bank_card", "id_number")}
     for match in _ORDER.finditer(masked):
         if match.group(0) not in cards:
             add("order_id", match.group(0))
@@ -150,3 +165,58 @@ def _luhn_ok(digits: str) -> bool:
                 d -= 9
         total += d
     return total % 10 == 0
+
+
+def _compact(text: str) -> str:
+    """Text as compared when locating a value among words: no whitespace, full-width digits and
+    letters folded, upper case (OCR spacing and width vary, the characters do not)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            ch = chr(code - 0xFEE0)
+        if not ch.isspace():
+            out.append(ch.upper())
+    return "".join(out)
+
+
+def _union(boxes: list[Box]) -> Box:
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def locate(value: str, words: list) -> Box | None:
+    """The box (original image pixels) of the OCR words that show `value`: the words whose
+    characters the value's characters fall on, in reading order (a value wrapped onto a second
+    line gets the box around both parts). None when the words do not spell it or carry no
+    original-image box (`Word.src`)."""
+    target = _compact(value)
+    if not target:
+        return None
+    stream, owner = [], []
+    for i, w in enumerate(words):
+        for ch in _compact(w.text):
+            stream.append(ch)
+            owner.append(i)
+    at = "".join(stream).find(target)
+    if at < 0:
+        return None
+    boxes = [words[i].src for i in sorted(set(owner[at:at + len(target)]))]
+    if not boxes or any(b is None for b in boxes):
+        return None
+    return _union(boxes)
+
+
+def located_entities(text: str, words: list, fallback: Box | None, evidence_id: str | None) -> list[Entity]:
+    """`extract_entities(text)` with each entity's box: the words showing it (`locate`), else
+    `fallback` (the bubble or line it was read from), so whatever identifies someone can be
+    painted out of a print copy even when the words do not spell it exactly."""
+    ordered = sorted(words, key=lambda w: (w.block, w.par, w.line, w.left))
+    out = []
+    for e in extract_entities(text):
+        box = locate(e.value, ordered) or fallback
+        out.append(Entity(e.kind, e.value, SourceRef(evidence_id, None, box) if box else None))
+    return out
