@@ -24,7 +24,6 @@ def _heading(flow: Flow, title: str) -> None:
 EVIDENCE_TITLE, EVIDENCE_LABEL = "证 据 清 单", "证据清单"
 EVIDENCE_COLS = (0.09, 0.24, 0.15, 0.16, 0.06, 0.30)  # table.evlist: border-box cells
 EVIDENCE_HEAD = ("序号", "证据名称", "证据形式／证据来源", "证明目的", "页码", "载体/原件　SHA-256／取证时间")
-EVIDENCE_NOTE = "完整 SHA-256 见“附：电子数据说明”。原件保存在原始载体中，可当场出示核对。"
 EVIDENCE_SIGN = "提交人（签名）：＿＿＿＿＿＿　　日期：＿＿＿＿年＿＿月＿＿日"
 GAP = Style(8.5, "B", (0.6902, 0.0, 0.0), (1.0, 0.9412, 0.9412))  # .gap: #b00 bold on #fff0f0
 
@@ -43,11 +42,11 @@ def _evidence_meta(view: dict[str, Any]) -> list[tuple[str, Style]]:
 
 def evidence_texts(view: dict[str, Any]) -> list[str]:
     """Every string the 证据清单 shows but its page numbers (digits)."""
-    texts = [f"案件编号 {view['case_id']}", EVIDENCE_TITLE, *EVIDENCE_HEAD, EVIDENCE_NOTE, EVIDENCE_SIGN,
+    texts = [f"案件编号 {view['case_id']}", EVIDENCE_TITLE, *EVIDENCE_HEAD, view["evidence_note"], EVIDENCE_SIGN,
              "0123456789", *(text for text, _ in _evidence_meta(view))]
     for ex in view["exhibits"]:
         texts += [str(ex[k]) for k in ("label", "title", "form", "short_source", "purpose", "carrier_short",
-                                       "sha_short", "captured", "added")]
+                                       "sha256", "captured", "added", "redaction")]
     return texts
 
 
@@ -69,14 +68,17 @@ def layout_evidence(view: dict[str, Any], faces: Faces, page_of: dict[str, int])
     body = []
     for ex in view["exhibits"]:
         when = ex["captured"] if ex["captured"] != "—" else ex["added"]
-        body.append([[text_cell(inner[0], ex["label"], reg)], [text_cell(inner[1], ex["title"], reg)],
+        name = [text_cell(inner[1], ex["title"], reg)]
+        if ex.get("redaction"):  # what this copy hides (i15-redact)
+            name.append(text_cell(inner[1], ex["redaction"], reg, size=8.5, colour=MUTED))
+        body.append([[text_cell(inner[0], ex["label"], reg)], name,
                      [text_cell(inner[2], ex["form"], reg), text_cell(inner[2], ex["short_source"], reg)],
                      [text_cell(inner[3], ex["purpose"], reg)],
                      [text_cell(inner[4], page_of.get("#" + ex["anchor"], ""), reg)],
                      [_hash_line(inner[5], ex, faces), text_cell(inner[5], when, reg)]])
     Grid(cols, head, body, repeat=True).draw(flow, LEFT, 2 * PT, 4 * PT)
     muted = Style(8.5, "R", MUTED)
-    flow.runs_paragraph(wrap_runs([(EVIDENCE_NOTE, muted)], faces, WIDTH), LEFT, 8.5, 8.5 * 1.55, 1.5 * PT, 1.5 * PT)
+    flow.runs_paragraph(wrap_runs([(view["evidence_note"], muted)], faces, WIDTH), LEFT, 8.5, 8.5 * 1.55, 1.5 * PT, 1.5 * PT)
     # .signature: margin-top 6 mm, never split, its line right-aligned
     sign = wrap_runs([(EVIDENCE_SIGN, Style())], faces, WIDTH)
     flow.runs_paragraph(sign, LEFT, 10.5, 10.5 * 1.55, max(6 * PT, 1.5 * PT), 1.5 * PT, right=True)
@@ -85,7 +87,7 @@ def layout_evidence(view: dict[str, Any], faces: Faces, page_of: dict[str, int])
 
 def _hash_line(width: float, ex: dict[str, Any], faces: Faces) -> tuple[list, str, tuple, float]:
     """"原件在本人手机　<span class=hash>…</span>": a block of styled lines (8.5 pt text, the hash 8 pt)."""
-    runs = [(f"{ex['carrier_short']}　", Style(8.5)), (str(ex["sha_short"]), Style(8.0))]
+    runs = [(f"{ex['carrier_short']}　", Style(8.5)), (str(ex["sha256"]), Style(8.0))]
     return wrap_runs(runs, faces, width), "S", TEXT, 8.5
 
 
@@ -182,14 +184,14 @@ def layout_timeline(view: dict[str, Any], faces: Faces) -> list[Page]:
 APPENDIX_TITLE, APPENDIX_LABEL = "附：电子数据说明", "电子数据说明"
 APPENDIX_INTRO = ("以下电子数据均由报案/投诉人本人从其设备中截取或导出。casekit 在导入时计算每个原始文件的 SHA-256 "
                   "哈希值，原件逐字节保存、未作任何修改；可用 ", "sha256sum -c MANIFEST.sha256", " 核对。")
-APPENDIX_KV = ("原始载体", "清单文件哈希（MANIFEST.sha256）", "制作时间")
+APPENDIX_KV = ("原始载体", "清单文件哈希（MANIFEST.sha256）", "保管链末条哈希（custody.jsonl）", "制作时间")
 APPENDIX_HEAD = ("序号／编号", "取证时间／导入时间", "SHA-256")
 
 
 def appendix_texts(view: dict[str, Any]) -> list[str]:
     """Every string the appendix shows."""
     texts = [f"案件编号 {view['case_id']}", APPENDIX_TITLE, *APPENDIX_INTRO, *APPENDIX_KV, *APPENDIX_HEAD,
-             str(view["carrier"]), str(view["manifest_hash"]), str(view["generated_full"])]
+             str(view["carrier"]), str(view["manifest_hash"]), str(view["custody_head"]), str(view["generated_full"])]
     for ex in view["exhibits"]:
         texts += [str(ex[k]) for k in ("label", "id", "captured", "added", "sha256")]
     return texts
@@ -212,7 +214,8 @@ def layout_appendix(view: dict[str, Any], faces: Faces) -> list[Page]:
     # table.kv: th 28 % (content-box), left-aligned, shaded
     cols = Grid.columns(WIDTH, (0.28, None))
     inner = Grid.content_widths(cols)
-    values = [(view["carrier"], 8.5, False), (view["manifest_hash"], 8.0, True), (view["generated_full"], 8.5, False)]
+    values = [(view["carrier"], 8.5, False), (view["manifest_hash"], 8.0, True), (view["custody_head"], 8.0, True),
+              (view["generated_full"], 8.5, False)]
     body = [[[text_cell(inner[0], key, bold, "B")], [text_cell(inner[1], value, reg, size=size, anywhere=hashy)]]
             for key, (value, size, hashy) in zip(APPENDIX_KV, values)]
     Grid(cols, [], body, repeat=False, shaded=(0,)).draw(flow, LEFT, 2 * PT, 4 * PT)
