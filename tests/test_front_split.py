@@ -43,6 +43,11 @@ def split_build(tmp_path_factory):
     for i in range(EXTRA):
         Image.new("RGB", (300, 600), (240, 240 - 8 * i, 230)).save(extra / (LONG.format(i) + ".png"))
     add_paths(case, [extra])
+    # long exhibit names (the user's own, case.toml [evidence.Exxxx]): the contents run over a page
+    names = {i.original_name: i.id for i in case.items()}
+    with case.toml_path.open("a", encoding="utf-8") as toml:
+        for i in range(EXTRA):
+            toml.write(f'\n[evidence.{names[LONG.format(i) + ".png"]}]\nname = "{LONG.format(i)}"\n')
     # a stale record of the last build's page numbers: every number is guessed wrong, so every piece
     # that prints one must be rendered again with the measured ones
     stale = case.root / ".casekit" / "print-cache" / "front-numbers.json"

@@ -188,14 +188,14 @@ def _union(boxes: list[Box]) -> Box:
     return (x0, y0, x1 - x0, y1 - y0)
 
 
-def locate(value: str, words: list) -> Box | None:
-    """The box (original image pixels) of the OCR words that show `value`: the words whose
-    characters the value's characters fall on, in reading order (a value wrapped onto a second
-    line gets the box around both parts). None when the words do not spell it or carry no
-    original-image box (`Word.src`)."""
+def locate(value: str, words: list) -> list[Box]:
+    """The boxes (original image pixels) of the OCR words that show `value`, one a text line: the
+    words its characters fall on, in reading order (a value wrapped onto a second line gets a box
+    on each, and the label before it on the first line stays visible). Empty when the words do not
+    spell it or carry no original-image box (`Word.src`)."""
     target = _compact(value)
     if not target:
-        return None
+        return []
     stream, owner = [], []
     for i, w in enumerate(words):
         for ch in _compact(w.text):
@@ -203,20 +203,24 @@ def locate(value: str, words: list) -> Box | None:
             owner.append(i)
     at = "".join(stream).find(target)
     if at < 0:
-        return None
-    boxes = [words[i].src for i in sorted(set(owner[at:at + len(target)]))]
-    if not boxes or any(b is None for b in boxes):
-        return None
-    return _union(boxes)
+        return []
+    hit = [words[i] for i in sorted(set(owner[at:at + len(target)]))]
+    if not hit or any(w.src is None for w in hit):
+        return []
+    lines: dict[tuple[int, int, int], list[Box]] = {}
+    for w in hit:
+        lines.setdefault(w.line_key, []).append(w.src)
+    return [_union(boxes) for boxes in lines.values()]
 
 
 def located_entities(text: str, words: list, fallback: Box | None, evidence_id: str | None) -> list[Entity]:
-    """`extract_entities(text)` with each entity's box: the words showing it (`locate`), else
-    `fallback` (the bubble or line it was read from), so whatever identifies someone can be
-    painted out of a print copy even when the words do not spell it exactly."""
+    """`extract_entities(text)` with each entity's box: the words showing it (`locate`; a value
+    wrapped over two lines is two entities, one box each), else `fallback` (the bubble or line it
+    was read from), so whatever identifies someone can be painted out of a print copy even when the
+    words do not spell it exactly."""
     ordered = sorted(words, key=lambda w: (w.block, w.par, w.line, w.left))
     out = []
     for e in extract_entities(text):
-        box = locate(e.value, ordered) or fallback
-        out.append(Entity(e.kind, e.value, SourceRef(evidence_id, None, box) if box else None))
+        boxes = locate(e.value, ordered) or ([fallback] if fallback else [])
+        out += [Entity(e.kind, e.value, SourceRef(evidence_id, None, box)) for box in boxes] or [Entity(e.kind, e.value)]
     return out

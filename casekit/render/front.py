@@ -104,6 +104,9 @@ def _lines(text: Any, width_mm: float) -> int:
     return assemble._text_mm(str(text), 8.5, max(5.0, width_mm))
 
 
+HASH_LINES = 2  # the full SHA-256 (8 pt, broken anywhere) in the 证据清单's last column
+
+
 def _cell_mm(share: float) -> float:
     return share * TABLE_W_MM - 3.2
 
@@ -123,9 +126,9 @@ def _row_heights(view: dict[str, Any], name: str, metrics: "Metrics | None") -> 
         w = [_cell_mm(c) for c in EVIDENCE_COLS]
         out = []
         for ex in view["exhibits"]:
-            lines = max(_lines(ex["label"], w[0]), _lines(ex["title"], w[1]),
+            lines = max(_lines(ex["label"], w[0]), _lines(ex["title"], w[1]) + (_lines(ex["redaction"], w[1]) if ex.get("redaction") else 0),
                         _lines(ex["form"], w[2]) + _lines(ex["short_source"], w[2]), _lines(ex["purpose"], w[3]),
-                        _lines(f'{ex["carrier_short"]}　{ex["sha_short"]}', w[5]) + 1)
+                        _lines(ex["carrier_short"], w[5]) + HASH_LINES + 1)
             out.append(lines * LINE_MM + ROW_PAD_MM)
         return out
     if name == "appendix":

@@ -75,7 +75,8 @@ def layout_evidence(view: dict[str, Any], faces: Faces, page_of: dict[str, int])
                      [text_cell(inner[2], ex["form"], reg), text_cell(inner[2], ex["short_source"], reg)],
                      [text_cell(inner[3], ex["purpose"], reg)],
                      [text_cell(inner[4], page_of.get("#" + ex["anchor"], ""), reg)],
-                     [_hash_line(inner[5], ex, faces), text_cell(inner[5], when, reg)]])
+                     [text_cell(inner[5], ex["carrier_short"], reg),
+                      text_cell(inner[5], ex["sha256"], reg, size=8.0, anywhere=True), text_cell(inner[5], when, reg)]])
     Grid(cols, head, body, repeat=True).draw(flow, LEFT, 2 * PT, 4 * PT)
     muted = Style(8.5, "R", MUTED)
     flow.runs_paragraph(wrap_runs([(view["evidence_note"], muted)], faces, WIDTH), LEFT, 8.5, 8.5 * 1.55, 1.5 * PT, 1.5 * PT)
@@ -83,12 +84,6 @@ def layout_evidence(view: dict[str, Any], faces: Faces, page_of: dict[str, int])
     sign = wrap_runs([(EVIDENCE_SIGN, Style())], faces, WIDTH)
     flow.runs_paragraph(sign, LEFT, 10.5, 10.5 * 1.55, max(6 * PT, 1.5 * PT), 1.5 * PT, right=True)
     return flow.pages
-
-
-def _hash_line(width: float, ex: dict[str, Any], faces: Faces) -> tuple[list, str, tuple, float]:
-    """"原件在本人手机　<span class=hash>…</span>": a block of styled lines (8.5 pt text, the hash 8 pt)."""
-    runs = [(f"{ex['carrier_short']}　", Style(8.5)), (str(ex["sha256"]), Style(8.0))]
-    return wrap_runs(runs, faces, width), "S", TEXT, 8.5
 
 
 # -- the 案件时间线 (templates/zh-CN/d5_timeline.html) ------------------------------------------------

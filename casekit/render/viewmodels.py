@@ -7,6 +7,7 @@ fund-flow diagram are all made here. Templates only lay them out.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 from dataclasses import dataclass
@@ -249,7 +250,8 @@ def fill_prints(exhibits: list[dict[str, Any]], cache: Path, out_dir: Path) -> N
         ex["image_missing"] = img is None
         if img:
             w, h = print_size_mm(img)
-            ex["image_mm"] = {"width": f"{w:.2f}", "height": f"{h:.2f}"}
+            scale = ex.get("image_scale", 1.0)  # `_fit_one_page` shrank the planned size: the same here
+            ex["image_mm"] = {"width": f"{w * scale:.2f}", "height": f"{h * scale:.2f}"}
 
 
 def _redaction_flag(plan: ImagePlan) -> str:
@@ -285,7 +287,7 @@ def _fit_one_page(ex: dict[str, Any]) -> None:
         factor = 1 - step * (1 - SPILL_SHRINK) / 8
         trial = dict(ex, image_mm={"width": f"{w * factor:.2f}", "height": f"{h * factor:.2f}"})
         if predict_pages(trial) == 1:
-            ex["image_mm"] = trial["image_mm"]
+            ex["image_mm"], ex["image_scale"] = trial["image_mm"], factor
             return
 
 
@@ -558,13 +560,22 @@ def _evidence_note(f, red: Redactor, exhibits: list[dict[str, Any]]) -> str:
 
 
 def _custody_head(path: Path) -> str:
-    """"第 12 条　<SHA-256>": the custody log's last line and its hash when the packet was made
-    (any later change to the log breaks the chain from this line on; `casekit verify` checks it)."""
+    """"第 12 条　<SHA-256>": the custody log's last entry that changed the evidence or its records
+    (every entry but "build"/"verify") and the hash of that line; the chain from the first line up
+    to it is what the packet rests on (`casekit verify` checks it; a later change breaks it). A
+    rebuild of unchanged evidence prints the same line."""
     try:
         lines = [line for line in path.read_bytes().split(b"\n") if line]
     except OSError:
         return "—"
-    return f"第 {len(lines)} 条　{line_hash(lines[-1])}" if lines else "—"
+    for n in range(len(lines), 0, -1):
+        try:
+            action = json.loads(lines[n - 1]).get("action")
+        except ValueError:
+            action = None
+        if action not in ("build", "verify"):
+            return f"第 {n} 条　{line_hash(lines[n - 1])}"
+    return "—"
 
 
 def _ordered_at(f, tl, draft: bool, labels: dict[str, str]) -> Any:
