@@ -26,7 +26,7 @@ from ..ocr.payment import LABELS, TITLES, is_transfer_card, looks_like_payment, 
 from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
-from ..records import Extraction, Message, SourceRef
+from ..records import Entity, Extraction, Message, SourceRef
 from ..render.printcopy import print_from_decoded
 from .base import ExtractContext, Importer
 
@@ -124,6 +124,8 @@ def _relocate(extraction: Extraction, ctx: ExtractContext, path: Path) -> None:
     for record in [*extraction.messages, *extraction.transactions]:
         box = record.source.box
         record.source = SourceRef(ctx.evidence_id, None, box)
+    extraction.entities = [Entity(e.kind, e.value, SourceRef(ctx.evidence_id, None, e.source.box)) if e.source else e
+                           for e in extraction.entities]
 
 
 def _reference(ctx: ExtractContext, path: Path, info: dict[str, Any]) -> tuple[datetime | None, bool]:
