@@ -92,3 +92,29 @@ def test_redacted_copy_paints_scaled_boxes_and_keeps_the_print_copy(tmp_path):
 def test_unnest_brackets():
     assert unnest("对方（小美好物旗舰店(客服)）：在吗") == "对方（小美好物旗舰店〔客服〕）：在吗"
     assert unnest("付款（银行卡）（见证据1）") == "付款（银行卡）（见证据1）"
+
+
+def test_view_model_withholds_an_image_it_cannot_paint_and_says_so(tmp_path):
+    """A screenshot whose reading shows the victim's ID but with no box anywhere (a record from
+    before boxes were kept): the platform copy leaves the picture out, names why, and keeps the
+    original out of the packet's attachments; the police copy shows it."""
+    from casekit.casemodel import load_case_model
+    from casekit.render.viewmodels import build_view
+    from casekit.steps import evaluate
+
+    from .test_packets import CASE_TOML, NOW, make_case
+
+    case = make_case(tmp_path / "case", CASE_TOML)
+    item = next(i for i in case.items() if i.original_name == "chat.png")
+    case.save_extraction(item.id, item.sha256, "test", Extraction("chat_screenshot", messages=[
+        Message("me", f"身份证号 {ID}", source=SourceRef(item.id))], text=f"身份证号 {ID}"))
+    model = load_case_model(case, now=NOW)
+    status = evaluate(model)
+    views = {r: build_view(model, status, r, True, case.out_dir) for r in ("platform", "police")}
+    ex = {r: next(x for x in v["exhibits"] if x["id"] == item.id) for r, v in views.items()}
+    assert ex["platform"]["image"] is None and ex["platform"]["image_withheld"]
+    assert not ex["platform"]["attach_original"] and ex["platform"]["redaction"].startswith("本副本不附此图")
+    assert "本副本不附此图" in ex["platform"]["transcript"]["note"]
+    assert ID not in " ".join(ex["platform"]["transcript"]["lines"])
+    assert ex["police"]["image"] and ex["police"]["attach_original"] and not ex["police"]["redaction"]
+    assert ID in " ".join(ex["police"]["transcript"]["lines"])
