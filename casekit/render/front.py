@@ -104,7 +104,7 @@ def _lines(text: Any, width_mm: float) -> int:
     return assemble._text_mm(str(text), 8.5, max(5.0, width_mm))
 
 
-HASH_LINES = 2  # the full SHA-256 (8 pt, broken anywhere) in the 证据清单's last column
+HASH_LINES = 3  # the full SHA-256 (8 pt, broken anywhere; ~30 characters a line) in the 证据清单's last column
 
 
 def _cell_mm(share: float) -> float:

@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,7 +24,7 @@ from ..store import print_cache_dir
 from ..matching import belongs
 from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
 from ..store import line_hash
-from .assemble import CONTENT_H_MM, predict_pages
+from .assemble import predict_pages
 from .jinja import date_zh, money
 from .naming import exhibit_name
 from .printcopy import cached_print, planned_print_mm, print_image, print_images, print_size_mm
