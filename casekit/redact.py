@@ -34,6 +34,7 @@ _ID = re.compile(r"(?<![0-9A-Za-z])([1-8]\d{5})((?:19|20)\d{2}(?:0[1-9]|1[0-2])(
 # 12–19 digits, optionally in groups of four separated by single spaces or dashes
 _DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z*])\d(?:[ -]?\d){11,18}(?![0-9A-Za-z])")
 _CARD_PREFIX = re.compile(r"^(?:62|4\d|5[1-5]|3[47]|9\d)")
+_ORDER_LABEL = re.compile(r"(?:订单|单号|交易号|流水号|编号|运单)[:：\s]*$")
 _CARD_LABEL = re.compile(r"(?:卡号|银行卡|储蓄卡|信用卡|借记卡|账号|帐号|卡)[:：\s]*$")
 _PHONE = re.compile(r"(?<![0-9])1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9])")
 _ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,9}?(?:省|自治区|市)[\u4e00-\u9fff0-9A-Za-z\-#（）()]{0,30}?(?:区|县|旗|镇|乡)"
@@ -151,12 +152,15 @@ class Redactor:
             digits = _digits(m.group(0))
             if digits in self.keep:
                 continue
-            labelled = bool(_CARD_LABEL.search(text[max(0, m.start() - 8):m.start()]))
+            before = text[max(0, m.start() - 8):m.start()]
+            labelled, order = bool(_CARD_LABEL.search(before)), bool(_ORDER_LABEL.search(before))
             if len(self.victim_id) == 18 and len(digits) in (17, 18) and _near(digits[:17], self.victim_id[:17]):
                 found.append(Finding(m.start(), m.end(), "id_number", mask_id(digits)))
-            elif digits in self.known_cards or any(_near(digits, c) for c in self.known_cards) or labelled \
-                    or (len(digits) >= 15 and (luhn_ok(digits) or _CARD_PREFIX.match(digits))) \
-                    or (mine and len(digits) >= 15):
+            elif digits in self.known_cards or any(_near(digits, c) for c in self.known_cards) or \
+                    (not order and (labelled or (len(digits) >= 15 and luhn_ok(digits) and _CARD_PREFIX.match(digits))
+                                    or (mine and len(digits) >= 15))):
+                # an unlabelled number counts as a card by its issuer prefix and check digit together (an
+                # order number passes either alone often enough); one labelled as an order never does
                 found.append(Finding(m.start(), m.end(), "bank_card", mask_card(digits)))
         for m in _PHONE.finditer(folded):
             if not free(*m.span()):

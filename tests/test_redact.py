@@ -118,3 +118,11 @@ def test_view_model_withholds_an_image_it_cannot_paint_and_says_so(tmp_path):
     assert ID not in " ".join(ex["platform"]["transcript"]["lines"])
     assert ex["police"]["image"] and ex["police"]["attach_original"] and not ex["police"]["redaction"]
     assert ID in " ".join(ex["police"]["transcript"]["lines"])
+
+
+def test_order_numbers_that_look_like_cards_stay_readable():
+    red = Redactor("platform", victim_id=ID)
+    assert red.text("订单号：4000123412341234") == "订单号：4000123412341234"  # labelled as an order
+    assert red.text("我的订单号 6217001234567890122", mine=True).endswith("6217001234567890122")
+    assert red.text("流水 4111111111111112") == "流水 4111111111111112"  # a card prefix without the check digit
+    assert "4111111111111111" not in red.text("转账到 4111111111111111")  # prefix and check digit: a card
