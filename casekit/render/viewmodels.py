@@ -445,7 +445,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             "source": unnest(red.text(f"{f.case.original_carrier or '本人设备'}；原文件名 {e.original_name}")),
             "short_source": SHORT_SOURCES.get(e.subtype, "本人手机截图/文件"),
             "carrier_short": "原件在本人手机" if e.is_image else "原始导出文件",
-            "purpose": e.purpose, "sha256": e.sha256, "size": e.size,
+            "purpose": red.text(e.purpose), "sha256": e.sha256, "size": e.size,
             "captured": date_zh(e.capture_time) + (f"（{CAPTURE_SOURCES.get(e.capture_source, e.capture_source)}）"
                                                    if e.capture_source else "")
             if e.capture_time else "—",
