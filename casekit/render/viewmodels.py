@@ -335,7 +335,13 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
                defer_prints: bool = False) -> dict[str, Any]:
     """The whole view model of one recipient's packet. With `defer_prints`, print copies not yet
     in the cache are not made here: such an exhibit gets its printed size from the original's
-    header and a `print_src`, and `fill_prints` makes the copy later (in the worker rendering it)."""
+    header and a `print_src`, and `fill_prints` makes the copy later (in the worker rendering it).
+
+    Each exhibit's `image` is already the copy this recipient may see (casekit/redact.py: painted
+    for the platform and consumer copies where needed; never deferred then, since deferred copies
+    are shared by all recipients); `redaction` is what the 证据清单 prints about it, `image_withheld`
+    says the copy leaves the picture out, and `attach_original` is False when the original shows
+    what this copy hides (a packet that carries originals must leave that one out)."""
     f, tl = model.facts, model.timeline
     o = f.order
     keep = [o.order_id] + [x for p in tl.payments for x in (p.order_id, p.reference_no) if x]
