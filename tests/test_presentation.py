@@ -119,6 +119,7 @@ def test_ocr_marked_and_bill_rows(built):
     _, pdfs = built
     text = flat(pdfs["police"])
     assert text.count("以下文字为OCR机器识别，以原图为准。") == 2  # the two screenshots, not the bill
+    assert "“聊天”一类事件的文字为OCR机器识别，以各证据原图为准。" in text  # under the timeline
     assert "账单共2笔记录，以下列出与本案有关的1笔。" in text
     assert "便利店" not in text
 

@@ -203,7 +203,7 @@ def _head_mm(view: dict[str, Any], name: str) -> float:
     if name == "evidence":
         return H1_MM + LINE_MM + 3 + 2 + _header_mm(name)
     if name == "appendix":
-        return H1_MM + 4 * 6.2 + 3 * 5 + 6 + _header_mm(name)
+        return H1_MM + 5 * 6.2 + 3 * 5 + 6 + _header_mm(name)  # intro + 4 key-value rows
     return H1_MM + 12 * len(view.get("deadlines", [])) + 2 + _header_mm(name)
 
 
@@ -211,6 +211,8 @@ def _tail_mm(view: dict[str, Any], name: str) -> float:
     if name == "contents":
         hints = view.get("hints") or []
         return (12 + sum(assemble._text_mm(str(h), 10.5, TABLE_W_MM) * TOC_LINE_MM for h in hints)) if hints else 0
+    if name == "timeline" and view.get("timeline_note"):
+        return 16.0  # the totals and the line on OCR-read text
     return {"evidence": 20.0, "timeline": 10.0}.get(name, 0.0)
 
 

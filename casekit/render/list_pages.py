@@ -112,6 +112,7 @@ def _timeline_total(view: dict[str, Any]) -> str:
 def timeline_texts(view: dict[str, Any]) -> list[str]:
     """Every string the timeline shows."""
     texts = [f"案件编号 {view['case_id']}", TIMELINE_TITLE, *TIMELINE_HEAD, _timeline_total(view), "、",
+             str(view.get("timeline_note", "")),
              *(_deadline_text(d) for d in view["deadlines"])]
     for r in view["timeline"]:
         texts += [str(r[k]) for k in ("n", "time", "kind", "party", "amount", "running")]
@@ -171,6 +172,9 @@ def layout_timeline(view: dict[str, Any], faces: Faces) -> list[Page]:
     Grid(cols, head, body, repeat=True).draw(flow, LEFT, 2 * PT, 4 * PT)
     flow.paragraph(wrap(_timeline_total(view), reg, 10.5, WIDTH), LEFT, 10.5, 10.5 * 1.55, "R", TEXT,
                    1.5 * PT, 1.5 * PT)
+    if view.get("timeline_note"):  # p.muted (i15-redact): chat text is machine-read
+        flow.paragraph(wrap(view["timeline_note"], reg, 8.5, WIDTH), LEFT, 8.5, 8.5 * 1.55, "R", MUTED,
+                       1.5 * PT, 1.5 * PT)
     return flow.pages
 
 

@@ -153,6 +153,7 @@ def _rel(path: Path, out_dir: Path) -> str:
 
 OCR_NOTE = "以下文字为 OCR 机器识别，以原图为准。"
 CORRECTED = "（经本人核对更正）"
+TIMELINE_OCR_NOTE = "“聊天”一类事件的文字为 OCR 机器识别，以各证据原图为准。"
 _OPEN, _CLOSE = "（(", "）)"
 
 
@@ -484,6 +485,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         "summary": red.text(f.story.summary), "exhibits": exhibits, "manifest_hash": manifest_hash,
         "custody_head": custody_head, "redacting": red.active,
         "evidence_note": _evidence_note(f, red, exhibits),
+        "timeline_note": TIMELINE_OCR_NOTE if any(ev.kind == "message" for ev in tl.events) else "",
         "carrier": f.case.original_carrier or "本人手机", "hints": [h.text for h in status.hints],
         "order": {
             "order_id": _need(o.order_id, "订单号", draft), "shop": _need(red.text(o.shop or next(
