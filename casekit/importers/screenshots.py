@@ -20,7 +20,7 @@ from ..errors import BadInput, bilingual
 from ..ocr.cache import OcrCache, cache_key, file_sha256
 from ..ocr.deps import check_tesseract
 from ..ocr.engine import OcrEngine, TesseractEngine
-from ..ocr.entities import amount_warnings, extract_entities, located_entities
+from ..ocr.entities import amount_warnings, extract_entities, located_entities, union_box
 from ..ocr.images import open_image, sniff_image
 from ..ocr.payment import LABELS, TITLES, is_transfer_card, looks_like_payment, parse_payment, parse_transfer_card
 from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
@@ -211,21 +211,14 @@ def _page_entities(lines: list[tuple[str, list]], text: str, ctx: ExtractContext
     one found only across lines keeps no box (redaction then withholds the picture)."""
     out, seen = [], set()
     for line, words in lines:
-        box = _union_box([w.src for w in words])
+        boxes = [w.src for w in words if w.src]
+        box = union_box(boxes) if boxes else None
         for e in located_entities(line, words, box, ctx.evidence_id):
             if (e.kind, e.value, e.source.box if e.source else None) not in seen:
                 seen.add((e.kind, e.value, e.source.box if e.source else None))
                 out.append(e)
     found = {(e.kind, e.value) for e in out}
     return out + [e for e in extract_entities(text) if (e.kind, e.value) not in found]
-
-
-def _union_box(boxes: list) -> tuple[int, int, int, int] | None:
-    boxes = [b for b in boxes if b]
-    if not boxes:
-        return None
-    x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
-    return (x0, y0, max(b[0] + b[2] for b in boxes) - x0, max(b[1] + b[3] for b in boxes) - y0)
 
 
 def _payment_hint(text: str) -> bool:

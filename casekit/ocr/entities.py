@@ -180,7 +180,8 @@ def _compact(text: str) -> str:
     return "".join(out)
 
 
-def _union(boxes: list[Box]) -> Box:
+def union_box(boxes: list[Box]) -> Box:
+    """The smallest box around `boxes` (left, top, width, height)."""
     x0 = min(b[0] for b in boxes)
     y0 = min(b[1] for b in boxes)
     x1 = max(b[0] + b[2] for b in boxes)
@@ -210,7 +211,7 @@ def locate(value: str, words: list) -> list[Box]:
     lines: dict[tuple[int, int, int], list[Box]] = {}
     for w in hit:
         lines.setdefault(w.line_key, []).append(w.src)
-    return [_union(boxes) for boxes in lines.values()]
+    return [union_box(boxes) for boxes in lines.values()]
 
 
 def located_entities(text: str, words: list, fallback: Box | None, evidence_id: str | None) -> list[Entity]:
