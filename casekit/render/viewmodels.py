@@ -542,7 +542,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["after_sales_type"] = "仅退款" if f.story.delivered is not True else "退货退款"
         view["request_no"] = f.filing.platform_request_no or "—"
         view["police_receipt_no"] = f.filing.police_receipt_no or ""
-        view["image_count"] = sum(1 for e in evidence if e.is_image)
+        view["image_count"] = sum(1 for ex in exhibits if ex["image"] or ex.get("print_src"))  # withheld ones not
         view["document"] = "d3_platform.html"
     view["sections"] = [
         {"anchor": "#doc", "title": title},
