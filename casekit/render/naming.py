@@ -16,8 +16,8 @@ from ..facts import Facts
 from ..matching import normalize
 from .jinja import date_zh, money
 
-BILL_SOURCES = {"alipay_web": "支付宝", "alipay_app": "支付宝", "wechat": "微信支付", "icbc": "工商银行",
-                "ccb": "建设银行", "cmb": "招商银行", "cmb_debit_pdf": "招商银行", "cmb_credit_pdf": "招商银行信用卡",
+# importer name (casekit/importers/bill_*.py) → whose bill it is
+BILL_SOURCES = {"alipay": "支付宝", "wechat": "微信支付", "icbc": "工商银行", "ccb": "建设银行", "cmb": "招商银行",
                 "citic": "中信银行", "spdb": "浦发银行"}
 APP_ID_NAMES = {"快手": "快手号", "抖音": "抖音号", "微信": "微信号"}
 _LATIN_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-.]{3,39}$")
