@@ -265,9 +265,10 @@ def plan_image(ex: Extraction | None, red: Redactor) -> ImagePlan:
         hits = red.findings(m.text, m.speaker == "me")
         if not hits:
             continue
-        in_bubbles += [_compact(h.value(m.text)) for h in hits]
-        if box and not all(any(_inside(b, box) and _compact(h.value(m.text)) in c or c in _compact(h.value(m.text))
-                               for b, c in zip(plan.boxes, covered)) for h in hits):
+        values = [_compact(h.value(m.text)) for h in hits]
+        in_bubbles += values
+        if box and not all(any(_inside(b, box) and (v in c or c in v) for b, c in zip(plan.boxes, covered))
+                           for v in values):
             plan.boxes.append(box)
             plan.kinds += [h.kind for h in hits]
         elif not box:

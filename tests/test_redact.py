@@ -126,3 +126,15 @@ def test_order_numbers_that_look_like_cards_stay_readable():
     assert red.text("我的订单号 6217001234567890122", mine=True).endswith("6217001234567890122")
     assert red.text("流水 4111111111111112") == "流水 4111111111111112"  # a card prefix without the check digit
     assert "4111111111111111" not in red.text("转账到 4111111111111111")  # prefix and check digit: a card
+
+
+def test_a_value_painted_in_one_bubble_does_not_excuse_another_bubble():
+    """The same card in two bubbles, OCR placed only the first: the second bubble is painted whole."""
+    red = platform()
+    first, second = (200, 500, 600, 180), (200, 800, 600, 180)
+    ex = Extraction("chat_screenshot", messages=[
+        Message("me", f"卡号{CARD}", source=SourceRef("E1", None, first)),
+        Message("them", f"你的卡是{CARD}吗", source=SourceRef("E1", None, second))],
+        entities=[Entity("bank_card", CARD, SourceRef("E1", None, (260, 540, 500, 60)))])
+    plan = plan_image(ex, red)
+    assert (260, 540, 500, 60) in plan.boxes and second in plan.boxes and first not in plan.boxes
