@@ -138,3 +138,24 @@ def test_a_value_painted_in_one_bubble_does_not_excuse_another_bubble():
         entities=[Entity("bank_card", CARD, SourceRef("E1", None, (260, 540, 500, 60)))])
     plan = plan_image(ex, red)
     assert (260, 540, 500, 60) in plan.boxes and second in plan.boxes and first not in plan.boxes
+
+
+def test_redaction_of_a_rotated_jpeg_original(tmp_path):
+    """Boxes are in the picture as shown (EXIF turn applied, as OCR saw it); the JPEG print copy is
+    painted where they fall."""
+    from casekit.redact import displayed_size
+    from casekit.render.printcopy import print_image
+
+    src = tmp_path / "photo.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored landscape, shown portrait
+    Image.new("RGB", (2000, 1000), (250, 250, 250)).save(src, "JPEG", exif=exif.tobytes())
+    assert displayed_size(src) == (1000, 2000)
+    copy = print_image(src, tmp_path / "cache")
+    out = redacted_print(copy, (1000, 2000), [(100, 1500, 500, 100)], tmp_path / "cache")
+    with Image.open(out) as img:
+        sx = img.width / 1000
+        r, g, b = img.convert("RGB").getpixel((int(300 * sx), int(1550 * sx)))
+        assert max(r, g, b) < 80  # painted (JPEG: nearly the fill colour)
+        r, g, b = img.convert("RGB").getpixel((int(300 * sx), int(500 * sx)))
+        assert min(r, g, b) > 200
