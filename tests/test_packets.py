@@ -266,7 +266,7 @@ def test_numbering_exact_across_chunk_boundaries(tmp_path):
             extra / f"more{i}.png")
     add_paths(case, [extra])
     long_one = next(i for i in case.items() if i.original_name == "more1.png")
-    messages = [Message("them", f"第{n}条消息：" + "对方说了很长的一段话" * 6, name="小美客服", time=t(14, 0))
+    messages = [Message("them", f"第{n}条消息：" + "对方说了很长的一段话" * 6, name="小美好物旗舰店", time=t(14, 0))
                 for n in range(70)]  # a transcript of several pages
     for msg in messages:
         msg.source = SourceRef(long_one.id)

@@ -107,6 +107,7 @@ def test_view_model_withholds_an_image_it_cannot_paint_and_says_so(tmp_path):
     case = make_case(tmp_path / "case", CASE_TOML)
     item = next(i for i in case.items() if i.original_name == "chat.png")
     case.save_extraction(item.id, item.sha256, "test", Extraction("chat_screenshot", messages=[
+        Message("them", "请发身份证号核实", name="小美好物旗舰店", source=SourceRef(item.id)),
         Message("me", f"身份证号 {ID}", source=SourceRef(item.id))], text=f"身份证号 {ID}"))
     model = load_case_model(case, now=NOW)
     status = evaluate(model)

@@ -23,7 +23,7 @@ def test_chat_lines_of_one_screenshot_share_a_row(tmp_path):
     add_paths(case, [extra])
     later = next(i for i in case.items() if i.original_name == "later.png")
     messages = [Message("me", "为什么拉黑我 <b>", time=t(16, 0)), Message("me", "请退款"),
-                Message("them", "系统升级，先交保证金500元", name="小美客服", time=t(16, 5))]
+                Message("them", "系统升级，先交保证金500元", name="小美好物旗舰店", time=t(16, 5))]
     for m in messages:
         m.source = SourceRef(later.id)
     case.save_extraction(later.id, later.sha256, "test", Extraction("chat_screenshot", messages=messages))
