@@ -137,6 +137,8 @@ def test_no_nested_brackets(built):
         assert not nested, (pdf.name, nested[:3])
 
 
+@pytest.mark.xfail(strict=True, reason="issue 15 §7 / issue 16: the spill-shrink by page prediction was retired "
+                   "with the drawn typesetter; i16 re-implements it by measurement. Strict: passes -> remove this mark")
 def test_a_few_lines_too_many_do_not_spill(built):
     _, pdfs = built
     pages = layout_pages(pdfs["police"])

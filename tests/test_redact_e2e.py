@@ -164,3 +164,26 @@ def test_exhibit_named_by_counterpart_not_file_name(built):
     text = pdftext(pdfs["police"])
     assert "与快手号ks_xiaomei888（小美客服）的聊天记录" in text
     assert "OCR机器识别，以原图为准" in text
+
+
+@pytest.mark.parametrize("recipient", ["platform", "consumer"])
+def test_packet_check_finds_no_secret(built, recipient):
+    """tests/tools/packet_check.py (copy of the shared checker) probes text and OCR'd images for each
+    of the victim's numbers passed as --secret; a masked copy must pass it."""
+    import sys
+    _, pdfs, _ = built
+    tool = Path(__file__).parent / "tools" / "packet_check.py"
+    secrets = [a for s in (ID, CARD, PHONE) for a in ("--secret", s)]
+    done = subprocess.run([sys.executable, str(tool), str(pdfs[recipient]), *secrets],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_packet_check_sees_the_police_copy_secrets(built):
+    """The same checker flags the police copy, which is complete: proves the probe can fail."""
+    import sys
+    _, pdfs, _ = built
+    tool = Path(__file__).parent / "tools" / "packet_check.py"
+    done = subprocess.run([sys.executable, str(tool), str(pdfs["police"]), "--secret", ID],
+                          capture_output=True, text=True)
+    assert done.returncode != 0, done.stdout
