@@ -98,7 +98,7 @@ def _records_are_whole(root: Path, killed: bool = False) -> set[str]:
 
 
 @pytest.mark.torture
-def test_random_ctrl_c_and_sigkill_during_extract_then_rerun_completes(tmp_path: Path, bill_case: Path) -> None:
+def test_random_ctrl_c_and_sigkill_during_extract_then_rerun_completes(tmp_path: Path, bill_case: Path, sigint_handled: None) -> None:
     start = time.monotonic()
     clean_root = _copy(bill_case, tmp_path / "clean")
     clean = _extract(clean_root, "-j", "2", "--json")
@@ -157,7 +157,7 @@ def test_two_extracts_at_once_both_finish_and_records_are_whole(tmp_path: Path, 
 
 
 @pytest.mark.torture
-def test_ctrl_c_never_hangs_a_parallel_extract(tmp_path: Path, bill_case: Path) -> None:
+def test_ctrl_c_never_hangs_a_parallel_extract(tmp_path: Path, bill_case: Path, sigint_handled: None) -> None:
     """Ctrl-C reaching the workers mid-hand-back once deadlocked the pool (1 run in ~15 hung).
     Many short interrupts; each must end promptly with exit 130 (or 0) and no traceback."""
     rng = random.Random(SEED + 2)
@@ -236,7 +236,7 @@ main(["extract", sys.argv[1], "-j", "2"])
 
 @pytest.mark.torture
 @pytest.mark.parametrize("script", [_CTRL_C_WHILE_FORKING, _CTRL_C_INSIDE_WAIT], ids=["while-forking-workers", "inside-wait"])
-def test_ctrl_c_at_the_pools_worst_moments_exits_promptly(tmp_path: Path, bill_case: Path, script: str) -> None:
+def test_ctrl_c_at_the_pools_worst_moments_exits_promptly(tmp_path: Path, bill_case: Path, script: str, sigint_handled: None) -> None:
     """Ctrl-C between the pool's forks once orphaned a worker that waited for work forever (its
     stderr kept open, so the caller never saw the end; the worker printed a traceback from
     `threading._after_fork`); Ctrl-C inside `wait()` left a future's lock held and the pool's
