@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the system packages casekit needs, when missing. Idempotent; safe to run often.
 set -euo pipefail
-PKGS=(tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libharfbuzz-subset0 poppler-utils)
+PKGS=(tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libharfbuzz-subset0 poppler-utils qpdf)
 # `sysdeps.sh bench`: also what the benchmarks use (held-out Chromium mock-ups and their fonts).
 if [ "${1:-}" = "bench" ]; then
   PKGS+=(chromium fonts-wqy-microhei fonts-noto-color-emoji)
@@ -36,11 +36,12 @@ if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null 
   problems+=("tesseract chi_sim language data")
 fi
 command -v pdftotext >/dev/null 2>&1 || problems+=("poppler-utils (pdftotext, pdftoppm)")
+command -v qpdf >/dev/null 2>&1 || problems+=("qpdf (the tests check every packet with qpdf --check)")
 if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
   problems+=("a CJK font such as Noto Sans CJK")
 fi
 if ((${#problems[@]})); then
   echo "casekit: 这不是 Debian 系统，请自行安装 / not Debian; please install: ${problems[*]}" >&2
-  echo "  macOS: brew install tesseract tesseract-lang poppler font-noto-sans-cjk" >&2
+  echo "  macOS: brew install tesseract tesseract-lang poppler qpdf font-noto-sans-cjk" >&2
   exit 4
 fi

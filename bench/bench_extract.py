@@ -53,7 +53,7 @@ def print_copy_ms(paths: list[Path], passes: int = 3) -> tuple[float, float]:
     """Median ms per image to make a print copy (encode + write into an empty cache): from the image
     decoded for OCR, as extract does, and from the file, as a cold `casekit build` does."""
     from casekit.ocr.images import open_image
-    from casekit.render.printcopy import print_from_decoded, print_image
+    from casekit.printcopies import print_from_decoded, print_image
 
     from_decoded, from_file = [], []
     for _ in range(passes):

@@ -172,10 +172,16 @@ def exclude_cmd(
 
 
 @app.command("verify")
-def verify_cmd(directory: CaseDir, json_out: JsonFlag = False) -> None:
-    """核验原件哈希与保管日志链 / check every original's hash and the custody chain (exit 3 on a difference)."""
+def verify_cmd(
+    directory: Annotated[Path, typer.Argument(help="案件文件夹，或一份材料 PDF / the case folder, or a packet PDF", show_default=False)],
+    json_out: JsonFlag = False,
+) -> None:
+    """核验原件哈希与保管日志链；给出材料 PDF 时核验其所附原件 / check every original's hash and the custody chain; given a packet PDF, check the originals it carries against the hashes on its pages (exit 3 on a difference)."""
     from .verify import verify_case
 
+    if directory.suffix.lower() == ".pdf" and not directory.is_dir():
+        _verify_packet(directory, json_out)
+        return
     case = _open(directory)
     report = verify_case(case)
     if json_out:
@@ -188,6 +194,31 @@ def verify_cmd(directory: CaseDir, json_out: JsonFlag = False) -> None:
                 f"✓ 核验通过：{report.items_checked} 件原件，保管日志 {report.custody_lines} 行，链尾哈希 {report.head}",
                 f"verified: {report.items_checked} originals, {report.custody_lines} custody lines, chain head {report.head}",
             ))
+    if not report.ok:
+        if not json_out:
+            typer.echo(bilingual(f"核验失败：{len(report.problems)} 处不一致", f"verification failed: {len(report.problems)} difference(s)"), err=True)
+        raise typer.Exit(EXIT_INTEGRITY)
+
+
+def _verify_packet(path: Path, json_out: bool) -> None:
+    from .verify_packet import verify_packet
+
+    report = verify_packet(path)
+    if json_out:
+        _print_json(report.to_json())
+    else:
+        for problem in report.problems:
+            typer.echo(f"✗ {problem.message}")
+        if report.ok and not report.complete:
+            typer.echo(bilingual(
+                f"✓ 核验通过：页面上印的 {report.printed} 个 SHA-256 均在所附 MANIFEST.sha256 中（脱敏副本不附原件）",
+                f"verified: the {report.printed} SHA-256 printed on the pages are all in the attached MANIFEST.sha256 "
+                "(a redacted copy carries no originals)"))
+        elif report.ok:
+            typer.echo(bilingual(
+                f"✓ 核验通过：{report.originals} 件所附原件与页面上的 SHA-256 一致，MANIFEST.sha256 相符，保管日志 {report.custody.custody_lines} 行链完整",
+                f"verified: {report.originals} attached originals match the SHA-256 printed on the pages, MANIFEST.sha256 agrees, "
+                f"custody chain of {report.custody.custody_lines} lines intact"))
     if not report.ok:
         if not json_out:
             typer.echo(bilingual(f"核验失败：{len(report.problems)} 处不一致", f"verification failed: {len(report.problems)} difference(s)"), err=True)

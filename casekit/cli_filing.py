@@ -90,13 +90,16 @@ def build_cmd(
     as_json: bool = typer.Option(False, "--json", help="输出 JSON / print JSON"),
     jobs: Optional[int] = typer.Option(None, "-j", "--jobs", min=1,
                                        help="并行进程数（默认全部核心）/ worker processes (default: all cores)"),
+    no_attachments: bool = typer.Option(False, "--no-attachments",
+                                        help="不在 PDF 中附带原件（网站上传有大小限制时）/ leave the originals out of the PDF "
+                                             "(portals with upload limits)"),
 ) -> None:
-    """生成递交材料 PDF / build the printable packets into out/."""
+    """生成递交材料 PDF（PDF/A-3，附原件）/ build the printable packets into out/ (PDF/A-3 carrying the originals)."""
     from .packets import build_packets
 
     case = _open(directory)
     progress = None if as_json else (lambda r: typer.echo(bilingual(f"正在生成 {r} …", f"building {r} …"), err=True))
-    result = build_packets(case, recipient, draft=draft, progress=progress, jobs=jobs)
+    result = build_packets(case, recipient, draft=draft, progress=progress, jobs=jobs, attach=not no_attachments)
     if as_json:
         _print_json(result.to_json())
         return

@@ -284,6 +284,10 @@ class Case:
         re-entrant: a second flock in the same process would wait for itself)."""
         return self._append_custody({"action": action, **fields})
 
+    def custody_entries(self) -> list[dict[str, Any]]:
+        """Every readable custody entry, oldest first (scoping replays link/unlink from them)."""
+        return self._entries()
+
     def log(self, action: str, **fields: Any) -> dict[str, Any]:
         """Append a custody entry (extract, build, verify…) under the lock."""
         with self.locked():

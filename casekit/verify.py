@@ -45,8 +45,22 @@ class Report:
         }
 
 
+def custody_lines(data: bytes) -> list[bytes]:
+    """The custody log's lines as stored (without newlines)."""
+    return [line for line in data.split(b"\n") if line]
+
+
 def check_chain(case: Case, report: Report) -> None:
-    lines = case._raw_lines()
+    try:
+        lines = custody_lines(case.custody_path.read_bytes())
+    except FileNotFoundError:
+        lines = []
+    chain_problems(lines, report)
+    recorded_head_problems(case, lines, report)
+
+
+def chain_problems(lines: list[bytes], report: Report) -> None:
+    """Each line's `prev` is the hash of the line before, and its `seq` its number."""
     report.custody_lines = len(lines)
     prev = GENESIS
     for number, line in enumerate(lines, start=1):
@@ -64,6 +78,10 @@ def check_chain(case: Case, report: Report) -> None:
             report.problems.append(Problem("broken_chain", bilingual(f"保管日志第 {number} 行序号不符", f"custody log line {number} has the wrong sequence number"), line=number))
         prev = line_hash(line)
     report.head = prev
+
+
+def recorded_head_problems(case: Case, lines: list[bytes], report: Report) -> None:
+    """The log is as long as the chain head recorded beside it says."""
     recorded = case.recorded_head()
     if recorded:
         seq = int(recorded.get("seq", 0))

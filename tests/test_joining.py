@@ -10,8 +10,8 @@ import pikepdf
 import pytest
 
 from casekit.adding import add_paths
-from casekit.packets import EXHIBITS_BOOKMARK, build_packets
-from casekit.render import joining
+from casekit.packets import build_packets
+from casekit.render.pipeline import EXHIBITS_BOOKMARK
 from casekit.synth import render_chat
 
 from .test_packets import CASE_TOML, NOW, make_case, pdftext
@@ -85,16 +85,6 @@ def test_document_language_title_and_footers_kept(packet):
     assert "CK-TEST-0001" in str(pdf.docinfo.Title)
     total = len(pdf.pages)
     assert all(f"第 {n} 页 共 {total} 页" in page for n, page in enumerate(pages[:total], 1))
-
-
-def test_stamp_template_must_be_one_footer_run():
-    """A stamp template whose footer is not the expected text run is refused (the caller then lays
-    the packet out as one document), never stamped wrongly."""
-    import weasyprint
-
-    odd = weasyprint.HTML(string="<style>@page { @bottom-center { content: '第 1 页' } }</style><p>x</p>").write_pdf()
-    with pytest.raises(joining.AssemblyMismatch):
-        joining.read_stamp(odd)
 
 
 def test_contents_entries_link_to_the_exhibits_pages(packet):

@@ -6,8 +6,7 @@ import subprocess
 
 from PIL import Image
 
-from casekit.render.pdf import html_to_pdf
-from casekit.render.printcopy import _cached_ok, print_image, print_images, print_size_mm
+from casekit.printcopies import _cached_ok, print_image, print_images, print_size_mm
 from casekit.synth import render_chat
 
 
@@ -36,18 +35,25 @@ def test_photo_stays_jpeg(tmp_path):
 
 
 def test_palette_copy_is_embedded_as_indexed_image(tmp_path):
+    """A print copy is placed into its slot as it is (img2pdf passthrough, render/joining.py): the
+    PDF holds the palette image, and what a reader draws is the print copy, pixel for pixel."""
+    from casekit.render import joining, pieces
+
     src = tmp_path / "chat.png"
     render_chat([{"speaker": "me", "text": "好的"}], width=540)[0].save(src)
     out = print_image(src, tmp_path / ".casekit" / "print-cache")
     w, h = print_size_mm(out)
-    html = f'<html><body><img src="{out.as_uri()}" style="width:{w}mm;height:{h}mm"></body></html>'
+    html = (f'<html><body><div id="slot" style="width:{w}mm;height:{h}mm;border:0.5pt solid #999"></div>'
+            '</body></html>')
+    done = pieces.render(pieces.Piece("one", html), tmp_path, [tmp_path])
+    page, box = done.anchors["slot"]
+    joined = joining.join([joining.Part(done.pdf, [joining.Slot(page, box, out)])], [], "t")
     pdf = tmp_path / "x.pdf"
-    pdf.write_bytes(html_to_pdf(html, tmp_path, [tmp_path]))
+    pdf.write_bytes(joined.save())
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     row = listing.splitlines()[2].split()
     with Image.open(out) as img:
         assert row[3:6] == [str(img.width), str(img.height), "index"]
-        # what a PDF reader draws (palette in its own stream) is the print copy, pixel for pixel
         subprocess.run(["pdfimages", "-png", str(pdf), str(tmp_path / "drawn")], check=True)
         with Image.open(tmp_path / "drawn-000.png") as drawn:
             assert drawn.convert("RGB").tobytes() == img.convert("RGB").tobytes()
@@ -56,7 +62,7 @@ def test_palette_copy_is_embedded_as_indexed_image(tmp_path):
 def test_planned_size_matches_the_print_copy(tmp_path):
     """A cold build plans each exhibit's printed size from the original's header (the copy is made
     later, in the worker rendering it): the plan must be the copy's size, EXIF rotation included."""
-    from casekit.render.printcopy import planned_print_mm
+    from casekit.printcopies import planned_print_mm
 
     for index, (size, fmt, orientation) in enumerate([((1081, 2341), "PNG", 1), ((1200, 800), "JPEG", 6),
                                                       ((1200, 800), "PNG", 8), ((4000, 3001), "JPEG", 1)]):

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from casekit.extract import context_for, extract_case, run_importer
-from casekit.render.printcopy import print_image
+from casekit.printcopies import print_image
 from casekit.store import Case
 from casekit.synth import render_chat, sample_conversation
 

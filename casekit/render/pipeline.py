@@ -1,0 +1,165 @@
+"""A packet's PDF, as a pipeline of small named steps over its view model (read top to bottom):
+
+1. `plan_pieces`   — the packet as WeasyPrint documents: the front matter (cover, contents, the
+                     filing, 证据清单, timeline), runs of exhibits (images as empty slots) and the
+                     appendix. Each piece starts on a new page, so the lengths simply add up.
+2. `pieces.render_all` — every piece laid out by WeasyPrint, on two processes where there are two
+                     cores, cached by its HTML (a repeat build renders only what changed).
+3. `number_pages`  — pass one is done: each piece's length and where each exhibit starts give
+                     every page number; nothing is predicted and nothing is rendered again.
+4. `overlay_pages` → `overlay.overlay_pieces` — pass two: the text-only overlay (footers, exhibit
+                     stamps, the page numbers on their slots), laid out by WeasyPrint.
+5. `join_packet`   — pikepdf joins the pieces, places the print copies (img2pdf, no re-encoding),
+                     merges the overlay, carries bookmarks and links (`joining.py`).
+6. `pdfa.make_pdfa` — PDF/A-3b with the originals, MANIFEST.sha256 and custody.jsonl attached.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from ..errors import BadInput
+from . import joining, overlay, pdfa, pieces
+from .jinja import make_env
+
+RUN_SIZE = 25            # exhibits a WeasyPrint document: enough to amortise a process and its fonts
+EXHIBITS_BOOKMARK = "证据材料"
+FRONT_PARTS = ["cover", "contents", "doc", "evidence", "timeline"]
+
+
+@dataclass
+class Plan:
+    """One packet: its view model and its pieces' keys in page order, with the runs' exhibits."""
+
+    recipient: str
+    view: dict[str, Any]
+    front: str
+    runs: list[tuple[str, list[dict[str, Any]]]]
+    appendix: str
+    attachments: list[pdfa.Attachment] = field(default_factory=list)
+
+    def keys(self) -> list[str]:
+        return [self.front, *(key for key, _ in self.runs), self.appendix]
+
+
+@dataclass
+class Numbers:
+    """Pass one's result: first page (1-based) of each piece and of each anchor, the total."""
+
+    starts: dict[str, int]
+    page_of: dict[str, int]
+    total: int
+
+
+def numbered_elsewhere(view: dict[str, Any]) -> set[str]:
+    """The anchors the front matter refers to that are in other pieces (their numbers are laid by
+    the overlay): the exhibits and the appendix."""
+    return {"#" + ex["anchor"] for ex in view["exhibits"]} | {"#appendix"}
+
+
+def plan_pieces(env: Any, recipient: str, view: dict[str, Any], run_size: int = RUN_SIZE) -> tuple[Plan, list[pieces.Piece]]:
+    """Step 1: the packet's pieces (front matter, exhibit runs, appendix) as HTML."""
+    packet = env.get_template("zh-CN/packet.html")
+    chunk = env.get_template("zh-CN/chunk.html")
+    slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
+    front = pieces.Piece(f"{recipient}/front", packet.render(**dict(
+        view, piece={"parts": FRONT_PARTS}, pn_slots=numbered_elsewhere(view))))
+    exhibits = view["exhibits"]
+    runs = []
+    for i in range(0, len(exhibits), run_size):
+        run = exhibits[i:i + run_size]
+        runs.append(pieces.Piece(f"{recipient}/run{i // run_size}", chunk.render(**dict(slim, run=run, image_slots=True))))
+    appendix = pieces.Piece(f"{recipient}/appendix", packet.render(**dict(view, piece={"parts": ["appendix"]})))
+    plan = Plan(recipient, view, front.key, [(p.key, exhibits[i * run_size:(i + 1) * run_size]) for i, p in enumerate(runs)],
+                appendix.key)
+    return plan, [front, *runs, appendix]
+
+
+def number_pages(plan: Plan, rendered: dict[str, pieces.Rendered]) -> Numbers:
+    """Step 3: every page number, from the lengths of the pieces and where each exhibit starts."""
+    starts, page = {}, 1
+    for key in plan.keys():
+        starts[key] = page
+        page += rendered[key].pages
+    page_of = {"#appendix": starts[plan.appendix]}
+    for key, run in plan.runs:
+        for ex in run:
+            where = rendered[key].anchors.get(f"start-{ex['anchor']}")
+            if where is None:
+                raise BadInput(f"证据页模板缺少锚点 start-{ex['anchor']}", f"the exhibit run template lost its anchor start-{ex['anchor']}",
+                               hint_zh="案件 templates/ 中自定义的 chunk.html 须保留每件证据外层的 id=\"start-{{ ex.anchor }}\"",
+                               hint_en="a case's own chunk.html must keep id=\"start-{{ ex.anchor }}\" around each exhibit")
+            page_of["#" + ex["anchor"]] = starts[key] + where[0]
+    return Numbers(starts, page_of, page - 1)
+
+
+def overlay_pages(plan: Plan, rendered: dict[str, pieces.Rendered], numbers: Numbers) -> list[overlay.OverlayPage]:
+    """Step 4a: what the overlay lays on each page: the footer, an exhibit page's stamp (case id,
+    label, SHA-256), and the page numbers of the contents and the 证据清单 on their slots."""
+    pages = [overlay.OverlayPage(n) for n in range(1, numbers.total + 1)]
+    case_id = plan.view["case_id"]
+    for key, run in plan.runs:
+        first_pages = [numbers.page_of["#" + ex["anchor"]] for ex in run]
+        ends = first_pages[1:] + [numbers.starts[key] + rendered[key].pages]
+        for ex, lo, hi in zip(run, first_pages, ends):
+            for n in range(lo, hi):
+                pages[n - 1].stamp = f"案件编号 {case_id}　{ex['label']}　SHA-256 {ex['sha256']}"
+    front = rendered[plan.front]
+    for anchor in numbered_elsewhere(plan.view):
+        text = str(numbers.page_of[anchor])
+        for slot, laid in ((f"pn-toc-{anchor[1:]}", overlay.contents_number), (f"pn-list-{anchor[1:]}", overlay.list_number)):
+            if slot in front.anchors:
+                page, box = front.anchors[slot]
+                pages[numbers.starts[plan.front] - 1 + page].numbers.append(laid(box, text))
+    return pages
+
+
+def join_packet(plan: Plan, rendered: dict[str, pieces.Rendered], layers: list[bytes], out_dir: Path) -> joining.Joined:
+    """Step 5: the pieces joined, print copies placed into their slots, the overlay merged."""
+    parts = [joining.Part(rendered[plan.front].pdf)]
+    for key, run in plan.runs:
+        slots = []
+        for ex in run:
+            where = rendered[key].anchors.get(f"img-{ex['anchor']}")
+            if ex.get("image") and where is not None:
+                slots.append(joining.Slot(where[0], where[1], (out_dir / ex["image"]).resolve()))
+        parts.append(joining.Part(rendered[key].pdf, slots, EXHIBITS_BOOKMARK))
+    parts.append(joining.Part(rendered[plan.appendix].pdf))
+    return joining.join(parts, layers, f"{plan.view['title']} — {plan.view['case_id']}")
+
+
+def default_workers(requested: int | None = None) -> int:
+    if requested and requested > 0:
+        return requested
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
+
+
+def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
+               workers: int, cache: Path | None, files: dict[str, list[pdfa.Attachment]], when: datetime,
+               run_size: int = RUN_SIZE) -> dict[str, tuple[bytes, int]]:
+    """Each recipient's packet PDF and page count; all packets' pieces share the processes."""
+    env = make_env(case_root)
+    plans, todo = {}, []
+    for r, view in plans_views.items():
+        plans[r], made = plan_pieces(env, r, view, run_size)
+        todo += made
+    todo.sort(key=lambda p: not p.key.endswith("/front"))  # the longest piece first
+    rendered = pieces.render_all(todo, out_dir, roots, cache, workers)
+    numbers = {r: number_pages(plan, rendered) for r, plan in plans.items()}
+    layer_pieces = {r: overlay.overlay_pieces(env, f"{r}/overlay", plan.view, overlay_pages(plan, rendered, numbers[r]),
+                                              workers)
+                    for r, plan in plans.items()}
+    laid = pieces.render_all([p for ps in layer_pieces.values() for p in ps], out_dir, roots, cache, workers)
+    out = {}
+    for r, plan in plans.items():
+        joined = join_packet(plan, rendered, [laid[p.key].pdf for p in layer_pieces[r]], out_dir)
+        pdfa.make_pdfa(joined.pdf, f"{plan.view['title']} — {plan.view['case_id']}", files.get(r, []), when)
+        out[r] = (joined.save(), numbers[r].total)
+    return out
