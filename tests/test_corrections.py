@@ -124,3 +124,17 @@ def test_cli_correct_confirm_and_list(case, cli):
     assert "便宜300 [改]" in r.stdout
     r = cli("correct", case.root, eid, "1", "speaker", "boss")
     assert r.exit_code != 0 and "说话人" in r.stderr and "Traceback" not in r.output
+
+
+def test_police_packet_prints_the_corrected_word_marked_not_the_misread_one(case):
+    """Real WeasyPrint to a real PDF, read back with pdftotext as a reader would."""
+    from casekit.packets import build_packets
+
+    from .test_packets import NOW, pdftext, squash
+
+    eid = chat_id(case)
+    save(case, eid, [Change("message", 3, "text", "对方已将我拉黑删除")])
+    result = build_packets(case, "police", now=NOW)
+    text = squash(pdftext(Path(result.outputs[0]["pdf"])))
+    assert "对方已将我拉黑删除（经本人核对更正）" in text
+    assert "对方已将你拉黑" not in text
