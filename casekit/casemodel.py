@@ -165,7 +165,11 @@ def list_evidence(case: CaseLike, items: list[Any] | None = None) -> list[Eviden
         facts = load_facts(case.toml_path)
     except CasekitError:
         facts = Facts()
-    return [evidence_entry(item, case.load_extraction(item.id), facts) for item in (case.items() if items is None else items)]
+    from .corrections import apply_case, load as load_corrections
+
+    overlay = load_corrections(Path(case.root))
+    return [evidence_entry(item, apply_case(Path(case.root), item.id, case.load_extraction(item.id), overlay), facts)
+            for item in (case.items() if items is None else items)]
 
 
 def apply_scope(case: CaseLike, facts: Facts, entries: list[EvidenceEntry]) -> None:
@@ -185,8 +189,13 @@ def load_case_model(case: CaseLike, now: datetime | None = None) -> CaseModel:
     facts = load_facts(case.toml_path)
     now = now or datetime.now(CST)
     entries = []
+    # The user's corrections (casekit.corrections) go over the machine-read records first, so
+    # everything below and every document reads the corrected records.
+    from .corrections import apply_case, load as load_corrections
+
+    overlay = load_corrections(Path(case.root))
     for item in case.items():
-        extraction = case.load_extraction(item.id)
+        extraction = apply_case(Path(case.root), item.id, case.load_extraction(item.id), overlay)
         entries.append(evidence_entry(item, extraction, facts))
     apply_scope(case, facts, entries)
     records = {e.id: e.extraction for e in entries if not e.excluded and e.linked and e.extraction is not None}
