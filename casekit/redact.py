@@ -20,6 +20,7 @@ from typing import Iterable
 
 from PIL import Image, ImageDraw
 
+from .ocr.entities import POSTAL_ADDRESS
 from .records import Extraction
 
 REDACTING = ("platform", "consumer")  # recipients whose copies are masked
@@ -37,8 +38,6 @@ _CARD_PREFIX = re.compile(r"^(?:62|4\d|5[1-5]|3[47]|9\d)")
 _ORDER_LABEL = re.compile(r"(?:订单|单号|交易号|流水号|编号|运单)[:：\s]*$")
 _CARD_LABEL = re.compile(r"(?:卡号|银行卡|储蓄卡|信用卡|借记卡|账号|帐号|卡)[:：\s]*$")
 _PHONE = re.compile(r"(?<![0-9])1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?![0-9])")
-_ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,9}?(?:省|自治区|市)[\u4e00-\u9fff0-9A-Za-z\-#（）()]{0,30}?(?:区|县|旗|镇|乡)"
-                      r"[\u4e00-\u9fff0-9A-Za-z\-#（）()]{1,40}?(?:号|室|栋|幢|单元|弄|楼|村|组)(?:[0-9A-Za-z\-]{1,8}(?:号|室|楼))?")
 _DISTRICT = re.compile(r"^.*?(?:区|县|旗)")
 # letters OCR reads in place of digits; numbers are looked for in a copy with them folded (same length)
 _CONFUSABLE = str.maketrans("IlOo|", "11001")
@@ -175,7 +174,7 @@ class Redactor:
                 if free(at, start):
                     found.append(Finding(at, start, "phone", mask_phone(self.victim_phone)))
         if mine:
-            for m in _ADDRESS.finditer(text):
+            for m in POSTAL_ADDRESS.finditer(text):
                 if free(*m.span()):
                     found.append(Finding(m.start(), m.end(), "address", mask_address(m.group(0))))
         return sorted(found, key=lambda f: f.start)

@@ -26,7 +26,7 @@ _CARD_LABEL = re.compile(r"卡号|银行卡|账号|尾号|卡")
 # 居民身份证号: area (first digit 1-8), birth date 19xx/20xx, sequence, check digit (0-9 or X)
 _ID_NUMBER = re.compile(r"(?<![0-9A-Za-z*])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
 # a postal address: a province/city, then a district/county, ending at a number, room or building
-_ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,9}?(?:省|自治区|市)[\u4e00-\u9fff0-9A-Za-z\-#（）()]{0,30}?(?:区|县|旗|镇|乡)"
+POSTAL_ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,9}?(?:省|自治区|市)[\u4e00-\u9fff0-9A-Za-z\-#（）()]{0,30}?(?:区|县|旗|镇|乡)"
                       r"[\u4e00-\u9fff0-9A-Za-z\-#（）()]{1,40}?(?:号|室|栋|幢|单元|弄|楼|村|组)(?:[0-9A-Za-z\-]{1,8}(?:号|室|楼))?")
 _ADDRESS_LABEL = re.compile(r"^(?:收货地址|收件地址|家庭住址|联系地址|通讯地址|地址|住址|现住)[:：]?")
 _ORDER = re.compile(r"(?<![0-9A-Za-z])\d{14,40}(?![0-9])")
@@ -127,7 +127,7 @@ def extract_entities(text: str) -> list[Entity]:
     for match in _ID_NUMBER.finditer(masked):
         add("id_number", match.group(0).upper())
         taken.append(match.span())
-    for match in _ADDRESS.finditer(masked):
+    for match in POSTAL_ADDRESS.finditer(masked):
         add("address", _ADDRESS_LABEL.sub("", match.group(0)))
     for pattern in (_PHONE, _PHONE_SPACED, _LANDLINE):
         for match in pattern.finditer(masked):
