@@ -73,6 +73,10 @@ class EvidenceEntry:
     steps: tuple[str, ...]
     extraction: Extraction | None
     metadata: dict[str, Any] = field(default_factory=dict)
+    # case scoping (casekit.scoping): whether the item belongs to this case, and why
+    linked: bool = True
+    link_reason: str = ""
+    link_checked: bool = True  # False: nothing in it could be compared (kept, not proven)
 
     @property
     def form(self) -> str:
@@ -98,9 +102,19 @@ class CaseModel:
     def included(self) -> list[EvidenceEntry]:
         return [e for e in self.evidence if not e.excluded]
 
+    @property
+    def linked(self) -> list[EvidenceEntry]:
+        """What filings use: included items that belong to this case (casekit.scoping)."""
+        return [e for e in self.included if e.linked]
+
+    @property
+    def unlinked(self) -> list[EvidenceEntry]:
+        """Included items that match none of this case's counterparts: left out of filings."""
+        return [e for e in self.included if not e.linked]
+
     def for_step(self, step: str) -> list[EvidenceEntry]:
-        """The evidence a recipient's packet lists (DOMAIN D4: filtered by step tag)."""
-        return [e for e in self.included if step in e.steps]
+        """The evidence a recipient's packet lists (DOMAIN D4: filtered by step tag), linked items only."""
+        return [e for e in self.linked if step in e.steps]
 
 
 def _parse_time(value: Any) -> datetime | None:
@@ -151,7 +165,23 @@ def list_evidence(case: CaseLike, items: list[Any] | None = None) -> list[Eviden
         facts = load_facts(case.toml_path)
     except CasekitError:
         facts = Facts()
-    return [evidence_entry(item, case.load_extraction(item.id), facts) for item in (case.items() if items is None else items)]
+    from .corrections import apply_case, load as load_corrections
+
+    overlay = load_corrections(Path(case.root))
+    return [evidence_entry(item, apply_case(Path(case.root), item.id, case.load_extraction(item.id), overlay), facts)
+            for item in (case.items() if items is None else items)]
+
+
+def apply_scope(case: CaseLike, facts: Facts, entries: list[EvidenceEntry]) -> None:
+    """Mark each included entry linked or not (casekit.scoping), the user's link/unlink first."""
+    from .scoping import overrides, scope
+
+    user = overrides(case) if hasattr(case, "custody_entries") else {}
+    links = scope(facts, {e.id: e.extraction for e in entries if not e.excluded}, user)
+    for e in entries:
+        found = links.get(e.id)
+        if found is not None:
+            e.linked, e.link_reason, e.link_checked = found.linked, found.reason, found.checked
 
 
 def load_case_model(case: CaseLike, now: datetime | None = None) -> CaseModel:
@@ -159,10 +189,17 @@ def load_case_model(case: CaseLike, now: datetime | None = None) -> CaseModel:
     facts = load_facts(case.toml_path)
     now = now or datetime.now(CST)
     entries = []
+    # The user's corrections (casekit.corrections) go over the machine-read records first, so
+    # everything below and every document reads the corrected records.
+    from .corrections import apply_case, load as load_corrections
+
+    overlay = load_corrections(Path(case.root))
     for item in case.items():
-        extraction = case.load_extraction(item.id)
+        extraction = apply_case(Path(case.root), item.id, case.load_extraction(item.id), overlay)
         entries.append(evidence_entry(item, extraction, facts))
-    records = {e.id: e.extraction for e in entries if not e.excluded and e.extraction is not None}
-    timeline = build_timeline(facts, records, now=now)  # type: ignore[arg-type]
+    apply_scope(case, facts, entries)
+    records = {e.id: e.extraction for e in entries if not e.excluded and e.linked and e.extraction is not None}
+    proven = {e.id for e in entries if e.id in records and e.link_checked}  # not "no suspects yet, all kept"
+    timeline = build_timeline(facts, records, now=now, linked=proven)  # type: ignore[arg-type]
     case_id = facts.case.case_id or Path(case.root).name
     return CaseModel(Path(case.root), case_id, facts, entries, timeline, now)

@@ -263,9 +263,16 @@ def extract_cmd(
             summary = extract_case(case, jobs, user_date, mapping, on_total=lambda n: bar.update(task, total=n), on_done=lambda *_: bar.advance(task))
     else:
         summary = extract_case(case, jobs, user_date, mapping)
+    from .corrections import stale
+
+    gone = stale(case)
     if json_out:
-        _print_json(summary.to_json())
+        _print_json({**summary.to_json(), "stale_corrections": [a.to_json() for a in gone]})
         return
+    for a in gone:
+        c = a.correction
+        typer.echo("! " + bilingual(f"{c.id}（{c.evidence_id} 第 {c.number} 条）已不适用：重新识别后找不到原来的 {c.raw!r}，请重新核对",
+                                    f"{c.id} ({c.evidence_id} #{c.number}) no longer applies: {c.raw!r} is gone after re-extraction; check it again"))
     for evidence_id, warnings in sorted(summary.warnings.items()):
         for warning in warnings:
             typer.echo(f"! {evidence_id}: {warning}")
@@ -297,6 +304,99 @@ def inspect_cmd(
         typer.echo(f"  ¥{t['amount']} {t['direction']} {t.get('counterparty') or ''} {t.get('order_id') or ''} {t.get('time') or ''}")
     for w in result["warnings"]:
         typer.echo(f"  ! {w}")
+
+
+RecordOpt = Annotated[bool, typer.Option("--transaction", help="编号指交易而非消息 / NUMBER counts transactions, not messages")]
+
+
+@app.command("correct")
+def correct_cmd(
+    directory: CaseDir,
+    evidence_id: Annotated[str, typer.Argument(help="证据编号，如 E0001 / evidence id", show_default=False)],
+    number: Annotated[int, typer.Argument(help="第几条（见 casekit inspect）/ record number, 1-based", show_default=False)],
+    field: Annotated[str, typer.Argument(help="text|speaker|name|time（交易：amount|time|counterparty|counterparty_account|order_id）", show_default=False)],
+    value: Annotated[str, typer.Argument(help="正确的值 / the right value", show_default=False)],
+    transaction: RecordOpt = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """更正机器识别错的一处（原件与识别记录不变，更正另存并记入保管日志）/ fix one misread value; originals and raw records stay as they are, the fix is logged."""
+    from .corrections import Change, save
+
+    made = save(_open(directory), evidence_id, [Change("transaction" if transaction else "message", number, field, value)])
+    if json_out:
+        _print_json([c.to_json() for c in made])
+        return
+    if not made:
+        typer.echo(bilingual("与当前内容相同，未记录", "same as shown already; nothing recorded"))
+    for c in made:
+        typer.echo(bilingual(f"{c.id} 已更正 {c.evidence_id} 第 {c.number} 条 {c.field}：{c.before!r} → {c.after!r}",
+                             f"{c.id} corrected {c.evidence_id} #{c.number} {c.field}: {c.before!r} -> {c.after!r}"))
+
+
+@app.command("confirm")
+def confirm_cmd(
+    directory: CaseDir,
+    evidence_id: Annotated[str, typer.Argument(help="证据编号 / evidence id", show_default=False)],
+    numbers: Annotated[Optional[list[int]], typer.Argument(help="第几条；不写则全部 / record numbers; none = all", show_default=False)] = None,
+    transaction: RecordOpt = False,
+    json_out: JsonFlag = False,
+) -> None:
+    """确认识别结果与截图一致（记入保管日志）/ confirm records read right (logged)."""
+    from .corrections import Change, save
+
+    case = _open(directory)
+    record = "transaction" if transaction else "message"
+    if not numbers:
+        extraction = case.load_extraction(case.item(evidence_id).id)
+        count = len((extraction.transactions if transaction else extraction.messages) if extraction else [])
+        numbers = list(range(1, count + 1)) or [1]  # [1] makes save() explain what is missing
+    made = save(case, evidence_id, [Change(record, n) for n in numbers])  # type: ignore[arg-type]
+    if json_out:
+        _print_json([c.to_json() for c in made])
+        return
+    typer.echo(bilingual(f"已确认 {len(made)} 条", f"confirmed {len(made)} record(s)"))
+
+
+@app.command("corrections")
+def corrections_cmd(
+    directory: CaseDir,
+    show: Annotated[Optional[str], typer.Option("--show", help="列出该证据的各条记录及编号（已更正）/ list this item's records with their numbers, as corrected")] = None,
+    json_out: JsonFlag = False,
+) -> None:
+    """列出所有更正与确认，及重新识别后是否仍适用 / list corrections and whether each still applies after a re-extract."""
+    from .corrections import apply_case, review
+
+    case = _open(directory)
+    if show:
+        item = case.item(show)
+        extraction = apply_case(case.root, item.id, case.load_extraction(item.id))
+        if extraction is None:
+            raise BadInput(f"{item.id} 还没有识别结果", f"{item.id} has not been extracted yet",
+                           hint_zh=f"先运行 casekit extract {case.root}", hint_en=f"run `casekit extract {case.root}` first")
+        listing = {"messages": [{**m.to_json(), "number": n, "corrected": list(m.corrected), "confirmed": m.confirmed}
+                                for n, m in enumerate(extraction.messages, start=1)],
+                   "transactions": [{**t.to_json(), "number": n, "corrected": list(t.corrected), "confirmed": t.confirmed}
+                                    for n, t in enumerate(extraction.transactions, start=1)]}
+        if json_out:
+            _print_json(listing)
+            return
+        for m in listing["messages"]:
+            mark = " [改]" if m["corrected"] else (" [✓]" if m["confirmed"] else "")
+            typer.echo(f"  #{m['number']:<3} {m['speaker']:<6} {m.get('time') or '':<25} {m['text']}{mark}")
+        for t in listing["transactions"]:
+            mark = " [改]" if t["corrected"] else (" [✓]" if t["confirmed"] else "")
+            typer.echo(f"  T{t['number']:<3} ¥{t['amount']} {t.get('counterparty') or ''} {t.get('order_id') or ''} {t.get('time') or ''}{mark}")
+        return
+    rows = [a.to_json() for a in review(case)]
+    if json_out:
+        _print_json(rows)
+        return
+    if not rows:
+        typer.echo(bilingual("还没有更正或确认", "no corrections or confirmations yet"))
+    for r in rows:
+        flag = "" if r["applies"] else "  ！" + bilingual("已不适用（重新识别后原值不见了）", "no longer applies (the misread value is gone after re-extraction)")
+        what = f"{r['field']}: {r['before']!r} -> {r['after']!r}" if r["op"] == "correct" else "confirm"
+        typer.echo(f"{r['id']}  {r['evidence_id']} {r['record']} #{r['number']}  {what}{flag}")
 
 
 def _mount_filing_commands() -> None:

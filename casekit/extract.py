@@ -49,7 +49,11 @@ def incident_date(case: Case) -> date | None:
 
 
 def reference_time(metadata: dict[str, Any], incident: date | None, user_date: date | None) -> tuple[datetime | None, str | None]:
-    """The best reference for relative time labels: capture time, else incident date, else --date."""
+    """The best reference for time labels: capture time, else incident date, else --date.
+
+    Only a capture time bounds what a screen can show; the incident date and --date are stand-ins
+    a year-less date is put nearest to (see ocr.timelabels.infer_year), and relative labels
+    (昨天, 星期三) are left undated against them."""
     capture = metadata.get("capture_time")
     if capture:
         return datetime.fromisoformat(capture), metadata.get("capture_time_source")
@@ -60,10 +64,21 @@ def reference_time(metadata: dict[str, Any], incident: date | None, user_date: d
     return None, None
 
 
+def latest_time(metadata: dict[str, Any]) -> datetime | None:
+    """The latest a screenshot without a capture time can have been taken: its file time (the
+    original's mtime recorded at `add`). A year-less chat date is never put after it."""
+    try:
+        return datetime.fromisoformat(metadata["mtime"]) if metadata.get("mtime") else None
+    except (TypeError, ValueError):
+        return None
+
+
 def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, column_map: dict[str, Any] | None, incident: date | None) -> ExtractContext:
     """What an importer may know about one evidence item."""
     reference, source = reference_time(item.metadata, incident, user_date)
+    latest = latest_time(item.metadata) if source == "incident_date" else None
     return ExtractContext(
+        extras={"latest_time": latest} if latest else {},
         evidence_id=item.id,
         reference_time=reference,
         reference_source=source,
@@ -80,7 +95,9 @@ def settings_key(ctx: ExtractContext) -> str:
     """What a stored record depends on besides the file: version, reference time, column map.
     A changed incident date or --date therefore re-reads the items it affects."""
     reference = ctx.reference_time.isoformat() if ctx.reference_time else None
-    raw = json.dumps({"v": __version__, "ref": reference, "src": ctx.reference_source, "map": ctx.column_map}, sort_keys=True, ensure_ascii=True)
+    latest = ctx.extras.get("latest_time")
+    raw = json.dumps({"v": __version__, "ref": reference, "src": ctx.reference_source, "map": ctx.column_map,
+                      "latest": latest.isoformat() if latest else None}, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 

@@ -186,6 +186,47 @@ class _Reader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.lines = text.splitlines()
+        # every key the parser asks for, per table (by id) with the table's dotted name: what is
+        # left unread afterwards is a key case.toml does not have (a typo such as polic_unit)
+        self.read: dict[int, tuple[str, dict, set[str]]] = {}
+        self.top_level: set[str] = set()
+
+    def seen(self, table: dict, dotted: str, *keys: str) -> None:
+        """Note that the parser reads `keys` of `table` (named `dotted`, e.g. "victim", "suspects[0]")."""
+        prefix = dotted.rsplit(".", 1)[0] if "." in dotted else ""
+        entry = self.read.setdefault(id(table), (prefix, table, set()))
+        entry[2].update(keys)
+
+    def unknown_keys(self, data: dict) -> None:
+        """Raise on the first section or key that no part of the parser reads, with its line and
+        the nearest known name ("did you mean")."""
+        sections = {name for name, _, _ in self.read.values() if name and "." not in name and "[" not in name}
+        sections |= {name.split("[")[0] for name, _, _ in self.read.values() if "[" in name}
+        sections |= self.top_level
+        for key, value in data.items():
+            if key not in sections:
+                self.unknown(key, key, sections, section=isinstance(value, (dict, list)))
+        for prefix, table, keys in self.read.values():
+            for key in table:
+                if key not in keys:
+                    self.unknown(f"{prefix}.{key}" if prefix else key, key, keys, section=isinstance(table[key], dict))
+
+    def unknown(self, dotted: str, key: str, known: set[str], section: bool) -> None:
+        import difflib
+
+        close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+        guess_zh = f"，是不是 {close[0]}？" if close else ""
+        guess_en = f"; did you mean {close[0]}?" if close else ""
+        if section:
+            header = re.compile(r"^\s*\[\[?\s*" + re.escape(dotted) + r"\s*\]")
+            line = next((i + 1 for i, text in enumerate(self.lines) if header.match(text)), None)
+        else:
+            line = self.line_of(dotted)
+        where = f"{self.path.name}:{line}" if line else self.path.name
+        what_zh, what_en = ("未知的段", "unknown section") if section else ("未知的字段", "unknown key")
+        raise BadInput(f"{where} {what_zh} {dotted}{guess_zh}", f"{where} {what_en} {dotted}{guess_en}",
+                       hint_zh=(f"改成 {close[0]}" if close else "删去这一行，或对照 casekit init 生成的 case.toml 模板"),
+                       hint_en=(f"rename it to {close[0]}" if close else "remove it, or compare with the template casekit init writes"))
 
     def line_of(self, dotted: str) -> int | None:
         """Best-effort line number of a key: the first `key =` after its table header."""
@@ -216,6 +257,7 @@ class _Reader:
         )
 
     def text(self, table: dict, key: str, dotted: str) -> str:
+        self.seen(table, dotted, key)
         value = table.get(key, "")
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(value)
@@ -224,6 +266,7 @@ class _Reader:
         return value.strip()
 
     def flag(self, table: dict, key: str, dotted: str, default: bool | None = False) -> bool | None:
+        self.seen(table, dotted, key)
         value = table.get(key, default)
         if value is None or isinstance(value, bool):
             return value
@@ -231,6 +274,7 @@ class _Reader:
                         f"写成 {key} = true 或 {key} = false", f"write {key} = true or false")
 
     def text_list(self, table: dict, key: str, dotted: str) -> list[str]:
+        self.seen(table, dotted, key)
         value = table.get(key, [])
         if isinstance(value, str):
             value = [value]
@@ -240,6 +284,7 @@ class _Reader:
         return [str(v).strip() for v in value if str(v).strip()]
 
     def money(self, table: dict, key: str, dotted: str) -> Decimal | None:
+        self.seen(table, dotted, key)
         value = table.get(key)
         if value is None or value == "":
             return None
@@ -255,6 +300,7 @@ class _Reader:
         return amount.quantize(Decimal("0.01"))
 
     def day(self, table: dict, key: str, dotted: str) -> date | None:
+        self.seen(table, dotted, key)
         value = table.get(key)
         if value is None or value == "":
             return None
@@ -271,6 +317,7 @@ class _Reader:
                         f"写成 {key} = 2026-03-05", f"write {key} = 2026-03-05")
 
     def moment(self, table: dict, key: str, dotted: str) -> datetime | None:
+        self.seen(table, dotted, key)
         value = table.get(key)
         if value is None or value == "":
             return None
@@ -293,6 +340,7 @@ class _Reader:
         return parsed.astimezone(CST)
 
     def table(self, data: dict, key: str) -> dict:
+        self.top_level.add(key)
         value = data.get(key, {})
         if not isinstance(value, dict):
             raise self.fail(key, "应为一个表 [" + key + "]", f"must be a table [{key}]",
@@ -300,6 +348,7 @@ class _Reader:
         return value
 
     def tables(self, data: dict, key: str) -> list[dict]:
+        self.top_level.add(key)
         value = data.get(key, [])
         if isinstance(value, dict):
             value = [value]
@@ -370,6 +419,7 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
             facts.suspects.append(suspect)
 
     o = r.table(data, "order")
+    r.seen(o, "order.quantity", "quantity")
     quantity = o.get("quantity")
     if quantity is not None and (isinstance(quantity, bool) or not isinstance(quantity, int)):
         raise r.fail("order.quantity", "数量应为整数", "quantity must be a whole number",
@@ -451,6 +501,7 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
             subtype=r.text(note, "subtype", f"{p}.subtype"),
             steps=r.text_list(note, "steps", f"{p}.steps"),
         )
+    r.unknown_keys(data)
     return facts
 
 

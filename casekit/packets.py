@@ -88,6 +88,29 @@ def attachments(model: CaseModel, recipient: str) -> list[Attachment]:
     return files
 
 
+def gap_listing(status: Any, wanted: list[str]) -> tuple[list[str], list[str]]:
+    """Each gap once, however many recipients' checklists share it: ("label — fix（for whom）" lines,
+    the bare labels)."""
+    seen: dict[tuple[str, str], list[str]] = {}
+    for r in wanted:
+        for g in status.gaps_for(r):
+            who = seen.setdefault((g.label, g.fix), [])
+            if STEP_TITLES[r] not in who:
+                who.append(STEP_TITLES[r])
+    lines = [f"{label} — {fix}（{'、'.join(who)}）" for (label, fix), who in seen.items()]
+    return lines, list(dict.fromkeys(label for label, _ in seen))
+
+
+def refusal(root: Path, labels: list[str]) -> BadInput:
+    """`build`'s short refusal: the real folder, each missing item once, where to see the fixes."""
+    folder = str(root.resolve())
+    shown = "、".join(labels[:8]) + (f" 等 {len(labels)} 项" if len(labels) > 8 else "")
+    return BadInput(f"{folder} 的材料还不完整，缺 {len(labels)} 项：{shown}",
+                    f"{folder}: the checklist has {len(labels)} gap(s)",
+                    hint_zh=f"运行 casekit status {folder} 查看每项怎么补，或加 --draft 生成标有【待补充】的草稿",
+                    hint_en=f"run `casekit status {folder}` for how to fill each, or use --draft")
+
+
 def build_packets(
     case: Any,
     recipient: str = "all",
@@ -105,15 +128,9 @@ def build_packets(
     model = load_case_model(case, now=now)
     status = evaluate(model)
     result = BuildResult()
-    for r in wanted:
-        result.gaps += [f"{STEP_TITLES[r]}：{g.label} — {g.fix}" for g in status.gaps_for(r)]
-    result.gaps = list(dict.fromkeys(result.gaps))
+    result.gaps, labels = gap_listing(status, wanted)
     if result.gaps and not draft:
-        listing = "；".join(result.gaps)
-        raise BadInput(f"材料还不完整，缺 {len(result.gaps)} 项：{listing}",
-                       f"the checklist has {len(result.gaps)} gap(s); see `casekit status`",
-                       hint_zh="补全后重试，或加 --draft 生成标有【待补充】的草稿",
-                       hint_en="fill them in, or use --draft to render with each gap marked")
+        raise refusal(Path(model.root), labels)
     check_cjk_font()
     out_dir = Path(case.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -60,10 +60,14 @@ class Message:
     time: datetime | None = None
     time_text: str | None = None
     source: SourceRef = field(default_factory=SourceRef)
-    confidence: float | None = None
+    confidence: float | None = None  # OCR mean confidence of the bubble, 0-100
+    # Set by casekit.corrections when a case is loaded, never stored with the raw records:
+    # the fields the user corrected, and whether the user confirmed the record as read.
+    corrected: tuple[str, ...] = ()
+    confirmed: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        data = {
             "speaker": self.speaker,
             "name": self.name,
             "text": self.text,
@@ -72,6 +76,9 @@ class Message:
             "time_text": self.time_text,
             "source": self.source.to_json(),
         }
+        if self.confidence is not None:
+            data["confidence"] = round(float(self.confidence), 1)
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Message":
@@ -83,6 +90,7 @@ class Message:
             time=_parse_iso(data.get("time")),
             time_text=data.get("time_text"),
             source=SourceRef.from_json(data.get("source")),
+            confidence=data.get("confidence"),
         )
 
 
@@ -106,6 +114,8 @@ class Transaction:
     is_refund: bool = False
     refund_of: str | None = None  # order id of the payment this refund returns
     source: SourceRef = field(default_factory=SourceRef)
+    corrected: tuple[str, ...] = ()  # set by casekit.corrections at load time, as for Message
+    confirmed: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -279,6 +279,15 @@ class Case:
         except (OSError, ValueError):
             return None
 
+    def log_locked(self, action: str, **fields: Any) -> dict[str, Any]:
+        """Append a custody entry while the caller already holds `locked()` (the lock is not
+        re-entrant: a second flock in the same process would wait for itself)."""
+        return self._append_custody({"action": action, **fields})
+
+    def custody_entries(self) -> list[dict[str, Any]]:
+        """Every readable custody entry, oldest first (scoping replays link/unlink from them)."""
+        return self._entries()
+
     def log(self, action: str, **fields: Any) -> dict[str, Any]:
         """Append a custody entry (extract, build, verify…) under the lock."""
         with self.locked():

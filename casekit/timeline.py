@@ -314,9 +314,15 @@ def build_timeline(
     facts: Facts,
     extractions: dict[str, Extraction],
     now: datetime | None = None,
+    linked: set[str] | None = None,
 ) -> Timeline:
     """Merge every record of the case into one timeline. `extractions` maps evidence id → records
-    and should already leave out excluded evidence."""
+    and should already leave out excluded and unlinked evidence.
+
+    `linked`: items known to belong to the case (casekit.scoping). A payment screen or a chat
+    transfer card in such an item counts even when its counterparty is not named (a card shows no
+    payee; a payment screen shows the payee's real name, which the user may not know). Bill rows
+    still match one by one: a bill holds all of the account's spending."""
     now = now or datetime.now(CST)
     belonging: list[Transaction] = []
     unmatched: list[Transaction] = []
@@ -329,6 +335,9 @@ def build_timeline(
             if found:
                 belonging.append(txn)
                 matched_by[id(txn)] = found.field
+            elif linked is not None and eid in linked and ex.kind != "bill" and txn.source.row is None:
+                belonging.append(txn)
+                matched_by[id(txn)] = "linked_item"
             else:
                 unmatched.append(txn)
     payments = merge_payments(belonging)

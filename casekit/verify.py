@@ -14,7 +14,7 @@ from .store import GENESIS, Case, line_hash, manifest_line, sha256_file
 
 @dataclass
 class Problem:
-    kind: str  # modified | missing | unlogged | broken_chain | bad_line | manifest
+    kind: str  # modified | missing | unlogged | broken_chain | bad_line | manifest | corrections
     message: str
     evidence_id: str | None = None
     path: str | None = None
@@ -120,6 +120,14 @@ def check_files(case: Case, report: Report) -> None:
         report.problems.append(Problem("manifest", bilingual(f"{case.manifest_path.name} 与保管日志不一致", f"{case.manifest_path.name} does not match the custody log"), path=case.manifest_path.name))
 
 
+def check_corrections(case: Case, report: Report) -> None:
+    """corrections.jsonl line by line against the hashes the custody log recorded for it."""
+    from .corrections import FILE, check
+
+    for line, zh, en in check(case.root, case.custody_entries()):
+        report.problems.append(Problem("corrections", bilingual(zh, en), path=FILE, line=line))
+
+
 def verify_case(case: Case) -> Report:
     """Check originals, manifest and custody chain. Read-only apart from finishing an interrupted add."""
     report = Report()
@@ -128,5 +136,6 @@ def verify_case(case: Case) -> Report:
     with case.locked():
         check_chain(case, report)
         check_files(case, report)
+        check_corrections(case, report)
     return report
 

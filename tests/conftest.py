@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +15,22 @@ from casekit.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+
+@pytest.fixture
+def sigint_handled():
+    """Ctrl-C handled as in a terminal, for tests that send SIGINT.
+
+    Started in the background or under `nohup`, the test run inherits SIGINT *ignored*, and so
+    would every casekit process it starts (an ignored signal stays ignored across exec). A
+    caught signal is reset to its default on exec, so while Python's own handler is installed
+    here, both this process and the children it starts take Ctrl-C the way a user's shell does.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 @pytest.fixture

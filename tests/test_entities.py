@@ -38,3 +38,29 @@ def test_ids_and_urls():
 def test_empty_and_plain():
     assert extract_entities("") == []
     assert extract_entities("亲亲，质量绝对有保证的哦") == []
+
+
+def test_id_numbers_and_addresses_are_their_own_kinds():
+    from casekit.ocr.entities import extract_entities
+
+    found = {(e.kind, e.value) for e in extract_entities("身份证号110101199001011234，收货地址：北京市东城区某某街道1号")}
+    assert ("id_number", "110101199001011234") in found
+    assert ("address", "北京市东城区某某街道1号") in found
+    assert not any(k == "bank_card" for k, _ in found)  # an ID number is not a card, even when Luhn agrees
+
+
+def test_located_entities_get_the_box_of_their_words_one_a_line():
+    from casekit.ocr.engine import Word
+    from casekit.ocr.entities import located_entities
+
+    words = [Word("身份证号", 0, 0, 80, 20, 90, 1, 1, 1, (100, 500, 160, 40)),
+             Word("1101011990010", 90, 0, 200, 20, 90, 1, 1, 1, (280, 500, 400, 40)),
+             Word("11234", 0, 30, 100, 20, 90, 1, 1, 2, (100, 560, 200, 40))]
+    (first, second) = [e for e in located_entities("身份证号110101199001011234", words, (90, 490, 620, 120), "E1")
+                       if e.kind == "id_number"]
+    assert first.source.box == (280, 500, 400, 40)   # the label's word stays visible
+    assert second.source.box == (100, 560, 200, 40)  # the wrapped tail on the next line
+    # words that do not spell the value (OCR spacing aside): the bubble's box instead
+    (only,) = [e for e in located_entities("卡号6217001234567890122", [], (90, 490, 620, 120), "E1")
+               if e.kind == "bank_card"]
+    assert only.source.box == (90, 490, 620, 120)

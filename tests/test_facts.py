@@ -86,3 +86,36 @@ def test_load_missing_file(tmp_path):
 def test_load_from_folder_with_bom(tmp_path):
     (tmp_path / "case.toml").write_bytes("\ufeff[case]\ntitle = \"t\"\n".encode())
     assert load_facts(tmp_path).case.title == "t"
+
+
+# --- unknown sections and keys (issue 15 §8) ---
+
+@pytest.mark.parametrize("text, zh, line, guess", [
+    ('[case]\ntitle = "x"\n\n[vicitm]\nname = "张三"\n', "未知的段 vicitm", 4, "victim"),
+    ('[filing]\npolice_unit = "a"\npolic_unit = "b"\n', "未知的字段 filing.polic_unit", 3, "police_unit"),
+    ('[[suspects]]\nname = "李四"\n\n[[suspects]]\nnmae = "王五"\n', "未知的字段 suspects[1].nmae", 5, "name"),
+    ('[evidence.E0001]\npurpose = "x"\npurpoze = "y"\n', "未知的字段 evidence.E0001.purpoze", 3, "purpose"),
+])
+def test_unknown_section_or_key_names_its_line_and_a_guess(text, zh, line, guess):
+    with pytest.raises(BadInput) as err:
+        parse_facts(text)
+    message = str(err.value)
+    assert zh in message
+    assert f"case.toml:{line} " in message
+    assert f"是不是 {guess}" in message and f"did you mean {guess}" in message
+
+
+def test_unknown_key_with_nothing_close_says_remove_it():
+    with pytest.raises(BadInput) as err:
+        parse_facts('[victim]\nzzqqxx = 1\n')
+    assert "未知的字段 victim.zzqqxx" in str(err.value) and "删去" in str(err.value)
+
+
+def test_every_key_of_the_template_is_known():
+    # the template with every commented example key filled in still parses
+    import re
+    text = "\n".join(line[2:] if re.match(r"# (\[|\w+ = )", line) else line
+                     for line in render_case_toml_template().splitlines())
+    assert "[[events]]\ntime =" in text and "\nquantity = 1" in text
+    facts = parse_facts(text)
+    assert facts.order.quantity == 1 and facts.events and facts.evidence["E0001"].purpose

@@ -183,7 +183,7 @@ def test_two_adds_at_once_both_land(tmp_path: Path, new_case: Case) -> None:
     assert verify_case(new_case).ok
 
 
-def test_ctrl_c_during_a_large_add_leaves_a_case_that_verifies(tmp_path: Path, new_case: Case) -> None:
+def test_ctrl_c_during_a_large_add_leaves_a_case_that_verifies(tmp_path: Path, new_case: Case, sigint_handled: None) -> None:
     small = tmp_path / "small.txt"
     small.write_text("first")
     add_paths(new_case, [small])

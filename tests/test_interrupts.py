@@ -9,6 +9,9 @@ import pytest
 
 from casekit.fsutil import deferred_interrupts, interrupts_at_checkpoints
 
+# Every test here sends SIGINT and relies on Python's handler (absent under nohup / `&`).
+pytestmark = pytest.mark.usefixtures("sigint_handled")
+
 
 def test_ctrl_c_waits_for_the_checkpoint_and_nested_blocks_leave_it_to_the_outer_one() -> None:
     steps = []

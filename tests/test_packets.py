@@ -238,6 +238,18 @@ def test_gaps_refuse_then_draft_marks_them(tmp_path):
     assert "【待补充：请确认所述属实" in squash(text)
 
 
+def test_refusal_is_short_names_the_folder_and_lists_each_gap_once(tmp_path):
+    toml = CASE_TOML.replace('id_number = "110101199001011234"', 'id_number = ""')
+    case = make_case(tmp_path / "gappy", toml)
+    with pytest.raises(BadInput) as info:
+        build_packets(case, "all", now=NOW)  # three checklists share the 身份证号 gap
+    message = info.value.one_line()
+    assert "\n" not in message
+    assert str(case.root.resolve()) in message
+    assert message.count("身份证号") == 1
+    assert "casekit status" in message and "--draft" in message
+
+
 def test_unknown_recipient(tmp_path):
     with pytest.raises(BadInput):
         build_packets(object(), "court")
@@ -254,7 +266,7 @@ def test_numbering_exact_across_chunk_boundaries(tmp_path):
             extra / f"more{i}.png")
     add_paths(case, [extra])
     long_one = next(i for i in case.items() if i.original_name == "more1.png")
-    messages = [Message("them", f"第{n}条消息：" + "对方说了很长的一段话" * 6, name="小美客服", time=t(14, 0))
+    messages = [Message("them", f"第{n}条消息：" + "对方说了很长的一段话" * 6, name="小美好物旗舰店", time=t(14, 0))
                 for n in range(70)]  # a transcript of several pages
     for msg in messages:
         msg.source = SourceRef(long_one.id)

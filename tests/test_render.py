@@ -94,16 +94,6 @@ def test_filters():
     assert rmb_upper(Decimal("20300.07")) == "贰万零叁佰元零柒分"
 
 
-def test_redactor_platform_masks_ids_and_cards_not_orders():
-    red = Redactor("platform", ["110101199001011234"])
-    text = red.text("身份证 110101199001011234 卡号 6222020200001234567 订单 2603051410558831")
-    assert "110101199001011234" not in text and "6222020200001234567" not in text
-    assert "2603051410558831" in text  # order numbers stay readable
-    assert red.account("6222020200001234567").endswith("4567") and "*" in red.account("6222020200001234567")
-    police = Redactor("police", ["110101199001011234"])
-    assert police.text("110101199001011234") == "110101199001011234"
-
-
 def test_print_image_downscales_once_and_caches(tmp_path):
     src = tmp_path / "big.png"
     Image.new("RGBA", (3000, 6000), (255, 0, 0, 128)).save(src)

@@ -3,7 +3,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from hypothesis import given, strategies as st
 
-from casekit.ocr.timelabels import is_time_label, repair_time_label, resolve_time_label
+from casekit.ocr.timelabels import SHANGHAI, is_time_label, repair_time_label, resolve_time_label
 
 REF = datetime(2026, 3, 6, 10, 15)  # a Friday
 
@@ -95,3 +95,41 @@ def test_space_between_numeric_date_and_clock():
     assert resolve_time_label("2024-3-5 10:15", REF) == datetime(2024, 3, 5, 10, 15, tzinfo=resolve_time_label("2024-3-5 10:15", REF).tzinfo)
     assert resolve_time_label("3/5 14:10", REF).day == 5
     assert resolve_time_label("1 2:30", REF).hour == 12  # a clock split by OCR still reads
+
+
+# --- year inference (issue 15 §1) ---
+
+def test_md_after_incident_is_dated_nearest_the_incident_not_a_year_back():
+    from casekit.ocr.timelabels import resolve_time_label
+    incident = datetime(2026, 3, 5, 23, 59, tzinfo=SHANGHAI)
+    # the incident date is a stand-in, not the capture time: 3月9日 is four days later, same year
+    assert resolve_time_label("3月9日 下午2:10", incident, bounded=False).date() == date(2026, 3, 9)
+    assert resolve_time_label("3月12日", incident, bounded=False).date() == date(2026, 3, 12)
+    # the old reading (capture-time bound) put it a year back
+    assert resolve_time_label("3月9日", incident).date() == date(2025, 3, 9)
+
+
+def test_md_never_after_the_file_time():
+    from casekit.ocr.timelabels import resolve_time_label
+    incident = datetime(2026, 1, 2, 23, 59, tzinfo=SHANGHAI)
+    # nearest the incident: 12月30日 of the year before
+    assert resolve_time_label("12月30日", incident, bounded=False).date() == date(2025, 12, 30)
+    # 1月20日 is nearest in 2026, but the file was written on 2026-01-10: it must be 2025
+    latest = datetime(2026, 1, 10, 9, 0, tzinfo=SHANGHAI)
+    assert resolve_time_label("1月20日", incident, bounded=False).date() == date(2026, 1, 20)
+    assert resolve_time_label("1月20日", incident, bounded=False, latest=latest).date() == date(2025, 1, 20)
+
+
+def test_relative_labels_need_a_capture_time():
+    from casekit.ocr.timelabels import resolve_time_label
+    incident = datetime(2026, 3, 5, 23, 59, tzinfo=SHANGHAI)
+    for label in ("昨天 20:16", "星期三 上午9:05", "14:02"):
+        assert resolve_time_label(label, incident, bounded=False) is None
+        assert resolve_time_label(label, incident) is not None
+
+
+def test_infer_year_leap_day_and_no_fit():
+    from casekit.ocr.timelabels import infer_year
+    assert infer_year(2, 29, date(2026, 3, 1), bounded=False) is None  # no leap year in 2025–2027
+    assert infer_year(2, 29, date(2028, 3, 1)) == date(2028, 2, 29)
+    assert infer_year(6, 1, date(2026, 3, 1), latest=date(2023, 1, 1)) is None

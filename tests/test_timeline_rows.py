@@ -23,7 +23,7 @@ def test_chat_lines_of_one_screenshot_share_a_row(tmp_path):
     add_paths(case, [extra])
     later = next(i for i in case.items() if i.original_name == "later.png")
     messages = [Message("me", "为什么拉黑我 <b>", time=t(16, 0)), Message("me", "请退款"),
-                Message("them", "系统升级，先交保证金500元", name="小美客服", time=t(16, 5))]
+                Message("them", "系统升级，先交保证金500元", name="小美好物旗舰店", time=t(16, 5))]
     for m in messages:
         m.source = SourceRef(later.id)
     case.save_extraction(later.id, later.sha256, "test", Extraction("chat_screenshot", messages=messages))
@@ -34,8 +34,8 @@ def test_chat_lines_of_one_screenshot_share_a_row(tmp_path):
     assert burst["kind"] == "聊天" and burst["time"] == "2026年3月5日 16:00"
     assert isinstance(burst["event"], Markup)
     assert str(burst["event"]).split("<br>") == [
-        "16:00 我：为什么拉黑我 &lt;b&gt;", "约16:00 我：请退款", "16:05 对方（小美客服）：系统升级，先交保证金500元"]
-    assert burst["party"] == "小美客服"
+        "16:00 我：为什么拉黑我 &lt;b&gt;", "约16:00 我：请退款", "16:05 对方（小美好物旗舰店）：系统升级，先交保证金500元"]
+    assert burst["party"] == "小美好物旗舰店"
     # chat.png's two lines are not consecutive (the 14:12 payment sits between them): two rows
     chat_png = next(i.id for i in case.items() if i.original_name == "chat.png")
     kinds = [(r["kind"], r["refs"][0]["anchor"] == f"#ex-{chat_png}" if r["refs"] else False) for r in rows]

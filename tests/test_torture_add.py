@@ -91,7 +91,7 @@ def _check_complete(cli, root: Path, src: Path) -> None:
 
 
 @pytest.mark.torture
-def test_random_ctrl_c_and_sigkill_during_add_lose_nothing(tmp_path: Path, big_folder: Path, cli) -> None:
+def test_random_ctrl_c_and_sigkill_during_add_lose_nothing(tmp_path: Path, big_folder: Path, cli, sigint_handled: None) -> None:
     # How long an uninterrupted add takes on this machine: kills land anywhere inside it. The
     # shorter of two runs: one slowed by a passing load spike made most kills land after the end.
     durations = []

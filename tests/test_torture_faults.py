@@ -187,7 +187,7 @@ def test_sigkill_before_every_filesystem_step_of_add(tmp_path: Path, src_files: 
 
 
 @pytest.mark.torture
-def test_ctrl_c_after_every_filesystem_step_of_add_leaves_a_consistent_folder(tmp_path: Path, src_files: Path) -> None:
+def test_ctrl_c_after_every_filesystem_step_of_add_leaves_a_consistent_folder(tmp_path: Path, src_files: Path, sigint_handled: None) -> None:
     total = _count_calls(tmp_path, "int", src_files)
     for at, root, result in sweep(tmp_path, "int", src_files, total):
         assert result.returncode in (0, 130), (at, result.stderr)  # 0: the signal came after the last step

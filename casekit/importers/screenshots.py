@@ -11,7 +11,7 @@ The importer object holds no engine or open file, so it pickles into worker proc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 from pathlib import Path
 from typing import Any
@@ -20,17 +20,17 @@ from ..errors import BadInput, bilingual
 from ..ocr.cache import OcrCache, cache_key, file_sha256
 from ..ocr.deps import check_tesseract
 from ..ocr.engine import OcrEngine, TesseractEngine
-from ..ocr.entities import amount_warnings, extract_entities
+from ..ocr.entities import amount_warnings, extract_entities, located_entities, union_box
 from ..ocr.images import open_image, sniff_image
 from ..ocr.payment import LABELS, TITLES, is_transfer_card, looks_like_payment, parse_payment, parse_transfer_card
 from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
-from ..records import Extraction, Message, SourceRef
+from ..records import Entity, Extraction, Message, SourceRef
 from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
 
-SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1}
+SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1, "boxes": 1}  # boxes: entities carry image boxes
 LOW_CONF = 55.0
 _FILENAME_TIME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})[-_ T]?(\d{2})[-_.:]?(\d{2})[-_.:]?(\d{2})")
 
@@ -124,6 +124,8 @@ def _relocate(extraction: Extraction, ctx: ExtractContext, path: Path) -> None:
     for record in [*extraction.messages, *extraction.transactions]:
         box = record.source.box
         record.source = SourceRef(ctx.evidence_id, None, box)
+    extraction.entities = [Entity(e.kind, e.value, SourceRef(ctx.evidence_id, None, e.source.box)) if e.source else e
+                           for e in extraction.entities]
 
 
 def _reference(ctx: ExtractContext, path: Path, info: dict[str, Any]) -> tuple[datetime | None, bool]:
@@ -163,14 +165,16 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
     if is_chat(layout):
         read_regions(image, layout, engine)
         return _chat_extraction(layout, ctx, reference, exact)
-    lines = _page_lines(engine, page_image(image, layout.dark, colour=False, dimmed=is_dimmed(layout.page_bg)))
+    grey = _page_read(engine, page_image(image, layout.dark, colour=False, dimmed=is_dimmed(layout.page_bg)), image)
+    lines = [t for t, _ in grey]
     text = "\n".join(lines)
     warnings: list[str] = []
     if _payment_hint(text):
         # Payment screens carry the evidence that matters most (amount, order number, time), and
         # Tesseract's two greyings of the same page fail differently (a dropped bold amount in
         # one, 2026 read as 2020 in the other): read the colour page too and compare fields.
-        lines_c = _page_lines(engine, page_image(image, layout.dark, colour=True))
+        colour = _page_read(engine, page_image(image, layout.dark, colour=True), image)
+        lines_c = [t for t, _ in colour]
         text_c = "\n".join(lines_c)
         readings = [parse_payment(ls) for ls, t in ((lines_c, text_c), (lines, text)) if looks_like_payment(t)]
         readings = [tx for tx in readings if tx is not None]
@@ -178,20 +182,43 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
             tx = readings[0]
             for other in readings[1:]:
                 warnings.extend(_merge_reading(tx, other))
-            text = text_c if looks_like_payment(text_c) else text
+            text, grey = (text_c, colour) if looks_like_payment(text_c) else (text, grey)
             tx.source = SourceRef(ctx.evidence_id, None, (0, 0, image.width, image.height))
             warnings.extend(_amount_checks(text, card=False))
             if not tx.order_id:
                 warnings.append(bilingual("支付截图中未读到订单号，请人工核对", "no order number read on the payment screen; check by hand"))
-            return Extraction(kind="payment_screenshot", transactions=[tx], entities=extract_entities(text),
+            return Extraction(kind="payment_screenshot", transactions=[tx], entities=_page_entities(grey, text, ctx),
                               warnings=warnings, text=text)
     if not text:
         warnings.append(bilingual("图像中未识别到文字", "no text recognised in the image"))
-    return Extraction(kind="image", entities=extract_entities(text), warnings=warnings, text=text)
+    return Extraction(kind="image", entities=_page_entities(grey, text, ctx), warnings=warnings, text=text)
 
 
-def _page_lines(engine: OcrEngine, page) -> list[str]:
-    return [text for text, _ in lines_of(engine.words(page, psm=6)) if text]
+def _page_read(engine: OcrEngine, page, image) -> list[tuple[str, list]]:
+    """A whole-page reading as (line text, its words), each word with its box in `image`'s pixels
+    (the page sent to the engine may be upscaled)."""
+    fx, fy = page.width / image.width, page.height / image.height
+    out = []
+    for text, words in lines_of(engine.words(page, psm=6)):
+        if text:
+            out.append((text, [replace(w, src=(int(w.left / fx), int(w.top / fy), max(1, round(w.width / fx)),
+                                               max(1, round(w.height / fy)))) for w in words]))
+    return out
+
+
+def _page_entities(lines: list[tuple[str, list]], text: str, ctx: ExtractContext) -> list:
+    """Entities of a whole-page reading, each with the box of the words (else the line) showing it;
+    one found only across lines keeps no box (redaction then withholds the picture)."""
+    out, seen = [], set()
+    for line, words in lines:
+        boxes = [w.src for w in words if w.src]
+        box = union_box(boxes) if boxes else None
+        for e in located_entities(line, words, box, ctx.evidence_id):
+            if (e.kind, e.value, e.source.box if e.source else None) not in seen:
+                seen.add((e.kind, e.value, e.source.box if e.source else None))
+                out.append(e)
+    found = {(e.kind, e.value) for e in out}
+    return out + [e for e in extract_entities(text) if (e.kind, e.value) not in found]
 
 
 def _payment_hint(text: str) -> bool:
@@ -278,7 +305,8 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
             if is_time_label(text):
                 time_text = text
                 label = parse_time_label(text)
-                when = resolve_time_label(text, reference) if (exact or (label and label.form in ("ymd", "md"))) else None
+                when = resolve_time_label(text, reference, bounded=exact, latest=ctx.extras.get("latest_time")) \
+                    if (exact or (label and label.form in ("ymd", "md"))) else None
                 if when is None:
                     unresolved.add(text)
             else:
@@ -313,7 +341,23 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
                                   f"cannot date the time label '{label}' (no capture time; give --date)"))
     full = "\n".join(texts)
     return Extraction(kind="chat_screenshot", messages=messages, transactions=transactions,
-                      entities=extract_entities(full), warnings=warnings, text=full)
+                      entities=_region_entities(layout, full, ctx), warnings=warnings, text=full)
+
+
+def _region_entities(layout: Layout, full: str, ctx: ExtractContext) -> list:
+    """Entities read from each region, with the box of the words showing each (else the region's
+    box: a bubble, a line); one found only in the joined text (across regions) keeps no box."""
+    out, seen = [], set()
+    for r in [layout.title, *layout.regions]:
+        if r is None or not r.text or r.role in ("avatar", "banner"):
+            continue
+        for e in located_entities(r.text, r.words, r.xywh, ctx.evidence_id):
+            key = (e.kind, e.value, e.source.box if e.source else None)
+            if key not in seen:
+                seen.add(key)
+                out.append(e)
+    found = {(e.kind, e.value) for e in out}
+    return out + [e for e in extract_entities(full) if (e.kind, e.value) not in found]
 
 
 SCREENSHOT_IMPORTERS: list[Importer] = [ScreenshotImporter()]

@@ -34,6 +34,9 @@ class Word:
     block: int = 0
     par: int = 0
     line: int = 0
+    # (left, top, width, height) in the ORIGINAL image's pixels, when the pipeline knows where the
+    # crop it read came from (entity boxes for redaction); None straight from an engine
+    src: tuple[int, int, int, int] | None = None
 
     @property
     def cy(self) -> float:

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from ..records import Entity
+from ..records import Entity, SourceRef
+
+Box = tuple[int, int, int, int]  # (left, top, width, height) in original image pixels
 
 _URL = re.compile(r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+|"
                   r"\b[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.(?:com|cn|net|org|top|cc|vip|xyz|shop|info)(?:/[A-Za-z0-9\-._~/?#=&%]*)?",
@@ -21,6 +23,12 @@ _LANDLINE = re.compile(r"(?<![0-9])0\d{2,3}-\d{7,8}(?![0-9])")
 _CARD = re.compile(r"(?<![0-9*])(?:\d{4}[ ]?){3}\d{4,7}(?![0-9])|(?<![0-9*])\d{4}[ ]?\*{2,}[ ]?(?:\*{4}[ ]?)?\d{4}(?![0-9])|"
                    r"\*{4}[ ]?\d{4}(?![0-9])")
 _CARD_LABEL = re.compile(r"卡号|银行卡|账号|尾号|卡")
+# 居民身份证号: area (first digit 1-8), birth date 19xx/20xx, sequence, check digit (0-9 or X)
+_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z*])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
+# a postal address: a province/city, then a district/county, ending at a number, room or building
+_ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,9}?(?:省|自治区|市)[\u4e00-\u9fff0-9A-Za-z\-#（）()]{0,30}?(?:区|县|旗|镇|乡)"
+                      r"[\u4e00-\u9fff0-9A-Za-z\-#（）()]{1,40}?(?:号|室|栋|幢|单元|弄|楼|村|组)(?:[0-9A-Za-z\-]{1,8}(?:号|室|楼))?")
+_ADDRESS_LABEL = re.compile(r"^(?:收货地址|收件地址|家庭住址|联系地址|通讯地址|地址|住址|现住)[:：]?")
 _ORDER = re.compile(r"(?<![0-9A-Za-z])\d{14,40}(?![0-9])")
 _AMOUNT_SIGN = re.compile(r"(?:[¥￥Y半全羊]|RMB|CNY|人民币)\s*[-−]?\s*(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)")
 _AMOUNT_YUAN = re.compile(r"(?<![0-9.])(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d+(?:\.\d{1,2})?)\s*(?:元|块)")
@@ -116,8 +124,15 @@ def extract_entities(text: str) -> list[Entity]:
     for match in _LABELLED_ID.finditer(masked):
         add(_ID_KIND.get(match.group("label").lower(), "account_id"), match.group("value"))
     taken: list[tuple[int, int]] = []
+    for match in _ID_NUMBER.finditer(masked):
+        add("id_number", match.group(0).upper())
+        taken.append(match.span())
+    for match in _ADDRESS.finditer(masked):
+        add("address", _ADDRESS_LABEL.sub("", match.group(0)))
     for pattern in (_PHONE, _PHONE_SPACED, _LANDLINE):
         for match in pattern.finditer(masked):
+            if any(a < match.end() and match.start() < b for a, b in taken):
+                continue
             add("phone", re.sub(r"[ -]", "", match.group(0)) if pattern is _PHONE_SPACED else match.group(0))
             taken.append(match.span())
     for match in _CARD.finditer(masked):
@@ -129,7 +144,7 @@ def extract_entities(text: str) -> list[Entity]:
         if digits.isdigit() and not (labelled or _luhn_ok(digits)):
             continue  # long digit runs that fail Luhn are order numbers, not cards
         add("bank_card", value)
-    cards = {e.value.replace(" ", "") for e in out if e.kind == "bank_card"}
+    cards = {e.value.replace(" ", "").upper() for e in out if e.kind in ("bank_card", "id_number")}
     for match in _ORDER.finditer(masked):
         if match.group(0) not in cards:
             add("order_id", match.group(0))
@@ -150,3 +165,63 @@ def _luhn_ok(digits: str) -> bool:
                 d -= 9
         total += d
     return total % 10 == 0
+
+
+def _compact(text: str) -> str:
+    """Text as compared when locating a value among words: no whitespace, full-width digits and
+    letters folded, upper case (OCR spacing and width vary, the characters do not)."""
+    out = []
+    for ch in text:
+        code = ord(ch)
+        if 0xFF01 <= code <= 0xFF5E:
+            ch = chr(code - 0xFEE0)
+        if not ch.isspace():
+            out.append(ch.upper())
+    return "".join(out)
+
+
+def union_box(boxes: list[Box]) -> Box:
+    """The smallest box around `boxes` (left, top, width, height)."""
+    x0 = min(b[0] for b in boxes)
+    y0 = min(b[1] for b in boxes)
+    x1 = max(b[0] + b[2] for b in boxes)
+    y1 = max(b[1] + b[3] for b in boxes)
+    return (x0, y0, x1 - x0, y1 - y0)
+
+
+def locate(value: str, words: list) -> list[Box]:
+    """The boxes (original image pixels) of the OCR words that show `value`, one a text line: the
+    words its characters fall on, in reading order (a value wrapped onto a second line gets a box
+    on each, and the label before it on the first line stays visible). Empty when the words do not
+    spell it or carry no original-image box (`Word.src`)."""
+    target = _compact(value)
+    if not target:
+        return []
+    stream, owner = [], []
+    for i, w in enumerate(words):
+        for ch in _compact(w.text):
+            stream.append(ch)
+            owner.append(i)
+    at = "".join(stream).find(target)
+    if at < 0:
+        return []
+    hit = [words[i] for i in sorted(set(owner[at:at + len(target)]))]
+    if not hit or any(w.src is None for w in hit):
+        return []
+    lines: dict[tuple[int, int, int], list[Box]] = {}
+    for w in hit:
+        lines.setdefault(w.line_key, []).append(w.src)
+    return [union_box(boxes) for boxes in lines.values()]
+
+
+def located_entities(text: str, words: list, fallback: Box | None, evidence_id: str | None) -> list[Entity]:
+    """`extract_entities(text)` with each entity's box: the words showing it (`locate`; a value
+    wrapped over two lines is two entities, one box each), else `fallback` (the bubble or line it
+    was read from), so whatever identifies someone can be painted out of a print copy even when the
+    words do not spell it exactly."""
+    ordered = sorted(words, key=lambda w: (w.block, w.par, w.line, w.left))
+    out = []
+    for e in extract_entities(text):
+        boxes = locate(e.value, ordered) or ([fallback] if fallback else [])
+        out += [Entity(e.kind, e.value, SourceRef(evidence_id, None, box)) for box in boxes] or [Entity(e.kind, e.value)]
+    return out

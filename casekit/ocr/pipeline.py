@@ -32,6 +32,7 @@ class Crop:
     region: Region
     image: Image.Image  # L, black text on white, padded
     scale: float
+    origin: tuple[int, int] = (0, 0)  # top-left of the crop in the original image (before padding/scaling)
 
 
 def _percentile(hist: list[int], q: float, start: int = 0) -> int:
@@ -62,6 +63,7 @@ def prepare(image: Image.Image, region: Region, page_w: int, retry: bool = False
         for top, bottom, colour in _bands(image, box, page_w):
             crop = _normalise(image.crop((box[0], top, box[2], bottom)), colour, region, True, page_w, retry)
             if crop is not None:
+                crop.origin = (box[0], top)
                 crops.append(crop)
         return crops
     pad = max(4, int(region.height * 0.3))
@@ -69,6 +71,8 @@ def prepare(image: Image.Image, region: Region, page_w: int, retry: bool = False
     if box[2] - box[0] < 4 or box[3] - box[1] < 4:
         return []
     crop = _normalise(image.crop(box), region.bg, region, False, page_w, retry)
+    if crop is not None:
+        crop.origin = (box[0], box[1])
     return [crop] if crop is not None else []
 
 
@@ -312,7 +316,7 @@ def _read_crops(crops: list[Crop], engine: OcrEngine) -> tuple[dict[int, tuple[R
         for i, (_, _, crop) in enumerate(spans):
             # a region read in several bands gets its words in band order (offset to stay ordered)
             found[id(crop.region)] = (crop.region, found.get(id(crop.region), (None, []))[1]
-                                      + [_shift(w, spans[i][0]) for w in per_crop.get(i, [])])
+                                      + [_shift(w, spans[i][0], crop) for w in per_crop.get(i, [])])
     return found, calls
 
 
@@ -336,10 +340,16 @@ def _better(second: list[Word], first: list[Word]) -> bool:
     return bool(second) and n2 >= 0.8 * n1 and _char_conf(second) > _char_conf(first) + 2
 
 
-def _shift(word: Word, dy: int) -> Word:
-    """Keep strip coordinates but make line ids unique per strip position (bands of one region)."""
+def _shift(word: Word, dy: int, crop: Crop | None = None) -> Word:
+    """Keep strip coordinates but make line ids unique per strip position (bands of one region);
+    with `crop` (read at strip offset `dy`), also the word's box in the original image (`src`)."""
+    src = None
+    if crop is not None:
+        s = crop.scale
+        src = (int(crop.origin[0] + (word.left - PAD) / s), int(crop.origin[1] + (word.top - dy - PAD) / s),
+               max(1, round(word.width / s)), max(1, round(word.height / s)))
     return Word(word.text, word.left, word.top, word.width, word.height, word.conf,
-                word.block + dy * 1000, word.par, word.line)
+                word.block + dy * 1000, word.par, word.line, src)
 
 
 def assign_words(region: Region, words: list[Word]) -> None:

@@ -147,18 +147,44 @@ def _reference_date(reference: datetime) -> date:
     return reference.astimezone(SHANGHAI).date()
 
 
-def resolve_time_label(text: str, reference: datetime | None) -> datetime | None:
+def resolve_time_label(text: str, reference: datetime | None, *, bounded: bool = True,
+                       latest: datetime | None = None) -> datetime | None:
     """The absolute time a label names, tz-aware (Asia/Shanghai), or None.
 
     `reference` is when the screenshot was taken (or the best stand-in); labels without a full
-    date need it. A naive reference is taken as Asia/Shanghai time. Never raises."""
+    date need it. A naive reference is taken as Asia/Shanghai time. Never raises.
+
+    `bounded` says the reference is the capture time, so nothing shown on the screen can come
+    after it. A stand-in reference (the incident date) is not a bound: a "3月9日" with an incident
+    on 2026-03-05 is 2026-03-09, the date nearest the reference. `latest` (the file's time, when
+    known) is a bound in either case: the year never puts a date after it."""
     try:
-        return _resolve(text, reference)
+        return _resolve(text, reference, bounded, latest)
     except (ValueError, OverflowError, TypeError, AttributeError):
         return None
 
 
-def _resolve(text: str, reference: datetime | None) -> datetime | None:
+def infer_year(month: int, dom: int, reference: date, *, bounded: bool = True, latest: date | None = None) -> date | None:
+    """The date of a year-less "M月D日": the year that puts it nearest `reference`, never after
+    `reference` (+1 day of clock slack) when the reference is a capture time (`bounded`), and never
+    after `latest`. None when no year fits (29 Feb in no nearby leap year, or every candidate bound out)."""
+    limit = reference + timedelta(days=1) if bounded else None
+    if latest is not None:
+        limit = min(limit, latest + timedelta(days=1)) if limit else latest + timedelta(days=1)
+    candidates = []
+    for year in (reference.year - 1, reference.year, reference.year + 1):
+        try:
+            day = date(year, month, dom)
+        except ValueError:
+            continue
+        if limit is None or day <= limit:
+            candidates.append(day)
+    if not candidates:
+        return None
+    return min(candidates, key=lambda d: (abs((d - reference).days), -d.toordinal()))
+
+
+def _resolve(text: str, reference: datetime | None, bounded: bool = True, latest: datetime | None = None) -> datetime | None:
     label = parse_time_label(text)
     if label is None:
         return None
@@ -171,14 +197,16 @@ def _resolve(text: str, reference: datetime | None) -> datetime | None:
         if day.year < 1990:
             return None
         return datetime.combine(day, clock, SHANGHAI)
-    if reference is None:
-        return None
+    if reference is None or (not bounded and label.form != "md"):
+        return None  # 昨天 / 星期三 / a bare clock only mean something against a capture time
     today = _reference_date(reference)
     if label.form == "md":
-        month, dom = int(g["mo"]), int(g["d"])
-        day = date(today.year, month, dom)
-        if day > today + timedelta(days=1):  # "12月30日" seen on 1月2日 means last year
-            day = date(today.year - 1, month, dom)
+        # "12月30日" seen on 1月2日 means last year; "3月9日" near an incident on 3月5日 is that year
+        found = infer_year(int(g["mo"]), int(g["d"]), today, bounded=bounded,
+                           latest=_reference_date(latest) if latest is not None else None)
+        if found is None:
+            return None
+        day = found
     elif label.form == "rel":
         day = today - timedelta(days=DAY_WORDS[g["rel"]])
     elif label.form == "week":

@@ -7,8 +7,8 @@ fund-flow diagram are all made here. Templates only lay them out.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -21,8 +21,14 @@ from ..channels import channels_for
 from ..facts import CST
 from ..steps import STEP_TITLES, Status
 from ..store import print_cache_dir
-from .jinja import date_zh, mask, money
+from ..matching import belongs
+from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
+from ..store import line_hash
+from .jinja import date_zh, money
+from .naming import exhibit_name
 from ..printcopies import cached_print, planned_print_mm, print_image, print_images, print_size_mm
+
+__all__ = ["Gap", "Redactor", "build_view", "fill_prints", "rmb_upper", "unnest"]
 
 RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
 RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
@@ -35,8 +41,6 @@ CAPTURE_SOURCES = {"exif": "据EXIF", "png": "据PNG元数据", "filename": "据
 SHORT_SOURCES = {"chat": "本人手机聊天界面截图", "payment_voucher": "本人手机支付App截图",
                  "bill": "支付平台导出账单", "order_page": "本人手机订单页截图", "product_page": "本人手机商品页截图",
                  "profile_page": "本人手机截图（对方主页）", "live_recording": "本人手机录屏"}
-_ID_RE = re.compile(r"(?<![\dA-Za-z])(\d{6})((?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(\d{3}[\dXx])(?![\dA-Za-z])")
-_CARD_RE = re.compile(r"(?<!\d)((?:62|4\d|5[1-5])\d{10,13})(\d{4})(?!\d)")
 
 
 @dataclass(frozen=True)
@@ -53,36 +57,6 @@ class Gap:
 
     def __bool__(self) -> bool:
         return True
-
-
-class Redactor:
-    """Masks identifiers for one recipient. The police and consumer copies stay complete
-    (DOMAIN §6); the platform copy masks ID numbers and full card/account numbers."""
-
-    def __init__(self, recipient: str, extra: list[str] | None = None) -> None:
-        self.active = recipient == "platform"
-        self.extra = [x for x in (extra or []) if x and len(x) >= 8]
-
-    def id_number(self, value: str) -> str:
-        return mask(value, 4, 4) if self.active and value else value
-
-    def account(self, value: str | None) -> str:
-        if not value:
-            return ""
-        digits = value.replace(" ", "")
-        if self.active and "*" not in digits and digits.isdigit() and len(digits) >= 12:
-            return mask(digits, 4, 4)
-        return value
-
-    def text(self, value: str | None) -> str:
-        if not value:
-            return ""
-        if not self.active:
-            return value
-        for literal in self.extra:
-            value = value.replace(literal, mask(literal, 4, 4))
-        value = _ID_RE.sub(lambda m: m.group(1)[:4] + "*" * 10 + m.group(3)[-4:], value)
-        return _CARD_RE.sub(lambda m: m.group(1)[:4] + "*" * (len(m.group(1)) - 4) + m.group(2), value)
 
 
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
@@ -176,8 +150,55 @@ def _rel(path: Path, out_dir: Path) -> str:
     return Path(os.path.relpath(path, out_dir)).as_posix()
 
 
-def _transcript(e: EvidenceEntry, red: Redactor, case_rows: set[tuple[str, int | None]]) -> dict[str, Any]:
-    """What casekit read from one exhibit, as lines or a table."""
+OCR_NOTE = "以下文字为 OCR 机器识别，以原图为准。"
+CORRECTED = "（经本人核对更正）"
+TIMELINE_OCR_NOTE = "“聊天”一类事件的文字为 OCR 机器识别，以各证据原图为准。"
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def unnest(text: str) -> str:
+    """Brackets inside brackets become 〔〕 (对方（小美好物旗舰店(客服)） → 对方（小美好物旗舰店〔客服〕）):
+    nested round brackets read as a typo in a filing."""
+    if not text or not any(c in text for c in _OPEN):
+        return text
+    out, depth = [], 0
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+            out.append("〔" if depth > 1 else ch)
+        elif ch in _CLOSE and depth:
+            out.append("〕" if depth > 1 else ch)
+            depth -= 1
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _marked(record: Any) -> str:
+    """The note a corrected or confirmed record carries (casekit/corrections.py sets the flags)."""
+    if getattr(record, "corrected", False):
+        return CORRECTED
+    if getattr(record, "confirmed", False):
+        return "（经本人核对）"
+    return ""
+
+
+def _relevant_rows(e: EvidenceEntry, model: CaseModel, case_rows: set[tuple[str, int | None]]) -> list[Any]:
+    """The rows of a bill that belong to this case: those a payment cites, those whose counterparty or
+    account matches a suspect, and those with the amount and minute of a payment of the case."""
+    paid = {(p.amount, p.time.replace(second=0, microsecond=0)) for p in model.timeline.payments if p.time}
+    out = []
+    for t in e.extraction.transactions if e.extraction else []:
+        minute = t.time.replace(second=0, microsecond=0) if t.time else None
+        if (e.id, t.source.row) in case_rows or belongs(t, model.facts) or (t.amount, minute) in paid:
+            out.append(t)
+    return out
+
+
+def _transcript(e: EvidenceEntry, red: Redactor, model: CaseModel,
+                case_rows: set[tuple[str, int | None]]) -> dict[str, Any]:
+    """What casekit read from one exhibit, as lines or a table, marked as machine-read (OCR) where it
+    is, each line corrected by the user marked so."""
     ex = e.extraction
     if ex is None:
         return {"lines": ["（尚未识别：运行 casekit extract）"], "rows": [], "note": ""}
@@ -188,26 +209,32 @@ def _transcript(e: EvidenceEntry, red: Redactor, case_rows: set[tuple[str, int |
         if m.speaker == "them" and m.name:
             who = f"对方（{m.name}）"
         when = f"[{m.time_text}] " if m.time_text else ""
-        lines.append(red.text(f"{when}{who}：{m.text}"))
-    rows, note = [], ""
+        lines.append(unnest(red.text(f"{when}{who}：{m.text}", m.speaker == "me")) + _marked(m))
+    rows, notes = [], []
     txns = ex.transactions
     if ex.kind == "bill" and txns:
-        relevant = [t for t in txns if (e.id, t.source.row) in case_rows]
-        note = f"账单共 {len(txns)} 笔记录，以下列出与本案有关的 {len(relevant)} 笔。"
+        relevant = _relevant_rows(e, model, case_rows)
+        if relevant:
+            notes.append(f"账单共 {len(txns)} 笔记录，以下列出与本案有关的 {len(relevant)} 笔。")
+        else:
+            notes.append(f"账单共 {len(txns)} 笔记录，其中未识别出与本案对方相符的记录。")
         txns = relevant
+    elif ex.kind != "bill" and e.is_image:
+        notes.append(OCR_NOTE)
     for t in txns:
         rows.append({
             "time": date_zh(t.time), "amount": money(t.amount),
-            "direction": {"out": "支出", "in": "收入"}.get(t.direction, "—") + ("（退款）" if t.is_refund else ""),
-            "counterparty": red.text(t.counterparty or "—"), "account": red.account(t.counterparty_account) or "—",
+            "direction": {"out": "支出", "in": "收入"}.get(t.direction, "—") + ("·退款" if t.is_refund else ""),
+            "counterparty": unnest(red.text(t.counterparty or "—")) + _marked(t),
+            "account": red.account(t.counterparty_account) or "—",
             "order_id": t.order_id or t.merchant_order_id or "—", "status": t.status or "—",
-            "memo": red.text(t.memo or ""), "row": t.source.row,
+            "memo": unnest(red.text(t.memo or "")), "row": t.source.row,
         })
     if not lines and not rows and ex.text:
-        lines = [red.text(x) for x in ex.text.splitlines() if x.strip()][:60]
+        lines = [unnest(red.text(x)) for x in ex.text.splitlines() if x.strip()][:60]
     if not lines and not rows:
         lines = ["（未识别出文字）"]
-    return {"lines": lines, "rows": rows, "note": note}
+    return {"lines": lines, "rows": rows, "note": "".join(notes)}
 
 
 def fill_prints(exhibits: list[dict[str, Any]], cache: Path, out_dir: Path) -> None:
@@ -222,7 +249,25 @@ def fill_prints(exhibits: list[dict[str, Any]], cache: Path, out_dir: Path) -> N
         ex["image_missing"] = img is None
         if img:
             w, h = print_size_mm(img)
-            ex["image_mm"] = {"width": f"{w:.2f}", "height": f"{h:.2f}"}
+            scale = ex.get("image_scale", 1.0)  # `_fit_one_page` shrank the planned size: the same here
+            ex["image_mm"] = {"width": f"{w * scale:.2f}", "height": f"{h * scale:.2f}"}
+
+
+def _redaction_flag(plan: ImagePlan) -> str:
+    """The 证据清单's word on what this copy of an exhibit hides (empty when nothing)."""
+    if plan.withheld:
+        return f"本副本不附此图（含{plan.describe() or '个人信息'}）"
+    return f"图中已遮盖{plan.describe()}" if plan.painted else ""
+
+
+def _redaction_note(plan: ImagePlan) -> str:
+    """The exhibit page's note above the transcript on what this copy hides."""
+    if plan.withheld:
+        return (f"此图含{plan.describe() or '个人信息'}，但无法确定其在图中的位置；为保护个人信息，本副本不附此图，"
+                "原件及其哈希见证据清单与电子数据说明。")
+    if plan.painted:
+        return f"为保护个人信息，本副本已在图中遮盖{plan.describe()}（共 {len(plan.boxes)} 处），原件未作改动。"
+    return ""
 
 
 def _when(ev: Any) -> str:
@@ -249,7 +294,7 @@ def _burst_text(burst: list[Any], red: "Redactor") -> Markup:
     """The row's event text; a burst's lines one under another, each with its own time when the
     burst spans more than one."""
     if len(burst) == 1:
-        return escape(red.text(burst[0].text))
+        return escape(unnest(red.text(burst[0].text, _mine(burst[0]))))
     timed = len({(e.time, e.precision) for e in burst}) > 1
     lines = []
     for ev in burst:
@@ -257,17 +302,34 @@ def _burst_text(burst: list[Any], red: "Redactor") -> Markup:
         if timed:
             clock = f"{ev.time.astimezone(CST) if ev.time.tzinfo else ev.time:%H:%M}" if ev.time else "时间不详"
             prefix = ("约" if ev.precision == "approx" else "") + clock + " "
-        lines.append(escape(prefix + red.text(ev.text)))
+        lines.append(escape(prefix + unnest(red.text(ev.text, _mine(ev)))))
     return Markup("<br>").join(lines)
+
+
+def _mine(ev: Any) -> bool:
+    """A timeline event that is something the victim herself wrote (timeline words it "我：…")."""
+    return ev.kind == "message" and ev.text.startswith("我：")
 
 
 def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path,
                defer_prints: bool = False) -> dict[str, Any]:
     """The whole view model of one recipient's packet. With `defer_prints`, print copies not yet
     in the cache are not made here: such an exhibit gets its printed size from the original's
-    header and a `print_src`, and `fill_prints` makes the copy later (in the worker rendering it)."""
+    header and a `print_src`, and `fill_prints` makes the copy later (in the worker rendering it).
+
+    Each exhibit's `image` is already the copy this recipient may see (casekit/redact.py: painted
+    for the platform and consumer copies where needed; never deferred then, since deferred copies
+    are shared by all recipients); `redaction` is what the 证据清单 prints about it, `image_withheld`
+    says the copy leaves the picture out, and `attach_original` is False when the original shows
+    what this copy hides (a packet that carries originals must leave that one out)."""
     f, tl = model.facts, model.timeline
-    red = Redactor(recipient, [f.victim.id_number] + [a for s in f.suspects for a in s.payment_accounts])
+    o = f.order
+    keep = [o.order_id] + [x for p in tl.payments for x in (p.order_id, p.reference_no) if x]
+    keep += [x for e in model.included if e.extraction for t in e.extraction.transactions
+             for x in (t.order_id, t.merchant_order_id) if x]
+    red = Redactor(recipient, victim_id=f.victim.id_number, victim_phone=f.victim.phone,
+                   victim_address=f.victim.address, known_cards=[a for s in f.suspects for a in s.payment_accounts],
+                   keep=keep)
     step = recipient
     evidence = model.for_step(step)
     labels = {e.id: f"证据{i}" for i, e in enumerate(evidence, 1)}
@@ -281,7 +343,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         "name": _need(v.name, "姓名", draft), "gender": v.gender or "—",
         "birth_date": date_zh(v.birth_date) if v.birth_date else "—",
         "id_number": _need(red.id_number(v.id_number), "身份证号", draft),
-        "phone": _need(v.phone, "联系电话", draft), "address": _need(red.text(v.address), "住址", draft),
+        "phone": _need(red.phone(v.phone), "联系电话", draft), "address": _need(red.address(v.address), "住址", draft),
         "occupation": v.occupation or "—",
     }
     suspects = []
@@ -290,14 +352,14 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
                 ("店铺", s.shop), ("直播间号", s.live_room_id), ("电话", "、".join(s.phones)),
                 ("收款账户", "、".join(red.account(a) for a in s.payment_accounts)),
                 ("微信/QQ", "、".join(s.im_ids)), ("网址", "、".join(s.urls))]
-        suspects.append({"label": f"对方{i}", "rows": [(k, red.text(x)) for k, x in rows if x]})
+        suspects.append({"label": f"对方{i}", "rows": [(k, unnest(red.text(x))) for k, x in rows if x]})
 
     payments = []
     for n, p in enumerate([p for p in tl.payments], 1):
         payments.append({
             "n": n, "kind": "付款" if p.kind == "payment" else "退款", "time": date_zh(p.time),
             "amount": money(p.amount), "method": p.method or "—",
-            "payee": red.text(p.counterparty or "—"), "account": red.account(p.account) or "—",
+            "payee": unnest(red.text(p.counterparty or "—")), "account": red.account(p.account) or "—",
             "reference": p.reference_no or "—", "refs": refs(p.evidence_ids),
         })
     loss = tl.loss
@@ -314,7 +376,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         ev = burst[0]
         timeline_rows.append({
             "n": n, "time": _when(ev), "kind": kind_names.get(ev.kind, ev.kind), "event": _burst_text(burst, red),
-            "party": red.text("、".join(dict.fromkeys(e.party for e in burst if e.party)) or "—"),
+            "party": unnest(red.text("、".join(dict.fromkeys(e.party for e in burst if e.party)) or "—")),
             "amount": money(ev.amount) if ev.amount is not None else "",
             "refs": refs(ev.evidence_ids), "step": step_names.get(ev.step, ev.step),
             "running": money(ev.paid_total - ev.refunded_total) if ev.kind in ("payment", "refund") else "",
@@ -331,7 +393,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             continue
         when = date_zh(ev.time, with_time=ev.precision != "day") if ev.time else "某时"
         ref = "、".join(r["label"] for r in refs(ev.evidence_ids))
-        narrative.append(red.text(f"{when}，{ev.text}") + (f"（见{ref}）" if ref else "") + "。")
+        narrative.append(unnest(red.text(f"{when}，{ev.text}", _mine(ev))) + (f"（见{ref}）" if ref else "") + "。")
     if len(narrative) > MAX_NARRATIVE_LINES:
         narrative = narrative[:MAX_NARRATIVE_LINES] + [f"……（其余 {len(narrative) - MAX_NARRATIVE_LINES} 条见案件时间线）"]
 
@@ -339,38 +401,56 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     cache = print_cache_dir(model.root)
     exhibits = []
     shown = [e for e in evidence if e.is_image and e.path.is_file()]
+    plans = {e.id: plan_image(e.extraction, red) for e in shown}
+    shown = [e for e in shown if not plans[e.id].withheld]
     deferred: dict[str, tuple[str, str, tuple[float, float]]] = {}
     if defer_prints:
         for e in shown:
-            if e.sha256 and cached_print(e.sha256, cache) is None:
+            # a copy to paint is made here: the deferred copies are shared by every recipient's packet
+            if e.sha256 and not plans[e.id].painted and cached_print(e.sha256, cache) is None:
                 planned = planned_print_mm(e.path)
                 if planned is not None:
                     deferred[e.id] = (str(e.path), e.sha256, planned)
     shown = [e for e in shown if e.id not in deferred]
     prints = dict(zip([e.id for e in shown], print_images([(e.path, e.sha256 or None) for e in shown], cache)))
     for e in evidence:
+        plan = plans.get(e.id, ImagePlan())
         img = prints.get(e.id)
+        if img is not None and plan.painted:
+            size_px = displayed_size(e.path)
+            img = redacted_print(img, size_px, plan.boxes, cache) if size_px else None
         size = print_size_mm(img) if img else deferred[e.id][2] if e.id in deferred else (0.0, 0.0)
+        transcript = _transcript(e, red, model, case_rows)
+        redaction = _redaction_note(plan)
+        if redaction:
+            transcript["note"] = redaction + transcript["note"]
         exhibits.append({
-            "label": labels[e.id], "anchor": f"ex-{e.id}", "id": e.id, "title": red.text(e.title),
-            "form": e.form, "source": red.text(f"{f.case.original_carrier or '本人设备'}；原文件名 {e.original_name}"),
+            "label": labels[e.id], "anchor": f"ex-{e.id}", "id": e.id,
+            "title": unnest(red.text(exhibit_name(e, f))),
+            "form": e.form,
+            "source": unnest(red.text(f"{f.case.original_carrier or '本人设备'}；原文件名 {e.original_name}")),
             "short_source": SHORT_SOURCES.get(e.subtype, "本人手机截图/文件"),
             "carrier_short": "原件在本人手机" if e.is_image else "原始导出文件",
-            "purpose": e.purpose, "sha256": e.sha256, "sha_short": e.sha256[:12], "size": e.size,
+            "purpose": red.text(e.purpose), "sha256": e.sha256, "size": e.size,
             "captured": date_zh(e.capture_time) + (f"（{CAPTURE_SOURCES.get(e.capture_source, e.capture_source)}）"
                                                    if e.capture_source else "")
             if e.capture_time else "—",
             "added": date_zh(e.added_at), "stored": f"evidence/ 中的原件（{e.id}）",
             "image": _rel(img, out_dir) if img else None,
             "image_mm": {"width": f"{size[0]:.2f}", "height": f"{size[1]:.2f}"},
-            "image_missing": e.is_image and img is None and e.id not in deferred,
-            "transcript": _transcript(e, red, case_rows),
+            "image_missing": e.is_image and img is None and e.id not in deferred and not plan.withheld,
+            # what this copy hides (the 证据清单 prints it), and whether its original may travel with
+            # the packet: an original holding what the copy hides must not be attached to it
+            "redacted": plan.painted or plan.withheld, "redaction": _redaction_flag(plan),
+            "image_withheld": plan.withheld, "attach_original": not (plan.painted or plan.withheld),
+            "transcript": transcript,
         })
         if e.id in deferred:
             exhibits[-1]["print_src"] = deferred[e.id][:2]
 
     manifest = model.root / "MANIFEST.sha256"
     manifest_hash = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "—"
+    custody_head = _custody_head(model.root / "custody.jsonl")
     title = RECIPIENT_TITLES[recipient]
     o = f.order
     view: dict[str, Any] = {
@@ -381,13 +461,16 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         "victim": victim, "suspects": suspects, "payments": payments, "loss": loss_vm,
         "per_payee": per_payee, "timeline": timeline_rows, "deadlines": deadlines, "narrative": narrative,
         "summary": red.text(f.story.summary), "exhibits": exhibits, "manifest_hash": manifest_hash,
+        "custody_head": custody_head, "redacting": red.active,
+        "evidence_note": _evidence_note(f, red, exhibits),
+        "timeline_note": TIMELINE_OCR_NOTE if any(ev.kind == "message" for ev in tl.events) else "",
         "carrier": f.case.original_carrier or "本人手机", "hints": [h.text for h in status.hints],
         "order": {
             "order_id": _need(o.order_id, "订单号", draft), "shop": _need(red.text(o.shop or next(
                 (s.shop for s in f.suspects if s.shop), "")), "店铺名称", draft),
             "goods": _need(red.text(o.goods), "商品名称", draft), "quantity": o.quantity or 1,
             "amount": money(o.amount) if o.amount else _need("", "订单金额", draft),
-            "ordered_at": date_zh(o.ordered_at) if o.ordered_at else _need("", "下单时间", draft),
+            "ordered_at": _ordered_at(f, tl, draft, labels),
             "payment_method": o.payment_method or (tl.payments[0].method if tl.payments and tl.payments[0].method else "—"),
         },
         "channels": [{"name": c.name, "contact": c.contact, "use": c.use, "verified_on": c.verified_on.isoformat()}
@@ -437,7 +520,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["after_sales_type"] = "仅退款" if f.story.delivered is not True else "退货退款"
         view["request_no"] = f.filing.platform_request_no or "—"
         view["police_receipt_no"] = f.filing.police_receipt_no or ""
-        view["image_count"] = sum(1 for e in evidence if e.is_image)
+        view["image_count"] = sum(1 for ex in exhibits if ex["image"] or ex.get("print_src"))  # withheld ones not
         view["document"] = "d3_platform.html"
     view["sections"] = [
         {"anchor": "#doc", "title": title},
@@ -446,6 +529,52 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     ] + [{"anchor": f"#{x['anchor']}", "title": f"{x['label']}　{x['title']}"} for x in exhibits] + [
         {"anchor": "#appendix", "title": "附：电子数据说明"}]
     return view
+
+
+def _evidence_note(f, red: Redactor, exhibits: list[dict[str, Any]]) -> str:
+    """The line under the 证据清单: what the hashes are, what this copy hides, where the originals are
+    (only when the user said where)."""
+    note = "SHA-256 为原始文件的哈希值，可用 sha256sum 核对（另见“附：电子数据说明”）。"
+    if any(ex["redacted"] for ex in exhibits):
+        note += "注明“已遮盖”或“不附此图”的证据，本副本为保护个人信息只处理了打印图片，原件未作改动。"
+    elif red.active:
+        note += "本副本已隐去身份证号、银行卡号及本人手机号、住址等个人信息。"
+    if f.case.original_carrier:
+        note += f"原件保存在{f.case.original_carrier}，可当场出示核对。"
+    return note
+
+
+def _custody_head(path: Path) -> str:
+    """"第 12 条　<SHA-256>": the custody log's last entry that changed the evidence or its records
+    (every entry but "build"/"verify") and the hash of that line; the chain from the first line up
+    to it is what the packet rests on (`casekit verify` checks it; a later change breaks it). A
+    rebuild of unchanged evidence prints the same line."""
+    try:
+        lines = [line for line in path.read_bytes().split(b"\n") if line]
+    except OSError:
+        return "—"
+    for n in range(len(lines), 0, -1):
+        try:
+            action = json.loads(lines[n - 1]).get("action")
+        except ValueError:
+            action = None
+        if action not in ("build", "verify"):
+            return f"第 {n} 条　{line_hash(lines[n - 1])}"
+    return "—"
+
+
+def _ordered_at(f, tl, draft: bool, labels: dict[str, str]) -> Any:
+    """购买时间 as `status` judges it: the order's time; else the first payment's (with its
+    source); else the incident date. A gap only when none is known (as `status` says then)."""
+    if f.order.ordered_at:
+        return date_zh(f.order.ordered_at)
+    first = next((p for p in tl.payments if p.kind == "payment" and p.time), None)
+    if first is not None:
+        refs = "、".join(labels[i] for i in first.evidence_ids if i in labels)
+        return f"{date_zh(first.time)}（据付款记录{'，见' + refs if refs else ''}）"
+    if f.case.incident_date:
+        return f"{date_zh(f.case.incident_date)}（案发日期）"
+    return _need("", "下单时间", draft)
 
 
 def _consumer_basis(f) -> list[str]:
