@@ -6,6 +6,9 @@
                      lengths simply add up, and they render side by side.
 2. `pieces.render_all` — every piece laid out by WeasyPrint, on two processes where there are two
                      cores, cached by its HTML (a repeat build renders only what changed).
+2b. `fit_spills`   — an exhibit that runs a page longer only for a short spill is measured again
+                     alone with its image shrunk (at most to 0.6 of its height); the largest size
+                     that saves the page is kept and its run rendered again.
 3. `number_pages`  — pass one is done: each piece's length and where each exhibit starts give
                      every page number; nothing is predicted and nothing is rendered again.
 4. `overlay_pages` → `overlay.overlay_pieces` — pass two: the text-only overlay (footers, exhibit
@@ -29,6 +32,7 @@ from .jinja import make_env
 
 RUN_SIZE = 25            # exhibits a WeasyPrint document: enough to amortise a process and its fonts
 EXHIBITS_BOOKMARK = "证据材料"
+SPILL_SCALES = (0.9, 0.8, 0.7, 0.6)  # image sizes tried for an exhibit that spills (0.6: still legible)
 # the front matter's pieces: (name, parts, the anchor each part's first page is known by)
 # (the filing and the 证据清单 share one: the filing refers to the 证据清单's page in its running text,
 # which WeasyPrint numbers itself — a number laid later could not take part in the line breaking)
@@ -68,7 +72,6 @@ def numbered(view: dict[str, Any]) -> set[str]:
 def plan_pieces(env: Any, recipient: str, view: dict[str, Any], run_size: int = RUN_SIZE) -> tuple[Plan, list[pieces.Piece]]:
     """Step 1: the packet's pieces (front matter, exhibit runs, appendix) as HTML."""
     packet = env.get_template("zh-CN/packet.html")
-    chunk = env.get_template("zh-CN/chunk.html")
     slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
     every = [ex["anchor"] for ex in view["exhibits"]] + list(PART_ANCHORS.values())
     plan = Plan(recipient, view, [], [], f"{recipient}/appendix")
@@ -86,8 +89,58 @@ def plan_pieces(env: Any, recipient: str, view: dict[str, Any], run_size: int = 
         run = exhibits[i:i + run_size]
         key = f"{recipient}/run{i // run_size}"
         plan.runs.append((key, run))
-        made.append(pieces.Piece(key, chunk.render(**dict(slim, run=run, image_slots=True))))
+        made.append(run_piece(env, key, slim, run))
     return plan, made
+
+
+def run_piece(env: Any, key: str, view: dict[str, Any], run: list[dict[str, Any]]) -> pieces.Piece:
+    """A run of exhibits as one WeasyPrint document (images as empty slots)."""
+    slim = dict(view, exhibits=[])
+    return pieces.Piece(key, env.get_template("zh-CN/chunk.html").render(**dict(slim, run=run, image_slots=True)))
+
+
+def exhibit_spans(run: list[dict[str, Any]], done: pieces.Rendered) -> list[int]:
+    """How many pages each exhibit of a rendered run takes (from where each one starts)."""
+    starts = [done.anchors.get(f"start-{ex['anchor']}", (0, None))[0] for ex in run]
+    ends = starts[1:] + [done.pages]
+    return [max(1, hi - lo) for lo, hi in zip(starts, ends)]
+
+
+def _scaled(ex: dict[str, Any], scale: float) -> dict[str, Any]:
+    mm = ex["image_mm"]
+    return dict(ex, image_scale=scale,
+                image_mm={"width": f"{float(mm['width']) * scale:.2f}", "height": f"{float(mm['height']) * scale:.2f}"})
+
+
+def fit_spills(env: Any, plans: dict[str, Plan], rendered: dict[str, pieces.Rendered], out_dir: Path,
+               roots: list[Path], cache: Path | None, workers: int) -> None:
+    """Step 2b: shrink the image of an exhibit that spills onto one more page, by measurement."""
+    trials: dict[str, tuple[Plan, str, int, float]] = {}
+    todo = []
+    for plan in plans.values():
+        for key, run in plan.runs:
+            for i, (ex, span) in enumerate(zip(run, exhibit_spans(run, rendered[key]))):
+                if span < 2 or not ex.get("image_mm"):
+                    continue
+                for scale in SPILL_SCALES:
+                    trial = f"{key}/fit{i}@{scale}"
+                    trials[trial] = (plan, key, i, scale)
+                    todo.append(run_piece(env, trial, plan.view, [_scaled(ex, scale)]))
+    if not todo:
+        return
+    measured = pieces.render_all(todo, out_dir, roots, cache, workers)
+    again: dict[str, Plan] = {}
+    best: dict[tuple[str, int], float] = {}
+    for trial, (plan, key, i, scale) in trials.items():
+        run = dict(plan.runs)[key]
+        if measured[trial].pages < exhibit_spans(run, rendered[key])[i]:
+            best[(key, i)] = max(best.get((key, i), 0.0), scale)
+            again[key] = plan
+    for (key, i), scale in best.items():
+        run = dict(again[key].runs)[key]
+        run[i].update(_scaled(run[i], scale))
+    redo = [run_piece(env, key, plan.view, dict(plan.runs)[key]) for key, plan in again.items()]
+    rendered.update(pieces.render_all(redo, out_dir, roots, cache, workers))
 
 
 def number_pages(plan: Plan, rendered: dict[str, pieces.Rendered]) -> Numbers:
@@ -170,6 +223,7 @@ def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir:
         todo += made
     todo.sort(key=lambda p: "/run" in p.key)  # the front matter first: its pieces are the longest
     rendered = pieces.render_all(todo, out_dir, roots, cache, workers)
+    fit_spills(env, plans, rendered, out_dir, roots, cache, workers)
     numbers = {r: number_pages(plan, rendered) for r, plan in plans.items()}
     layer_pieces = {r: overlay.overlay_pieces(env, f"{r}/overlay", plan.view, overlay_pages(plan, rendered, numbers[r]),
                                               workers)
