@@ -2,11 +2,15 @@
 
     .venv/bin/python bench/bench_packets.py --sizes 10,50,200,500 --naive-max 200
 
+    .venv/bin/python bench/bench_packets.py --sizes 50,200 --before /tmp/casekit-before   # with the old code
+
 Naive baseline: one HTML page per original screenshot (`<img>` scaled to A4), printed by
 WeasyPrint as it is — what a user gets by pasting images into a document. casekit, two rows:
 - the user's flow: `casekit add`, `casekit extract CASE -j 2` (timed in its own column; it also
   leaves each screenshot's print copy in the print cache), then
-  `casekit build CASE --recipient police --draft` (timed: the figure compared with naive);
+  `casekit build CASE --recipient police --draft` (timed: the figure compared with naive), the same
+  build again (a repeat build: rendered pieces come from the cache), and again with
+  `--no-attachments` (the size without the originals it carries);
 - the worst case: a fresh case holding the same screenshots, no extract, cold print cache, the
   same `build --draft`.
 Legibility: for the first few screenshots, the exhibit page is rendered from the PDF at 150 dpi,
@@ -54,7 +58,7 @@ def make_shots(folder: Path, n: int) -> list[dict]:
     return truths
 
 
-def timed(cmd: list[str]):
+def timed(cmd: list[str], env: dict[str, str] | None = None, cwd: Path | None = None):
     """`measure_isolated`, plus the CPU seconds (user + system) of the whole command tree."""
     import resource
 
@@ -63,7 +67,7 @@ def timed(cmd: list[str]):
         return usage.ru_utime + usage.ru_stime
 
     before = cpu()
-    run = measure_isolated(cmd)
+    run = measure_isolated(cmd, env, cwd)
     return run, cpu() - before
 
 
@@ -74,9 +78,14 @@ def new_case(root: Path, shots: Path) -> Path:
     return root
 
 
-def build(case: Path):
-    """Timed `casekit build CASE --recipient police --draft`: (run, CPU seconds, the PDF)."""
-    run, cpu = timed([PYTHON, "-m", "casekit", "build", str(case), "--recipient", "police", "--draft", "--json"])
+def build(case: Path, code: Path | None = None, extra: tuple[str, ...] = ()):
+    """Timed `casekit build CASE --recipient police --draft`: (run, CPU seconds, the PDF). `code`:
+    run casekit from that source tree instead (the code before a change, `--before`)."""
+    import os
+
+    env = dict(os.environ, PYTHONPATH=str(code)) if code else None  # (and run from there: `-m` looks in the cwd first)
+    run, cpu = timed([PYTHON, "-m", "casekit", "build", str(case), "--recipient", "police", "--draft", "--json", *extra],
+                     env, code)
     assert run.returncode == 0, run.stderr
     pdf = Path(json.loads(run.stdout)["outputs"][0]["pdf"])
     return run, cpu, pdf if pdf.is_absolute() else case / pdf
@@ -108,15 +117,26 @@ def image_box(pdf: Path, page_no: int) -> tuple[float, float, float, float, floa
     boxes = []
 
     def visit(op, args, cm, tm):
-        if op == b"Do":
+        if op != b"Do":
+            return
+        xobject = xobjects.get(args[0])
+        if xobject is None:
+            return
+        xobject = xobject.get_object()
+        if xobject.get("/Subtype") == "/Image":  # the unit square, through the CTM
             boxes.append((cm[4], cm[5] + min(0.0, cm[3]), abs(cm[0]), abs(cm[3])))
+        elif xobject.get("/Subtype") == "/Form" and any(
+                o.get_object().get("/Subtype") == "/Image"
+                for o in ((xobject.get("/Resources") or {}).get("/XObject") or {}).values()):
+            # a print copy placed by pikepdf: a form holding the image over its whole BBox
+            x0, y0, x1, y1 = (float(v) for v in xobject["/BBox"])
+            boxes.append((cm[4] + cm[0] * x0, cm[5] + cm[3] * y0, abs(cm[0] * (x1 - x0)), abs(cm[3] * (y1 - y0))))
 
+    xobjects = page["/Resources"].get("/XObject") or {}
     page.extract_text(visitor_operand_before=visit)
-    images = {name for name, obj in (page["/Resources"].get("/XObject") or {}).items()
-              if obj.get_object().get("/Subtype") == "/Image"}
-    if not boxes or not images:
+    if not boxes:
         raise RuntimeError(f"no image on page {page_no}")
-    x, y, w, h = max(boxes, key=lambda b: b[2] * b[3])  # the screenshot is the largest thing drawn
+    x, y, w, h = max(boxes, key=lambda b: b[2] * b[3])  # the screenshot is the largest image drawn
     return x, float(page.mediabox.height) - (y + h), w, h, float(page.mediabox.height)
 
 
@@ -175,6 +195,8 @@ def main() -> None:
     parser.add_argument("--sizes", default="10,50,200,500")
     parser.add_argument("--naive-max", type=int, default=200, help="largest N to also print naively")
     parser.add_argument("--legibility", type=int, default=6, help="screenshots to OCR for the legibility check")
+    parser.add_argument("--before", type=Path, help="also build with the casekit source tree in this folder "
+                        "(e.g. `git archive <commit> | tar -x -C DIR`), on copies of the same cases")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"Machine: {machine()}\n")
@@ -190,8 +212,23 @@ def main() -> None:
             flow = new_case(work / "case", shots)
             extract = measure_isolated([PYTHON, "-m", "casekit", "extract", str(flow), "-j", "2", "--json"])
             assert extract.returncode == 0, extract.stderr
+            before_flow = None
+            if args.before:  # the same extracted case, before any build
+                before_flow = work / "before-case"
+                shutil.copytree(flow, before_flow)
             ours, ours_cpu, pdf = build(flow)
+            again, again_cpu, again_pdf = build(flow)
+            slim, slim_cpu, slim_pdf = build(flow, extra=("--no-attachments",))
+            shutil.copy(slim_pdf, work / "slim.pdf")
+            slim_pdf = work / "slim.pdf"
+            build(flow)  # the packet with its attachments back (the legibility check reads it)
             cold, cold_cpu, cold_pdf = build(new_case(work / "cold-case", shots))
+            if args.before:
+                b_ours, b_ours_cpu, b_pdf = build(before_flow, args.before)
+                shutil.copy(b_pdf, work / "before-flow.pdf")
+                b_pdf = work / "before-flow.pdf"
+                b_again, b_again_cpu, b_again_pdf = build(before_flow, args.before)
+                b_cold, b_cold_cpu, b_cold_pdf = build(new_case(work / "before-cold", shots), args.before)
             naive = None
             if n <= args.naive_max:
                 naive_pdf = work / "naive.pdf"
@@ -207,7 +244,13 @@ def main() -> None:
                       f"{out.stat().st_size / 1e6:.2f} | {pages} | {' | '.join(ratios)} |", flush=True)
 
             row("casekit: add → extract → build", f"{extract.seconds:.1f}", ours, ours_cpu, pdf)
+            row("casekit: the same build again (repeat)", "—", again, again_cpu, again_pdf)
+            row("casekit: repeat, --no-attachments", "—", slim, slim_cpu, slim_pdf)
             row("casekit worst case: add → build (no extract, cold print cache)", "—", cold, cold_cpu, cold_pdf)
+            if args.before:
+                row("before: add → extract → build", "—", b_ours, b_ours_cpu, b_pdf)
+                row("before: the same build again (repeat)", "—", b_again, b_again_cpu, b_again_pdf)
+                row("before: worst case", "—", b_cold, b_cold_cpu, b_cold_pdf)
             if naive is not None:
                 row("naive WeasyPrint of the originals", "—", naive, naive_cpu, naive_pdf, is_naive=True)
             if legible is None:  # the first `--legibility` screenshots, in casekit's PDF and the naive one

@@ -137,9 +137,9 @@ def test_no_nested_brackets(built):
         assert not nested, (pdf.name, nested[:3])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 15 §7 / issue 16: the spill-shrink by page prediction was retired "
-                   "with the drawn typesetter; i16 re-implements it by measurement. Strict: passes -> remove this mark")
 def test_a_few_lines_too_many_do_not_spill(built):
+    """An exhibit a few lines too long keeps to one page: render/pipeline.fit_spills measures it
+    alone with a smaller image and keeps the size that saves the page (read back from the PDF)."""
     _, pdfs = built
     pages = layout_pages(pdfs["police"])
     heads = [p.split("\n")[0] for p in pages]

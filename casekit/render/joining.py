@@ -6,8 +6,8 @@ font subset given a tag of its own.
   without re-encoding it, and `Page.add_overlay` places that page into the slot's box.
 - The overlay (`overlay.py`) is one text-only page per packet page, merged the same way.
 - Bookmarks (WeasyPrint makes them from the headings) and named destinations (the targets of
-  links) are moved to the joined pages; a later piece's destination of a name wins, so the links
-  of the contents reach the exhibits rendered in other pieces.
+  links) are moved to the joined pages; a piece's placeholder target of a name (a link into
+  another piece) gives way to the piece that holds the name, so every link lands on its page.
 - WeasyPrint names a font subset after the font's description, so two pieces embed different
   subsets under one tag; here each tag is made from the font program's own SHA-256.
 """
@@ -45,6 +45,7 @@ class Part:
     pdf: bytes
     slots: list[Slot] = field(default_factory=list)
     group: str | None = None
+    placeholders: set[str] = field(default_factory=set)  # names this piece only holds link targets for
 
 
 def _subset_tag(program: bytes) -> str:
@@ -165,7 +166,7 @@ def join(parts: list[Part], overlay: list[bytes], title: str, lang: str = "zh-CN
         if names is not None and "/Dests" in names:
             for name, dest in pikepdf.NameTree(names.Dests).items():
                 target = _retarget(dest, page_map)
-                if target is not None:
+                if target is not None and (str(name) not in part.placeholders or name not in destinations):
                     destinations[name] = target
         found: list[pikepdf.OutlineItem] = []
         with source.open_outline() as outline:

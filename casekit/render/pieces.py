@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CACHE_VERSION = "r1"  # bump when what a render records changes
+CACHE_VERSION = "r3"  # bump when what a render records changes
 
 Box = tuple[float, float, float, float]  # left, top, right, bottom in CSS px (1 px = 0.75 pt)
 
@@ -35,7 +35,9 @@ class Piece:
 
 @dataclass
 class Rendered:
-    """A rendered piece: PDF bytes, page count, anchors (name → (page index, box))."""
+    """A rendered piece: PDF bytes, page count, anchors (name → (page index, box)) from WeasyPrint's
+    Page API. A box is (left, top, right, bottom): what WeasyPrint 70 gives (its docstring says an
+    (x, y) point; tests/test_packet_pdf.py checks the numbers land where they belong)."""
 
     key: str
     pdf: bytes
@@ -66,9 +68,9 @@ def _load_cached(cache: Path, key: str, name: str) -> Rendered | None:
     try:
         info = json.loads(meta.read_text(encoding="utf-8"))
         data = pdf.read_bytes()
-    except (OSError, ValueError):
+    except (OSError, ValueError, KeyError):
         return None
-    if hashlib.sha256(data).hexdigest() != info.get("sha256"):
+    if not isinstance(info, dict) or hashlib.sha256(data).hexdigest() != info.get("sha256"):
         return None  # torn or edited: render again
     anchors = {k: (int(v[0]), tuple(v[1])) for k, v in info["anchors"].items()}
     return Rendered(name, data, int(info["pages"]), anchors)

@@ -1,10 +1,14 @@
 """A packet's PDF, as a pipeline of small named steps over its view model (read top to bottom):
 
-1. `plan_pieces`   — the packet as WeasyPrint documents: the front matter (cover, contents, the
-                     filing, 证据清单, timeline), runs of exhibits (images as empty slots) and the
-                     appendix. Each piece starts on a new page, so the lengths simply add up.
+1. `plan_pieces`   — the packet as WeasyPrint documents: the front matter in two (cover,
+                     contents, the filing and the 证据清单; the timeline), runs of exhibits (images
+                     as empty slots) and the appendix. Each piece starts on a new page, so the
+                     lengths simply add up, and they render side by side.
 2. `pieces.render_all` — every piece laid out by WeasyPrint, on two processes where there are two
                      cores, cached by its HTML (a repeat build renders only what changed).
+2b. `fit_spills`   — an exhibit that runs a page longer only for a short spill is measured again
+                     alone with its image shrunk (at most to 0.6 of its height); the largest size
+                     that saves the page is kept and its run rendered again.
 3. `number_pages`  — pass one is done: each piece's length and where each exhibit starts give
                      every page number; nothing is predicted and nothing is rendered again.
 4. `overlay_pages` → `overlay.overlay_pieces` — pass two: the text-only overlay (footers, exhibit
@@ -28,7 +32,12 @@ from .jinja import make_env
 
 RUN_SIZE = 25            # exhibits a WeasyPrint document: enough to amortise a process and its fonts
 EXHIBITS_BOOKMARK = "证据材料"
-FRONT_PARTS = ["cover", "contents", "doc", "evidence", "timeline"]
+SPILL_SCALES = (0.9, 0.8, 0.7, 0.6)  # image sizes tried for an exhibit that spills (0.6: still legible)
+# the front matter's pieces: (name, parts, the anchor each part's first page is known by)
+# (the filing and the 证据清单 share one: the filing refers to the 证据清单's page in its running text,
+# which WeasyPrint numbers itself — a number laid later could not take part in the line breaking)
+FRONT = [("front", ["cover", "contents", "doc", "evidence"]), ("timeline", ["timeline"])]
+PART_ANCHORS = {"doc": "doc", "evidence": "evidence-list", "timeline": "timeline", "appendix": "appendix"}
 
 
 @dataclass
@@ -37,13 +46,13 @@ class Plan:
 
     recipient: str
     view: dict[str, Any]
-    front: str
+    front: list[str]                                  # keys of the front matter's pieces
     runs: list[tuple[str, list[dict[str, Any]]]]
     appendix: str
-    attachments: list[pdfa.Attachment] = field(default_factory=list)
+    targets: dict[str, list[str]] = field(default_factory=dict)  # piece → its placeholder link targets
 
     def keys(self) -> list[str]:
-        return [self.front, *(key for key, _ in self.runs), self.appendix]
+        return [*self.front, *(key for key, _ in self.runs), self.appendix]
 
 
 @dataclass
@@ -55,28 +64,83 @@ class Numbers:
     total: int
 
 
-def numbered_elsewhere(view: dict[str, Any]) -> set[str]:
-    """The anchors the front matter refers to that are in other pieces (their numbers are laid by
-    the overlay): the exhibits and the appendix."""
-    return {"#" + ex["anchor"] for ex in view["exhibits"]} | {"#appendix"}
+def numbered(view: dict[str, Any]) -> set[str]:
+    """What the contents and the filing give page numbers of (laid by the overlay): every part."""
+    return {s["anchor"] for s in view["sections"]}
 
 
 def plan_pieces(env: Any, recipient: str, view: dict[str, Any], run_size: int = RUN_SIZE) -> tuple[Plan, list[pieces.Piece]]:
     """Step 1: the packet's pieces (front matter, exhibit runs, appendix) as HTML."""
     packet = env.get_template("zh-CN/packet.html")
-    chunk = env.get_template("zh-CN/chunk.html")
     slim = dict(view, exhibits=[])  # a run needs the case's fields and its own exhibits only
-    front = pieces.Piece(f"{recipient}/front", packet.render(**dict(
-        view, piece={"parts": FRONT_PARTS}, pn_slots=numbered_elsewhere(view))))
+    every = [ex["anchor"] for ex in view["exhibits"]] + list(PART_ANCHORS.values())
+    plan = Plan(recipient, view, [], [], f"{recipient}/appendix")
+    made = []
+    for name, parts in [*FRONT, ("appendix", ["appendix"])]:
+        key = f"{recipient}/{name}"
+        own = {PART_ANCHORS[p] for p in parts if p in PART_ANCHORS}
+        plan.targets[key] = [a for a in every if a not in own]
+        made.append(pieces.Piece(key, packet.render(**dict(
+            view, piece={"parts": parts, "targets": plan.targets[key]}, pn_slots=numbered(view)))))
+        if name != "appendix":
+            plan.front.append(key)
     exhibits = view["exhibits"]
-    runs = []
     for i in range(0, len(exhibits), run_size):
         run = exhibits[i:i + run_size]
-        runs.append(pieces.Piece(f"{recipient}/run{i // run_size}", chunk.render(**dict(slim, run=run, image_slots=True))))
-    appendix = pieces.Piece(f"{recipient}/appendix", packet.render(**dict(view, piece={"parts": ["appendix"]})))
-    plan = Plan(recipient, view, front.key, [(p.key, exhibits[i * run_size:(i + 1) * run_size]) for i, p in enumerate(runs)],
-                appendix.key)
-    return plan, [front, *runs, appendix]
+        key = f"{recipient}/run{i // run_size}"
+        plan.runs.append((key, run))
+        made.append(run_piece(env, key, slim, run))
+    return plan, made
+
+
+def run_piece(env: Any, key: str, view: dict[str, Any], run: list[dict[str, Any]]) -> pieces.Piece:
+    """A run of exhibits as one WeasyPrint document (images as empty slots)."""
+    slim = dict(view, exhibits=[])
+    return pieces.Piece(key, env.get_template("zh-CN/chunk.html").render(**dict(slim, run=run, image_slots=True)))
+
+
+def exhibit_spans(run: list[dict[str, Any]], done: pieces.Rendered) -> list[int]:
+    """How many pages each exhibit of a rendered run takes (from where each one starts)."""
+    starts = [done.anchors.get(f"start-{ex['anchor']}", (0, None))[0] for ex in run]
+    ends = starts[1:] + [done.pages]
+    return [max(1, hi - lo) for lo, hi in zip(starts, ends)]
+
+
+def _scaled(ex: dict[str, Any], scale: float) -> dict[str, Any]:
+    mm = ex["image_mm"]
+    return dict(ex, image_scale=scale,
+                image_mm={"width": f"{float(mm['width']) * scale:.2f}", "height": f"{float(mm['height']) * scale:.2f}"})
+
+
+def fit_spills(env: Any, plans: dict[str, Plan], rendered: dict[str, pieces.Rendered], out_dir: Path,
+               roots: list[Path], cache: Path | None, workers: int) -> None:
+    """Step 2b: shrink the image of an exhibit that spills onto one more page, by measurement."""
+    trials: dict[str, tuple[Plan, str, int, float]] = {}
+    todo = []
+    for plan in plans.values():
+        for key, run in plan.runs:
+            for i, (ex, span) in enumerate(zip(run, exhibit_spans(run, rendered[key]))):
+                if span < 2 or not ex.get("image_mm"):
+                    continue
+                for scale in SPILL_SCALES:
+                    trial = f"{key}/fit{i}@{scale}"
+                    trials[trial] = (plan, key, i, scale)
+                    todo.append(run_piece(env, trial, plan.view, [_scaled(ex, scale)]))
+    if not todo:
+        return
+    measured = pieces.render_all(todo, out_dir, roots, cache, workers)
+    again: dict[str, Plan] = {}
+    best: dict[tuple[str, int], float] = {}
+    for trial, (plan, key, i, scale) in trials.items():
+        run = dict(plan.runs)[key]
+        if measured[trial].pages < exhibit_spans(run, rendered[key])[i]:
+            best[(key, i)] = max(best.get((key, i), 0.0), scale)
+            again[key] = plan
+    for (key, i), scale in best.items():
+        run = dict(again[key].runs)[key]
+        run[i].update(_scaled(run[i], scale))
+    redo = [run_piece(env, key, plan.view, dict(plan.runs)[key]) for key, plan in again.items()]
+    rendered.update(pieces.render_all(redo, out_dir, roots, cache, workers))
 
 
 def number_pages(plan: Plan, rendered: dict[str, pieces.Rendered]) -> Numbers:
@@ -85,7 +149,11 @@ def number_pages(plan: Plan, rendered: dict[str, pieces.Rendered]) -> Numbers:
     for key in plan.keys():
         starts[key] = page
         page += rendered[key].pages
-    page_of = {"#appendix": starts[plan.appendix]}
+    page_of = {}
+    for key in [*plan.front, plan.appendix]:
+        for anchor in PART_ANCHORS.values():
+            if anchor in rendered[key].anchors and anchor not in plan.targets[key]:
+                page_of["#" + anchor] = starts[key] + rendered[key].anchors[anchor][0]
     for key, run in plan.runs:
         for ex in run:
             where = rendered[key].anchors.get(f"start-{ex['anchor']}")
@@ -108,19 +176,22 @@ def overlay_pages(plan: Plan, rendered: dict[str, pieces.Rendered], numbers: Num
         for ex, lo, hi in zip(run, first_pages, ends):
             for n in range(lo, hi):
                 pages[n - 1].stamp = f"案件编号 {case_id}　{ex['label']}　SHA-256 {ex['sha256']}"
-    front = rendered[plan.front]
-    for anchor in numbered_elsewhere(plan.view):
-        text = str(numbers.page_of[anchor])
-        for slot, laid in ((f"pn-toc-{anchor[1:]}", overlay.contents_number), (f"pn-list-{anchor[1:]}", overlay.list_number)):
-            if slot in front.anchors:
-                page, box = front.anchors[slot]
-                pages[numbers.starts[plan.front] - 1 + page].numbers.append(laid(box, text))
+    wanted = numbered(plan.view)
+    for key in plan.front:
+        done, first = rendered[key], numbers.starts[key] - 1
+        for anchor in wanted:
+            text = str(numbers.page_of.get(anchor, ""))
+            for slot, laid in ((f"pn-toc-{anchor[1:]}", overlay.contents_number),
+                               (f"pn-list-{anchor[1:]}", overlay.list_number)):
+                if slot in done.anchors:
+                    page, box = done.anchors[slot]
+                    pages[first + page].numbers.append(laid(box, text))
     return pages
 
 
 def join_packet(plan: Plan, rendered: dict[str, pieces.Rendered], layers: list[bytes], out_dir: Path) -> joining.Joined:
     """Step 5: the pieces joined, print copies placed into their slots, the overlay merged."""
-    parts = [joining.Part(rendered[plan.front].pdf)]
+    parts = [joining.Part(rendered[key].pdf, placeholders=set(plan.targets[key])) for key in plan.front]
     for key, run in plan.runs:
         slots = []
         for ex in run:
@@ -128,7 +199,7 @@ def join_packet(plan: Plan, rendered: dict[str, pieces.Rendered], layers: list[b
             if ex.get("image") and where is not None:
                 slots.append(joining.Slot(where[0], where[1], (out_dir / ex["image"]).resolve()))
         parts.append(joining.Part(rendered[key].pdf, slots, EXHIBITS_BOOKMARK))
-    parts.append(joining.Part(rendered[plan.appendix].pdf))
+    parts.append(joining.Part(rendered[plan.appendix].pdf, placeholders=set(plan.targets[plan.appendix])))
     return joining.join(parts, layers, f"{plan.view['title']} — {plan.view['case_id']}")
 
 
@@ -150,8 +221,9 @@ def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir:
     for r, view in plans_views.items():
         plans[r], made = plan_pieces(env, r, view, run_size)
         todo += made
-    todo.sort(key=lambda p: not p.key.endswith("/front"))  # the longest piece first
+    todo.sort(key=lambda p: "/run" in p.key)  # the front matter first: its pieces are the longest
     rendered = pieces.render_all(todo, out_dir, roots, cache, workers)
+    fit_spills(env, plans, rendered, out_dir, roots, cache, workers)
     numbers = {r: number_pages(plan, rendered) for r, plan in plans.items()}
     layer_pieces = {r: overlay.overlay_pieces(env, f"{r}/overlay", plan.view, overlay_pages(plan, rendered, numbers[r]),
                                               workers)
