@@ -20,7 +20,7 @@ from typing import Iterable
 
 from PIL import Image, ImageDraw
 
-from .ocr.entities import POSTAL_ADDRESS
+from .ocr.entities import ID_NUMBER, POSTAL_ADDRESS
 from .records import Extraction
 
 REDACTING = ("platform", "consumer")  # recipients whose copies are masked
@@ -30,8 +30,6 @@ Box = tuple[int, int, int, int]  # (left, top, width, height)
 
 KIND_NAMES = {"id_number": "身份证号", "bank_card": "银行卡号", "phone": "本人手机号", "address": "本人住址"}
 
-_ID = re.compile(r"(?<![0-9A-Za-z])([1-8]\d{5})((?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01]))(\d{3}[\dXx])"
-                 r"(?![0-9A-Za-z])")
 # 12–19 digits, optionally in groups of four separated by single spaces or dashes
 _DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z*])\d(?:[ -]?\d){11,18}(?![0-9A-Za-z])")
 _CARD_PREFIX = re.compile(r"^(?:62|4\d|5[1-5]|3[47]|9\d)")
@@ -142,7 +140,7 @@ class Redactor:
                 found.append(Finding(at, at + len(self.victim_address), "address", mask_address(self.victim_address)))
                 start = at + len(self.victim_address)
         folded = text.translate(_CONFUSABLE)
-        for m in _ID.finditer(folded):
+        for m in ID_NUMBER.finditer(folded):
             if free(*m.span()):
                 found.append(Finding(m.start(), m.end(), "id_number", mask_id(m.group(0))))
         for m in _DIGIT_RUN.finditer(folded):

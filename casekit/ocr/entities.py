@@ -24,7 +24,8 @@ _CARD = re.compile(r"(?<![0-9*])(?:\d{4}[ ]?){3}\d{4,7}(?![0-9])|(?<![0-9*])\d{4
                    r"\*{4}[ ]?\d{4}(?![0-9])")
 _CARD_LABEL = re.compile(r"卡号|银行卡|账号|尾号|卡")
 # 居民身份证号: area (first digit 1-8), birth date 19xx/20xx, sequence, check digit (0-9 or X)
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z*])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
+# an 18-digit resident ID (region, birth date, sequence, check character); shared with redact.py
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])[1-8]\d{5}(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])\d{3}[\dXx](?![0-9A-Za-z])")
 # a postal address: a province/city, then a district/county, ending at a number, room or building
 POSTAL_ADDRESS = re.compile(r"[\u4e00-\u9fff]{2,9}?(?:省|自治区|市)[\u4e00-\u9fff0-9A-Za-z\-#（）()]{0,30}?(?:区|县|旗|镇|乡)"
                       r"[\u4e00-\u9fff0-9A-Za-z\-#（）()]{1,40}?(?:号|室|栋|幢|单元|弄|楼|村|组)(?:[0-9A-Za-z\-]{1,8}(?:号|室|楼))?")
@@ -124,7 +125,7 @@ def extract_entities(text: str) -> list[Entity]:
     for match in _LABELLED_ID.finditer(masked):
         add(_ID_KIND.get(match.group("label").lower(), "account_id"), match.group("value"))
     taken: list[tuple[int, int]] = []
-    for match in _ID_NUMBER.finditer(masked):
+    for match in ID_NUMBER.finditer(masked):
         add("id_number", match.group(0).upper())
         taken.append(match.span())
     for match in POSTAL_ADDRESS.finditer(masked):
