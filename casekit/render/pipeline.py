@@ -114,32 +114,33 @@ def _scaled(ex: dict[str, Any], scale: float) -> dict[str, Any]:
 
 def fit_spills(env: Any, plans: dict[str, Plan], rendered: dict[str, pieces.Rendered], out_dir: Path,
                roots: list[Path], cache: Path | None, workers: int) -> None:
-    """Step 2b: shrink the image of an exhibit that spills onto one more page, by measurement."""
-    trials: dict[str, tuple[Plan, str, int, float]] = {}
-    todo = []
+    """Step 2b: shrink the image of an exhibit that spills onto one more page, by measurement:
+    every spilling exhibit at every trial size in one WeasyPrint document a recipient."""
+    trial_pieces, tried = [], {}
     for plan in plans.values():
+        trials: list[tuple[str, int, float, dict[str, Any]]] = []
         for key, run in plan.runs:
             for i, (ex, span) in enumerate(zip(run, exhibit_spans(run, rendered[key]))):
-                if span < 2 or not ex.get("image_mm"):
-                    continue
-                for scale in SPILL_SCALES:
-                    trial = f"{key}/fit{i}@{scale}"
-                    trials[trial] = (plan, key, i, scale)
-                    todo.append(run_piece(env, trial, plan.view, [_scaled(ex, scale)]))
-    if not todo:
+                if span >= 2 and ex.get("image_mm"):
+                    trials += [(key, i, s, dict(_scaled(ex, s), anchor=f"{ex['anchor']}-fit{n}"))
+                               for n, s in enumerate(SPILL_SCALES)]
+        if trials:
+            tried[plan.recipient] = trials
+            trial_pieces.append(run_piece(env, f"{plan.recipient}/fit", plan.view, [t[3] for t in trials]))
+    if not trial_pieces:
         return
-    measured = pieces.render_all(todo, out_dir, roots, cache, workers)
-    again: dict[str, Plan] = {}
-    best: dict[tuple[str, int], float] = {}
-    for trial, (plan, key, i, scale) in trials.items():
-        run = dict(plan.runs)[key]
-        if measured[trial].pages < exhibit_spans(run, rendered[key])[i]:
-            best[(key, i)] = max(best.get((key, i), 0.0), scale)
-            again[key] = plan
-    for (key, i), scale in best.items():
-        run = dict(again[key].runs)[key]
-        run[i].update(_scaled(run[i], scale))
-    redo = [run_piece(env, key, plan.view, dict(plan.runs)[key]) for key, plan in again.items()]
+    measured = pieces.render_all(trial_pieces, out_dir, roots, cache, workers)
+    redo = []
+    for r, trials in tried.items():
+        plan, runs = plans[r], dict(plans[r].runs)
+        spans = exhibit_spans([t[3] for t in trials], measured[f"{r}/fit"])
+        best: dict[tuple[str, int], float] = {}
+        for (key, i, scale, _), span in zip(trials, spans):
+            if span < exhibit_spans(runs[key], rendered[key])[i]:
+                best[(key, i)] = max(best.get((key, i), 0.0), scale)
+        for (key, i), scale in best.items():
+            runs[key][i].update(_scaled(runs[key][i], scale))
+        redo += [run_piece(env, key, plan.view, runs[key]) for key in {k for k, _ in best}]
     rendered.update(pieces.render_all(redo, out_dir, roots, cache, workers))
 
 
