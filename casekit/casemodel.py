@@ -77,6 +77,7 @@ class EvidenceEntry:
     linked: bool = True
     link_reason: str = ""
     link_checked: bool = True  # False: nothing in it could be compared (kept, not proven)
+    link_by_user: bool = False  # the user's own `casekit link`/`unlink`, not the matching
 
     @property
     def form(self) -> str:
@@ -182,6 +183,7 @@ def apply_scope(case: CaseLike, facts: Facts, entries: list[EvidenceEntry]) -> N
         found = links.get(e.id)
         if found is not None:
             e.linked, e.link_reason, e.link_checked = found.linked, found.reason, found.checked
+            e.link_by_user = found.by_user
 
 
 def load_case_model(case: CaseLike, now: datetime | None = None) -> CaseModel:

@@ -409,6 +409,8 @@ def _mount_filing_commands() -> None:
 
 
 _mount_filing_commands()
+from .cli_scope import scope_app  # noqa: E402  (link, unlink: case scoping)
+app.registered_commands.extend(scope_app.registered_commands)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -102,7 +102,7 @@ def evaluate(model: CaseModel) -> Status:
     """Compute every step's checklist and the triage hints."""
     f, tl, ev = model.facts, model.timeline, model.included
     v, o = f.victim, f.order
-    kinds = {e.subtype for e in ev}
+    kinds = {e.subtype for e in model.linked}  # what the filings will show, not the whole folder
     payments = [p for p in tl.payments if p.kind == "payment"]
     has_payment_evidence = bool(kinds & {"payment_voucher", "bill"})
     add = "运行 casekit add DIR 文件… 然后 casekit extract DIR"
@@ -114,8 +114,7 @@ def evaluate(model: CaseModel) -> Status:
               f"在 case.toml [order] 填写 order_id，或{add}导入账单/付款截图；若已导入，在 [[suspects]] 填写收款账户以便匹配"),
         Check("payment_evidence", "付款证据（账单或付款截图）", has_payment_evidence, add),
         Check("chat_evidence", "聊天记录截图", "chat" in kinds, add),
-        Check("claim_evidence", "商品/直播宣传页面截图或录屏",
-              bool(kinds & {"product_page", "live_recording", "image", "order_page"}), add, required=False),
+        claim_evidence_check(kinds),
         _fact("原始证据载体（如“本人手机”）", bool(f.case.original_carrier), "[case] original_carrier", "carrier"),
         Check("account_id", "对方不可更改的账号 ID（快手号/微信号）", any(s.account_id for s in f.suspects),
               "截图对方主页并在 [[suspects]] 填写 account_id", required=False),
@@ -177,9 +176,32 @@ def evaluate(model: CaseModel) -> Status:
         _fact("受理的市场监管局或消协", bool(f.filing.consumer_unit), "[filing] consumer_unit",
               "consumer_unit", required=False),
     ])
+    identify.checks += scope_checks(model)
     status = Status({s.step: s for s in (identify, platform, police, consumer)})
     status.hints = triage(model)
     return status
+
+
+CLAIM_SUBTYPES = ("product_page", "live_recording")
+
+
+def claim_evidence_check(subtypes: set[str]) -> Check:
+    """A 商品/直播 page is ticked only when one is there: an item read as a product page, or one the
+    user marked so in case.toml (any picture counted before, issue 15 §4)."""
+    return Check("claim_evidence", "商品/直播宣传页面截图或录屏", bool(subtypes & set(CLAIM_SUBTYPES)),
+                 "截取商品页或直播间页面后 casekit add DIR 文件…；已加入的可在 case.toml 写 "
+                 '[evidence.E0001] subtype = "product_page"（或 "live_recording"）', required=False)
+
+
+def scope_checks(model: CaseModel) -> list[Check]:
+    """One warning per included item that matches none of this case's counterparts (issue 15 §2):
+    it is left out of every filing until the user links it or excludes it. Items the user unlinked
+    herself are not flagged again."""
+    which = "1" if len(model.facts.suspects) == 1 else "N"
+    return [Check(f"unlinked:{e.id}", f"{e.id} 与本案对方均不匹配，未计入材料（{e.original_name}）", False,
+                  f"若属于本案：casekit link DIR {e.id} --suspect {which}；"
+                  f"若不属于：casekit exclude DIR {e.id} --reason 不属于本案", required=False)
+            for e in model.unlinked if not e.link_by_user]
 
 
 def triage(model: CaseModel) -> list[Hint]:
