@@ -18,7 +18,7 @@ from .timeline import Timeline, build_timeline
 # DOMAIN §6.3: default 证明目的 and steps by evidence subtype.
 SUBTYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # subtype: (证据名称 default, 证明目的, steps)
-    "chat": ("聊天记录截图", "证明双方协商经过、对方承诺内容及诱导付款、拒绝退款等事实",
+    "chat": ("聊天记录截图", "证明双方沟通经过及对方所作的陈述、承诺",
              ("identify", "platform", "police", "consumer")),
     "payment_voucher": ("付款凭证截图", "证明付款事实、时间、金额及收款账户", ("identify", "platform", "police", "consumer")),
     "bill": ("支付账单明细", "证明付款事实、时间、金额及收款账户", ("identify", "platform", "police", "consumer")),

@@ -35,6 +35,7 @@ def timeline_cmd(
     """案件时间线：聊天、付款、退款按时间合并，同一笔付款只算一次 / the merged case timeline."""
     from .casemodel import load_case_model
     from .render.jinja import date_zh, money
+    from .render.viewmodels import undated
 
     model = load_case_model(_open(directory))
     tl = model.timeline
@@ -44,7 +45,7 @@ def timeline_cmd(
     for d in tl.deadlines:
         typer.echo(("!! " if d.urgent else "   ") + f"{d.label}：{date_zh(d.due)}")
     for e in tl.events:
-        when = date_zh(e.time) if e.time else "时间不详"
+        when = date_zh(e.time) if e.time else undated(e)
         amount = f"  {money(e.amount)}" if e.amount is not None else ""
         refs = f"  [{','.join(e.evidence_ids)}]" if e.evidence_ids else ""
         typer.echo(f"{when:<18} {e.text}{amount}{refs}")

@@ -157,6 +157,9 @@ class EvidenceNote:
     purpose: str = ""
     subtype: str = ""
     steps: list[str] = field(default_factory=list)
+    # the day the screenshot was taken, as the user knows it: dates labels such as 昨天 21:30
+    # when the file itself carries no capture time
+    taken_on: date | None = None
 
 
 @dataclass
@@ -500,6 +503,7 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
             purpose=r.text(note, "purpose", f"{p}.purpose"),
             subtype=r.text(note, "subtype", f"{p}.subtype"),
             steps=r.text_list(note, "steps", f"{p}.steps"),
+            taken_on=r.day(note, "taken_on", f"{p}.taken_on"),
         )
     r.unknown_keys(data)
     return facts
@@ -609,6 +613,7 @@ platform_request_no = ""    # 平台售后/投诉单号
 # [evidence.E0001]
 # name = "与客服的聊天记录"
 # purpose = "证明对方诱导平台外付款"
+# taken_on = 2026-03-10     # 截图是哪天截的（图里只有“昨天”“星期三”、文件又没有截图时间时）
 '''
 
 

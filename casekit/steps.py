@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from .casemodel import CaseModel
 from .channels import channel
+from .facts import CST
+from .timeline import causal_problems
 
 STEP_TITLES = {
     "identify": "第1步 识别与固证",
@@ -176,7 +178,7 @@ def evaluate(model: CaseModel) -> Status:
         _fact("受理的市场监管局或消协", bool(f.filing.consumer_unit), "[filing] consumer_unit",
               "consumer_unit", required=False),
     ])
-    identify.checks += scope_checks(model)
+    identify.checks += scope_checks(model) + timeline_checks(model)
     status = Status({s.step: s for s in (identify, platform, police, consumer)})
     status.hints = triage(model)
     return status
@@ -202,6 +204,38 @@ def scope_checks(model: CaseModel) -> list[Check]:
                   f"若属于本案：casekit link DIR {e.id} --suspect {which}；"
                   f"若不属于：casekit exclude DIR {e.id} --reason 不属于本案", required=False)
             for e in model.unlinked if not e.link_by_user]
+
+
+def _stamp(when) -> str:
+    return f"{when.astimezone(CST):%Y-%m-%d %H:%M}"
+
+
+def timeline_checks(model: CaseModel) -> list[Check]:
+    """Warnings on the timeline's dates (issue 15 §1): an effect dated before its cause, and chat
+    lines under a label nothing could date (shown as 日期待确认 in the filings). Each with the fix."""
+    out: list[Check] = []
+    for p in causal_problems(model.timeline, model.facts):
+        ev = p.effect
+        eid = ev.evidence_ids[0] if ev.evidence_ids else None
+        where = f"（{'、'.join(ev.evidence_ids)}）" if ev.evidence_ids else ""
+        fix = (f"核对截图上的日期（没有年份的日期按截图时间或案发日期推断，可能推错年份）："
+               f"casekit corrections DIR --show {eid} 找到这一条，再 casekit correct DIR {eid} 编号 time YYYY-MM-DDTHH:MM"
+               if eid else "核对 case.toml 中 [[events]] 的时间")
+        out.append(Check(f"order:{eid or p.effect_label}",
+                         f"时间线顺序可疑：{p.effect_label}{where}在 {_stamp(ev.time)}，早于{p.cause_label}（{_stamp(p.cause_time)}）",
+                         False, fix + "；也请核对 case.toml 的 [case] incident_date 与 [order] ordered_at", required=False))
+    undated: dict[str, list[str]] = {}
+    for ev in model.timeline.events:
+        if ev.kind == "message" and ev.precision == "unconfirmed" and ev.evidence_ids:
+            undated.setdefault(ev.evidence_ids[0], []).append(ev.time_text or "")
+    for eid, labels in undated.items():
+        shown = "、".join(f"“{x}”" for x in dict.fromkeys(labels))
+        out.append(Check(f"undated:{eid}",
+                         f"{eid} 中 {len(labels)} 条消息日期待确认（截图只显示 {shown}，没有截图时间可参照）", False,
+                         f"知道截图是哪天截的：在 case.toml 写 [evidence.{eid}] taken_on = YYYY-MM-DD，再 casekit extract DIR；或逐条更正："
+                         f"casekit corrections DIR --show {eid}，再 casekit correct DIR {eid} 编号 time YYYY-MM-DDTHH:MM",
+                         required=False))
+    return out
 
 
 def triage(model: CaseModel) -> list[Hint]:

@@ -38,9 +38,20 @@ KEY_WORDS = ("转账", "付款", "支付", "微信", "退款", "发货", "拉黑
              "收款", "优惠", "投诉", "客服")
 
 CAPTURE_SOURCES = {"exif": "据EXIF", "png": "据PNG元数据", "filename": "据文件名"}
-SHORT_SOURCES = {"chat": "本人手机聊天界面截图", "payment_voucher": "本人手机支付App截图",
-                 "bill": "支付平台导出账单", "order_page": "本人手机订单页截图", "product_page": "本人手机商品页截图",
-                 "profile_page": "本人手机截图（对方主页）", "live_recording": "本人手机录屏"}
+# what the item is; where it was taken from is the user's `original_carrier`, said only when given
+SHORT_SOURCES = {"chat": "聊天界面截图", "payment_voucher": "支付App截图",
+                 "bill": "支付平台导出账单", "order_page": "订单页截图", "product_page": "商品页截图",
+                 "profile_page": "截图（对方主页）", "live_recording": "录屏"}
+
+
+def _sources(e: EvidenceEntry, carrier: str) -> dict[str, str]:
+    """The 证据来源 / 载体 words of one exhibit. "本人手机" only when the user said so (issue 15 §4):
+    nothing tells casekit where a file came from but `[case] original_carrier`."""
+    kind = SHORT_SOURCES.get(e.subtype, "截图/文件" if e.is_image else "电子文件")
+    original = "原始图片文件" if e.is_image else "原始导出文件"
+    return {"short_source": f"{carrier}{kind}" if carrier and e.subtype != "bill" else kind,
+            "carrier_short": f"原件在{carrier}" if carrier and e.is_image else original,
+            "source": f"{carrier}；原文件名 {e.original_name}" if carrier else f"原文件名 {e.original_name}"}
 
 
 @dataclass(frozen=True)
@@ -270,8 +281,20 @@ def _redaction_note(plan: ImagePlan) -> str:
     return ""
 
 
+UNDATED = "日期待确认"
+
+
+def undated(ev: Any) -> str:
+    """An event nothing dates (a label such as 昨天 21:30 with no capture time to count from):
+    日期待确认 and the label as the screen shows it, never a guessed date (issue 15 §1)."""
+    shown = getattr(ev, "time_text", None)
+    return f"{UNDATED}（截图显示“{shown}”）" if shown else UNDATED
+
+
 def _when(ev: Any) -> str:
-    when = date_zh(ev.time, with_time=ev.precision not in ("day",)) if ev.time else "时间不详"
+    if ev.time is None:
+        return undated(ev)
+    when = date_zh(ev.time, with_time=ev.precision not in ("day",))
     return when + "（约）" if ev.precision == "approx" else when
 
 
@@ -300,7 +323,7 @@ def _burst_text(burst: list[Any], red: "Redactor") -> Markup:
     for ev in burst:
         prefix = ""
         if timed:
-            clock = f"{ev.time.astimezone(CST) if ev.time.tzinfo else ev.time:%H:%M}" if ev.time else "时间不详"
+            clock = f"{ev.time.astimezone(CST) if ev.time.tzinfo else ev.time:%H:%M}" if ev.time else undated(ev)
             prefix = ("约" if ev.precision == "approx" else "") + clock + " "
         lines.append(escape(prefix + unnest(red.text(ev.text, _mine(ev)))))
     return Markup("<br>").join(lines)
@@ -364,7 +387,9 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         })
     loss = tl.loss
     loss_vm = {"paid": money(loss.paid), "refunded": money(loss.refunded), "net": money(loss.net),
-               "net_upper": "人民币" + rmb_upper(loss.net), "count": len([p for p in tl.payments if p.kind == "payment"])}
+               "net_upper": "人民币" + rmb_upper(loss.net), "count": len([p for p in tl.payments if p.kind == "payment"]),
+               # every record of every payment and refund (bill row, payment screen, chat transfer card)
+               "refs": refs([i for p in tl.payments for i in p.evidence_ids])}
     per_payee = [{"account": red.account(g.account), "name": red.text(g.name or "—"), "paid": money(g.paid),
                   "refunded": money(g.refunded), "net": money(g.net), "count": g.count,
                   "first": date_zh(g.first), "last": date_zh(g.last)} for g in loss.per_payee]
@@ -391,7 +416,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         if ev.kind == "message" and not (ev.party is None and "系统" in ev.text) and \
                 not any(w in ev.text for w in KEY_WORDS):
             continue
-        when = date_zh(ev.time, with_time=ev.precision != "day") if ev.time else "某时"
+        when = date_zh(ev.time, with_time=ev.precision != "day") if ev.time else undated(ev)
         ref = "、".join(r["label"] for r in refs(ev.evidence_ids))
         narrative.append(unnest(red.text(f"{when}，{ev.text}", _mine(ev))) + (f"（见{ref}）" if ref else "") + "。")
     if len(narrative) > MAX_NARRATIVE_LINES:
@@ -428,9 +453,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             "label": labels[e.id], "anchor": f"ex-{e.id}", "id": e.id,
             "title": unnest(red.text(exhibit_name(e, f))),
             "form": e.form,
-            "source": unnest(red.text(f"{f.case.original_carrier or '本人设备'}；原文件名 {e.original_name}")),
-            "short_source": SHORT_SOURCES.get(e.subtype, "本人手机截图/文件"),
-            "carrier_short": "原件在本人手机" if e.is_image else "原始导出文件",
+            **{k: unnest(red.text(x)) for k, x in _sources(e, f.case.original_carrier).items()},
             "purpose": red.text(e.purpose), "sha256": e.sha256, "size": e.size,
             "captured": date_zh(e.capture_time) + (f"（{CAPTURE_SOURCES.get(e.capture_source, e.capture_source)}）"
                                                    if e.capture_source else "")
@@ -464,7 +487,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         "custody_head": custody_head, "redacting": red.active,
         "evidence_note": _evidence_note(f, red, exhibits),
         "timeline_note": TIMELINE_OCR_NOTE if any(ev.kind == "message" for ev in tl.events) else "",
-        "carrier": f.case.original_carrier or "本人手机", "hints": [h.text for h in status.hints],
+        "carrier": f.case.original_carrier, "hints": [h.text for h in status.hints],  # "" when not given
         "order": {
             "order_id": _need(o.order_id, "订单号", draft), "shop": _need(red.text(o.shop or next(
                 (s.shop for s in f.suspects if s.shop), "")), "店铺名称", draft),
