@@ -142,11 +142,15 @@ def pdftext(pdf: Path, layout: bool = False) -> str:
     return out if layout else re.sub(r"\s+", "", out)
 
 
-@pytest.fixture(scope="module")
-def heldout(tmp_path_factory):
+@pytest.fixture(scope="module", params=["payee-given", "payee-not-given"])
+def heldout(request, tmp_path_factory):
+    """Built twice: once as a careful user fills case.toml (the payee account copied from the chat),
+    once as most do (only the seller's 快手 name and id)."""
     root = tmp_path_factory.mktemp("heldout")
     _camera_roll(root / "phone")
-    case = Case.init(root / "case", CASE_TOML)
+    toml = CASE_TOML if request.param == "payee-given" else CASE_TOML.replace('payment_accounts = ["18612343377"]\n', "")
+    assert request.param == "payee-given" or "payment_accounts" not in toml
+    case = Case.init(root / "case", toml)
     add_paths(case, [root / "phone"])
     extract_case(case, jobs=1)
     result = build_packets(case, "all", draft=True, now=NOW)

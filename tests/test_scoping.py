@@ -7,7 +7,7 @@ end to end in test_heldout_case.py)."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -154,3 +154,37 @@ def test_claim_evidence_needs_a_product_page(case, cli):
     case.toml_path.write_text(toml, "utf-8")
     checks = {c.key: c for c in evaluate(load_case_model(case)).steps["identify"].checks}
     assert checks["claim_evidence"].ok
+
+
+def _facts_without_payee():
+    from casekit.facts import Facts, Suspect
+
+    return Facts(suspects=[Suspect(platform_account="美美服饰")])
+
+
+def test_payment_screen_paid_to_the_account_the_seller_gave():
+    """The user never wrote the payee down; the seller's chat gave it, the screen shows it masked."""
+    from casekit.records import Entity
+
+    chat = _chat("美美服饰", "支付宝转我18612343377，陈志伟")
+    chat.entities = [Entity("phone", "18612343377")]
+    screen = Extraction("payment_screenshot", transactions=[Transaction(
+        Decimal("1280.00"), "out", T + timedelta(days=3), counterparty="陈*伟", counterparty_account="186****3377")])
+    other = Extraction("payment_screenshot", transactions=[Transaction(
+        Decimal("1280.00"), "out", T + timedelta(days=3), counterparty="刘*", counterparty_account="6222****8899")])
+    links = scope(_facts_without_payee(), {"E0001": chat, "E0002": screen, "E0003": other})
+    assert links["E0002"].linked and "18612343377" in links["E0002"].reason
+    assert not links["E0003"].linked
+
+
+def test_payment_screen_of_an_amount_the_chat_names_the_same_day():
+    chat = _chat("美美服饰", "好的，已经转了1,280，请尽快发货")
+    near = Extraction("payment_screenshot", transactions=[Transaction(
+        Decimal("1280.00"), "out", T + timedelta(hours=2), counterparty="陈*伟")])
+    far = Extraction("payment_screenshot", transactions=[Transaction(
+        Decimal("1280.00"), "out", T + timedelta(days=9), counterparty="陈*伟")])
+    bigger = Extraction("payment_screenshot", transactions=[Transaction(
+        Decimal("12800.00"), "out", T + timedelta(hours=2), counterparty="陈*伟")])
+    links = scope(_facts_without_payee(), {"E0001": chat, "E0002": near, "E0003": far, "E0004": bigger})
+    assert links["E0002"].linked
+    assert not links["E0003"].linked and not links["E0004"].linked
