@@ -154,3 +154,13 @@ def test_taken_on_is_a_reference_for_relative_labels():
     when, source = reference_time({"capture_time": "2026-03-11T10:00:00+08:00"}, None, None, date(2026, 3, 10))
     assert source is None or source != "taken_on"
     assert when.date() == date(2026, 3, 11)  # a capture time in the file still comes first
+
+
+def test_live_replay_asked_for_only_when_someone_said_live(packets, tmp_path):
+    assert "直播回放" in packets[""][1]["platform"]  # the title says 直播间
+    case = _case(tmp_path)
+    case.toml_path.write_text(case.toml_path.read_text("utf-8").replace("直播间购买", "网店购买"), "utf-8")
+    result = build_packets(case, "platform", draft=True, now=NOW)
+    text = _text(Path(result.outputs[0]["pdf"]))
+    assert "直播回放" not in text and "网络直播营销管理办法" not in text
+    assert "第六十二条保存并提供本订单交易记录；" in text

@@ -543,6 +543,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["after_sales_type"] = "仅退款" if f.story.delivered is not True else "退货退款"
         view["request_no"] = f.filing.platform_request_no or "—"
         view["police_receipt_no"] = f.filing.police_receipt_no or ""
+        view["live"] = _live_sale(model)
         view["image_count"] = sum(1 for ex in exhibits if ex["image"] or ex.get("print_src"))  # withheld ones not
         view["document"] = "d3_platform.html"
     view["sections"] = [
@@ -552,6 +553,15 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     ] + [{"anchor": f"#{x['anchor']}", "title": f"{x['label']}　{x['title']}"} for x in exhibits] + [
         {"anchor": "#appendix", "title": "附：电子数据说明"}]
     return view
+
+
+def _live_sale(model: CaseModel) -> bool:
+    """Whether anyone said the sale was made in a live stream (a 直播间号, a live recording or product
+    page, or 直播 in the user's own words): only then does a filing ask for the 直播回放 (issue 15 §4)."""
+    f = model.facts
+    words = " ".join([f.case.title, f.story.summary, f.story.problem, f.order.goods])
+    return (any(s.live_room_id for s in f.suspects) or "直播" in words
+            or any(e.subtype == "live_recording" for e in model.linked))
 
 
 def _evidence_note(f, red: Redactor, exhibits: list[dict[str, Any]]) -> str:
