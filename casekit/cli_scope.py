@@ -39,13 +39,18 @@ def link_cmd(
     from .scoping import link
     from .store import Case
 
-    found = link(Case.open(directory), evidence_id, suspect=suspect, reason=reason)
+    case = Case.open(directory)
+    found = link(case, evidence_id, suspect=suspect, reason=reason)
+    excluded = case.item(found.evidence_id).excluded
     if json_out:
-        _print_json(found.to_json())
+        _print_json({**found.to_json(), "excluded": excluded})
         return
     who = bilingual(f"（第 {suspect} 个对方）", f" (suspect {suspect})") if suspect else ""
     typer.echo(bilingual(f"{found.evidence_id} 已计入本案{who}，已记入保管日志",
                          f"{found.evidence_id} is now part of this case, logged in custody"))
+    if excluded:
+        typer.echo("! " + bilingual(f"{found.evidence_id} 已被 exclude 排除，排除仍然有效，材料中不会出现",
+                                    f"{found.evidence_id} is excluded; the exclusion still holds and keeps it out of the packets"))
 
 
 @scope_app.command("unlink")

@@ -164,3 +164,31 @@ def test_live_replay_asked_for_only_when_someone_said_live(packets, tmp_path):
     text = _text(Path(result.outputs[0]["pdf"]))
     assert "直播回放" not in text and "网络直播营销管理办法" not in text
     assert "第六十二条保存并提供本订单交易记录；" in text
+
+
+# (speaker, text, minutes after T); the payment is at T+30 min
+@pytest.mark.parametrize("wrong, right, label", [
+    ([("them", "已收款", 0)], [("them", "已收款", 31)], "对方已收款"),
+    ([("them", "不退，别找了", 40), ("me", "我要申请退款", 90)],
+     [("me", "我要申请退款", 40), ("them", "不退，别找了", 90)], "拒绝退款"),
+    ([("me", "都三天了还没发货", -120)], [("me", "都三天了还没发货", 4320)], "催发货/未发货"),
+    ([("system", "你还不是他（她）朋友", -60)], [("system", "你还不是他（她）朋友", 600)], "被对方拉黑/拒收"),
+])
+def test_causal_problems_by_kind(wrong, right, label):
+    """Each effect dated before its cause is named; the same lines in the right order are not."""
+    from casekit.facts import Facts, Suspect
+    from casekit.timeline import build_timeline
+
+    facts = Facts(suspects=[Suspect(platform_account="小美客服", payment_accounts=["13812345678"])])
+
+    def problems(lines):
+        messages = [Message(who, text, name="小美客服" if who == "them" else None,
+                            time=T + timedelta(minutes=minutes)) for who, text, minutes in lines]
+        pay = Transaction(Decimal("1280.00"), "out", T + timedelta(minutes=30), counterparty_account="138****5678",
+                          source=SourceRef("E0002", None, (1, 1, 1, 1)))
+        tl = build_timeline(facts, {"E0001": Extraction("chat_screenshot", messages=messages),
+                                    "E0002": Extraction("payment_screenshot", transactions=[pay])}, now=NOW)
+        return [p.effect_label for p in causal_problems(tl, facts)]
+
+    assert problems(wrong) == [label]
+    assert problems(right) == []

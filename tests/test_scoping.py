@@ -99,7 +99,7 @@ def test_link_and_unlink_are_logged_and_change_the_model(case, cli):
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data == {"evidence_id": "E0002", "linked": True, "reason": "本人确认：同一骗子换号", "suspect": 1,
-                    "by_user": True, "checked": True}
+                    "by_user": True, "checked": True, "excluded": False}
     entry = case.custody_entries()[-1]
     assert entry["action"] == "link" and entry["evidence_id"] == "E0002" and entry["suspect"] == 1
     assert entry["sha256"] == case.item("E0002").sha256
@@ -188,3 +188,10 @@ def test_payment_screen_of_an_amount_the_chat_names_the_same_day():
     links = scope(_facts_without_payee(), {"E0001": chat, "E0002": near, "E0003": far, "E0004": bigger})
     assert links["E0002"].linked
     assert not links["E0003"].linked and not links["E0004"].linked
+
+
+def test_linking_an_excluded_item_says_the_exclusion_holds(case, cli):
+    assert cli("exclude", case.root, "E0002", "--reason", "别的案子").exit_code == 0
+    result = cli("link", case.root, "E0002")
+    assert result.exit_code == 0 and "排除仍然有效" in result.output
+    assert "E0002" not in {e.id for e in load_case_model(case).for_step("police")}
