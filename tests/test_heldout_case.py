@@ -210,6 +210,8 @@ def test_events_of_2026_are_dated_2026_and_in_causal_order(heldout):
     blocked = timeline.index("拒收")
     assert pay < nudge < blocked
     assert "2026年3月12日" in timeline[:blocked]
+    facts = text[text.index("五、事实与理由"):text.index("六、损失情况")]  # the narrative, in the same order
+    assert facts.index("2026年3月5日20:31") < facts.index("2026年3月9日") < facts.index("拒收")
 
 
 @pytest.mark.parametrize("recipient", ["police", "consumer", "platform"])
