@@ -195,12 +195,18 @@ def claim_evidence_check(subtypes: set[str]) -> Check:
                  '[evidence.E0001] subtype = "product_page"（或 "live_recording"）', required=False)
 
 
+def _one_line(name: str) -> str:
+    """A file name fit for one status line: undecodable bytes and control characters escaped."""
+    text = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def scope_checks(model: CaseModel) -> list[Check]:
     """One warning per included item that matches none of this case's counterparts (issue 15 §2):
     it is left out of every filing until the user links it or excludes it. Items the user unlinked
     herself are not flagged again."""
     which = "1" if len(model.facts.suspects) == 1 else "N"
-    return [Check(f"unlinked:{e.id}", f"{e.id} 与本案对方均不匹配，未计入材料（{e.original_name}）", False,
+    return [Check(f"unlinked:{e.id}", f"{e.id} 与本案对方均不匹配，未计入材料（{_one_line(e.original_name)}）", False,
                   f"若属于本案：casekit link DIR {e.id} --suspect {which}；"
                   f"若不属于：casekit exclude DIR {e.id} --reason 不属于本案", required=False)
             for e in model.unlinked if not e.link_by_user]

@@ -195,3 +195,21 @@ def test_linking_an_excluded_item_says_the_exclusion_holds(case, cli):
     result = cli("link", case.root, "E0002")
     assert result.exit_code == 0 and "排除仍然有效" in result.output
     assert "E0002" not in {e.id for e in load_case_model(case).for_step("police")}
+
+
+def test_status_line_survives_an_odd_file_name(tmp_path, cli):
+    """A name with an undecodable byte and a newline still gives one printable status line."""
+    import os
+
+    case = Case.init(tmp_path / "case", CASE_TOML)
+    src = tmp_path / "in"
+    src.mkdir()
+    odd = os.fsencode(src) + b"/bad\xff\nname.png"
+    Image.new("RGB", (40, 80), "red").save(odd.decode("utf-8", "surrogateescape"), format="PNG")
+    add_paths(case, [src])
+    item = case.items()[0]
+    case.save_extraction(item.id, item.sha256, "test", _chat("别人", "你好"))
+    result = cli("status", case.root)
+    assert result.exit_code == 0
+    (line,) = [x for x in result.output.splitlines() if "与本案对方均不匹配" in x]
+    assert "\\udcff" in line and "\\n" in line
