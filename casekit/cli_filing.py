@@ -55,6 +55,10 @@ def timeline_cmd(
     if tl.unmatched:
         typer.echo(bilingual(f"另有 {len(tl.unmatched)} 笔交易与对方信息不匹配，未计入",
                              f"{len(tl.unmatched)} transaction(s) did not match a suspect and are not counted"))
+    if model.unlinked:
+        ids = "、".join(e.id for e in model.unlinked)
+        typer.echo(bilingual(f"未计入本案的证据：{ids}（原因与补救见 casekit status）",
+                             f"items left out of this case: {ids} (why, and the fixes: casekit status)"))
 
 
 @filing_app.command("status")

@@ -220,6 +220,10 @@ def timeline_checks(model: CaseModel) -> list[Check]:
     """Warnings on the timeline's dates (issue 15 §1): an effect dated before its cause, and chat
     lines under a label nothing could date (shown as 日期待确认 in the filings). Each with the fix."""
     out: list[Check] = []
+    incident = model.facts.case.incident_date
+    if incident and incident > model.now.date():
+        out.append(Check("incident_in_future", f"案发日期 {incident} 晚于今天（没有年份的聊天日期按它推断年份）", False,
+                         "改正 case.toml 的 [case] incident_date，再 casekit extract DIR", required=False))
     for p in causal_problems(model.timeline, model.facts):
         ev = p.effect
         eid = ev.evidence_ids[0] if ev.evidence_ids else None

@@ -213,3 +213,15 @@ def test_status_line_survives_an_odd_file_name(tmp_path, cli):
     assert result.exit_code == 0
     (line,) = [x for x in result.output.splitlines() if "与本案对方均不匹配" in x]
     assert "\\udcff" in line and "\\n" in line
+
+
+def test_timeline_names_the_items_left_out(case, cli):
+    result = cli("timeline", case.root)
+    assert result.exit_code == 0 and "未计入本案的证据：E0002" in result.output
+
+
+def test_status_warns_of_an_incident_date_in_the_future(case):
+    model = load_case_model(case, now=datetime(2026, 3, 1, tzinfo=CST))  # before incident_date 2026-03-05
+    checks = {c.key: c for c in evaluate(model).steps["identify"].checks}
+    assert not checks["incident_in_future"].ok and "2026-03-05" in checks["incident_in_future"].label
+    assert "incident_in_future" not in {c.key for c in evaluate(load_case_model(case)).steps["identify"].checks}
