@@ -231,7 +231,7 @@ def timeline_checks(model: CaseModel) -> list[Check]:
         fix = (f"核对截图上的日期（没有年份的日期按截图时间或案发日期推断，可能推错年份）："
                f"casekit corrections DIR --show {eid} 找到这一条，再 casekit correct DIR {eid} 编号 time YYYY-MM-DDTHH:MM"
                if eid else "核对 case.toml 中 [[events]] 的时间")
-        out.append(Check(f"order:{eid or p.effect_label}",
+        out.append(Check(f"order:{p.effect_label}:{eid or '-'}",
                          f"时间线顺序可疑：{p.effect_label}{where}在 {_stamp(ev.time)}，早于{p.cause_label}（{_stamp(p.cause_time)}）",
                          False, fix + "；也请核对 case.toml 的 [case] incident_date 与 [order] ordered_at", required=False))
     undated: dict[str, list[str]] = {}

@@ -440,7 +440,7 @@ class OrderProblem:
     effect: TimelineEvent
     effect_label: str  # zh-CN: what the effect is ("被对方拉黑/拒收")
     cause_time: datetime
-    cause_label: str  # zh-CN: what should have come first ("首次付款")
+    cause_label: str  # zh-CN: what should have come first ("付款")
 
 
 def _said(ev: TimelineEvent, words: tuple[str, ...]) -> bool:
@@ -469,7 +469,8 @@ def causal_problems(timeline: Timeline, facts: Facts) -> list[OrderProblem]:
     check([e for e in dated if _said(e, BLOCKED_WORDS)], "被对方拉黑/拒收", purchase, "购买付款")
     check([e for e in dated if _said(e, UNDELIVERED_WORDS)], "催发货/未发货", purchase, "购买付款")
     check([e for e in dated if e.kind == "refund"], "收到退款", first_paid, "付款")
-    refusals = [e for e in dated if _said(e, REFUSAL_WORDS)]
-    requests = [e.time for e in dated if _said(e, REQUEST_WORDS) and not _said(e, REFUSAL_WORDS)]
+    # a refusal is the other side's (her own "不退款我就报警" is a demand, not a refusal)
+    refusals = [e for e in dated if _said(e, REFUSAL_WORDS) and not e.text.startswith("我：")]
+    requests = [e.time for e in dated if _said(e, REQUEST_WORDS) and e not in refusals]
     check(refusals, "拒绝退款", min(requests) if requests else None, "申请退款")  # type: ignore[type-var]
     return out

@@ -173,6 +173,8 @@ def test_live_replay_asked_for_only_when_someone_said_live(packets, tmp_path):
      [("me", "我要申请退款", 40), ("them", "不退，别找了", 90)], "拒绝退款"),
     ([("me", "都三天了还没发货", -120)], [("me", "都三天了还没发货", 4320)], "催发货/未发货"),
     ([("system", "你还不是他（她）朋友", -60)], [("system", "你还不是他（她）朋友", 600)], "被对方拉黑/拒收"),
+    ([("them", "不退，别找了", 40), ("me", "不退款我就报警", 90)],
+     [("me", "不退款我就报警", 40), ("them", "不退，别找了", 90)], "拒绝退款"),  # her demand is a request
 ])
 def test_causal_problems_by_kind(wrong, right, label):
     """Each effect dated before its cause is named; the same lines in the right order are not."""
