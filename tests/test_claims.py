@@ -194,3 +194,31 @@ def test_causal_problems_by_kind(wrong, right, label):
 
     assert problems(wrong) == [label]
     assert problems(right) == []
+
+
+@pytest.mark.slow
+def test_taken_on_dates_a_relative_label_end_to_end(tmp_path):
+    """Real Tesseract: 昨天 21:30 on a screenshot with no capture time is 日期待确认 until the user
+    says which day she took it; then it is the day before, and status no longer asks."""
+    from casekit.extract import extract_case
+    from casekit.synth import render_chat
+
+    case = Case.init(tmp_path / "case", TOML.format(carrier=""))
+    src = tmp_path / "in"
+    src.mkdir()
+    img, _ = render_chat([{"kind": "time", "text": "昨天 21:30"}, {"speaker": "me", "text": "什么时候发货"}],
+                         style="kuaishou", contact="小美客服")
+    img.save(src / "IMG_0001.PNG")
+    add_paths(case, [src])
+    extract_case(case, jobs=1)
+    model = load_case_model(case, now=NOW)
+    (line,) = [e for e in model.timeline.events if "发货" in e.text]
+    assert line.time is None and line.precision == "unconfirmed"
+    assert any(c.key == "undated:E0001" for c in evaluate(model).steps["identify"].checks)
+
+    case.toml_path.write_text(case.toml_path.read_text("utf-8") + "\n[evidence.E0001]\ntaken_on = 2026-03-10\n", "utf-8")
+    extract_case(case, jobs=1)
+    model = load_case_model(case, now=NOW)
+    (line,) = [e for e in model.timeline.events if "发货" in e.text]
+    assert line.time == datetime(2026, 3, 9, 21, 30, tzinfo=CST)
+    assert not any(c.key.startswith("undated:") for c in evaluate(model).steps["identify"].checks)

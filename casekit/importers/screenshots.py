@@ -86,7 +86,7 @@ class ScreenshotImporter:
         key = None
         digest = file_sha256(path) if cache is not None or ctx.print_cache_dir else None
         if cache is not None:
-            key = cache_key(digest, engine.version, SETTINGS)
+            key = cache_key(digest, engine.version, {**SETTINGS, "dating": ctx.dating(path)})
             hit = cache.get(key)
             if hit is not None:
                 _relocate(hit, ctx, path)
