@@ -101,6 +101,15 @@ def test_no_carrier_means_no_phone_claim(packets, recipient):
     assert "原始载体未说明" in text
 
 
+def test_quantity_only_when_given(packets, tmp_path):
+    assert "商品大衣×" not in packets[""][1]["consumer"] and "商品大衣" in packets[""][1]["consumer"]
+    case = _case(tmp_path)
+    case.toml_path.write_text(case.toml_path.read_text("utf-8").replace('goods = "大衣"', 'goods = "大衣"\nquantity = 2'),
+                              "utf-8")
+    result = build_packets(case, "consumer", draft=True, now=NOW)
+    assert "商品大衣×2" in _text(Path(result.outputs[0]["pdf"]))
+
+
 def test_a_given_carrier_is_said(packets):
     text = packets["本人手机（华为Mate40）"][1]["police"]
     assert "原件保存在本人手机（华为Mate40），可当场出示" in text

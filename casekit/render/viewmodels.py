@@ -491,7 +491,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         "order": {
             "order_id": _need(o.order_id, "订单号", draft), "shop": _need(red.text(o.shop or next(
                 (s.shop for s in f.suspects if s.shop), "")), "店铺名称", draft),
-            "goods": _need(red.text(o.goods), "商品名称", draft), "quantity": o.quantity or 1,
+            "goods": _need(red.text(o.goods), "商品名称", draft), "quantity": o.quantity or 1, "quantity_given": o.quantity is not None,
             "amount": money(o.amount) if o.amount else _need("", "订单金额", draft),
             "ordered_at": _ordered_at(f, tl, draft, labels),
             "payment_method": o.payment_method or (tl.payments[0].method if tl.payments and tl.payments[0].method else "—"),
