@@ -136,7 +136,8 @@ class Timeline:
         """The `casekit timeline --json` object: events with running totals, loss, deadlines."""
         return {
             "events": [{
-                "time": e.time.isoformat() if e.time else None, "precision": e.precision, "kind": e.kind,
+                "time": e.time.isoformat() if e.time else None, "precision": e.precision, "time_text": e.time_text,
+                "kind": e.kind,
                 "text": e.text, "party": e.party, "amount": _money(e.amount), "evidence": e.evidence_ids,
                 "paid_total": _money(e.paid_total), "refunded_total": _money(e.refunded_total),
             } for e in self.events],

@@ -148,6 +148,8 @@ def test_status_warns_of_blocking_before_the_purchase(tmp_path):
     assert "casekit correct DIR" in order.fix
     undated = next(c for k, c in checks.items() if k.startswith("undated:"))
     assert "“昨天 21:30”" in undated.label and "taken_on" in undated.fix
+    (row,) = [e for e in model.timeline.to_json()["events"] if e["time"] is None]
+    assert row["precision"] == "unconfirmed" and row["time_text"] == "昨天 21:30"
 
 
 def test_causal_order_is_quiet_when_the_order_is_right(tmp_path):
