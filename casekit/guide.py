@@ -49,6 +49,10 @@ def _deadlines(model: CaseModel, route: Any) -> list[dict[str, Any]]:
     if route.stop_payment:
         out.append({"what": "紧急止付：现在就拨打 110 或到派出所", "when": f"越早越好（宜在 {date_zh(route.stop_payment_until)} 前）",
                     "urgent": True})
+    if route.return_window:
+        first, last = route.return_window
+        out.append({"what": "七日无理由退货（自签收次日起算）", "when": f"{date_zh(first)} 至 {date_zh(last)}（{cite('xbf_25')}）",
+                    "urgent": False})
     for d in tl.deadlines:
         if "止付" in d.label:
             continue

@@ -238,4 +238,10 @@ def route_checks(model: CaseModel, status: Status) -> None:
                                  f"各省不同，{cite('zpjs_1')}）：报案材料同时请求公安机关在不够刑事立案时依照"
                                  f"{law_name('治安管理处罚法')}查处。"))
     if route.off_platform:
+        # money paid round the checkout has no platform order: the shop and the accounts name the merchant
+        for step in ("platform", "consumer"):
+            for check in status.steps[step].checks:
+                if check.key == "order_id" and not check.ok:
+                    check.required = False
+                    check.fix += "（平台外私下付款没有订单号时可不填）"
         status.hints.append(Hint("款项是平台外私下付款，平台售后无法退款：平台材料为投诉/举报商家诱导站外交易，并请平台提供商家真实身份。"))

@@ -147,7 +147,7 @@ def test_outputs_and_json_shape(built):
 
 
 @pytest.mark.parametrize("recipient,doc", [("police", "报案材料"), ("consumer", "消费投诉书"),
-                                           ("platform", "平台投诉/退款申请")])
+                                           ("platform", "平台投诉/举报商家")])  # paid off-platform
 def test_every_section_present(built, recipient, doc):
     text = squash(built[2][recipient])
     for heading in ("目录", doc, "证据清单", "案件时间线", "证据1", "证据2", "证据3", "附：电子数据说明"):

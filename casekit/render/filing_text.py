@@ -32,17 +32,20 @@ def route_of(model: CaseModel) -> Route:
 
 
 def sentences(text: str) -> list[str]:
-    """Whole sentences of a text, each ending in its punctuation (a last one without gets 。)."""
+    """The whole sentences of a text, each ending in its punctuation. A tail without one is left
+    out: it may be cut short ("……后来对方把我拉黑了，发现对方")."""
     parts = [p.strip() for p in re.findall(r"[^。！？；\n]+[。！？；]?", text or "") if p.strip()]
-    return [p if p[-1] in _SENTENCE_END else p + "。" for p in parts]
+    return [p for p in parts if p[-1] in _SENTENCE_END]
 
 
 def fit_sentences(parts: list[str], limit: int) -> str:
-    """As many whole sentences, in order, as fit in `limit` characters: never one cut short."""
+    """The leading whole sentences that fit in `limit` characters: never one cut short, and none
+    skipped (a later sentence without the one before it could read as something else)."""
     out = ""
     for s in parts:
-        if len(out) + len(s) <= limit:
-            out += s
+        if len(out) + len(s) > limit:
+            break
+        out += s
     return out
 
 
@@ -108,7 +111,7 @@ def _consumer(view: dict[str, Any], model: CaseModel, route: Route, red: Redacto
     view["demands"] = demands
     view["legal_basis"] = [b.text for b in route.bases]
     view["return_window"] = ""
-    if route.return_window:
+    if route.return_window and route.problem == RETURN:
         first, last = route.return_window
         view["return_window"] = (f"商品于 {date_zh(route.received_on)} 签收，七日无理由退货期限自签收次日 "
                                  f"{date_zh(first)} 起至 {date_zh(last)} 止（{cite('xbf_25')}）。")
@@ -148,6 +151,7 @@ def _platform(view: dict[str, Any], model: CaseModel, route: Route, red: Redacto
         requests.append(f"请依照{cite('dsf_62')}，保存并提供本订单的交易记录及相关直播回放。")
     if f.filing.police_receipt_no:
         requests.append(f"本案已向公安机关报案，受案回执编号 {f.filing.police_receipt_no}。")
+    view["title"] = view["platform_title"]  # cover, contents and PDF title name what this document is
     view["platform_requests"] = requests
     view["refund_amount"] = money(refund) if refund and not route.off_platform else (
         "不适用（款项未经平台支付）" if route.off_platform else view["refund_amount"])
@@ -179,20 +183,24 @@ def platform_description(model: CaseModel, route: Route, red: Redactor, limit: i
                RETURN: "我在七日无理由退货期限内申请退货。"}.get(route.problem)
     if problem:
         parts.append(problem)
-    if f.story.blocked:
+    if f.story.blocked or any("拉黑" in e.text for e in tl.events if e.kind == "message"):
         parts.append("之后对方把我拉黑。")
     if f.filing.merchant_rejected_on:
         parts.append(f"商家于 {date_zh(f.filing.merchant_rejected_on)} 拒绝了我的售后申请。")
     if f.filing.police_receipt_no:
         parts.append("我已向公安机关报案。")
     if route.path == OFF_PLATFORM:
-        parts.append("请平台处理该商家诱导站外交易的行为，并提供其真实名称、地址和联系方式。")
+        ask = "请平台处理该商家诱导站外交易的行为，并提供其真实名称、地址和联系方式。"
     elif o.amount or paid > 0:
-        parts.append(f"请平台处理并退还 {money(o.amount or paid)}。")
+        ask = f"请平台处理并退还 {money(o.amount or paid)}。"
+    else:
+        ask = "请平台介入处理。"
+    # the facts, then the user's own summary as far as whole sentences fit, then the request
     parts = [red.text(p) for p in parts]
-    own = sentences(red.text(f.story.summary))
-    text = fit_sentences(parts, limit)
-    return text + fit_sentences(own, limit - len(text)) if own else text
+    room = limit - len(ask)
+    text = fit_sentences(parts, room)
+    text += fit_sentences(sentences(red.text(f.story.summary)), room - len(text))
+    return text + ask
 
 
 def compensation_amount(model: CaseModel) -> Decimal | None:

@@ -510,7 +510,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["document"] = "d3_platform.html"
     filing_text.apply(view, model, recipient, red, draft)
     view["sections"] = [
-        {"anchor": "#doc", "title": title},
+        {"anchor": "#doc", "title": view["title"]},  # the platform's follows its route (filing_text)
         {"anchor": "#evidence-list", "title": "证据清单"},
         {"anchor": "#timeline", "title": "案件时间线"},
     ] + [{"anchor": f"#{x['anchor']}", "title": f"{x['label']}　{x['title']}"} for x in exhibits] + [
