@@ -35,7 +35,9 @@ def _where(model: CaseModel, route: Any) -> list[dict[str, str]]:
                     "民警会制作笔录，核对后签名并捺指印；离开前索取受案回执"},
             {"file": "out/consumer.pdf（消费投诉书）",
              "to": f.filing.consumer_unit or f"{places}的县级市场监督管理局",
-             "how": f"经全国12315平台（电话 12315 或 App/小程序）提交；受理地依照{cite('tsjb_12')}"},
+             "how": f"先在店铺页公示的营业执照（{cite('dsf_15')}）或国家企业信用信息公示系统查商家的名称、"
+                    "统一社会信用代码和地址；再经全国12315平台（电话 12315 或 App/小程序）提交，"
+                    f"受理地依照{cite('tsjb_12')}"},
             {"file": "out/platform.pdf（平台材料）", "to": f"{f.case.platform or '平台'} App 内",
              "how": ("在订单或店铺页选“投诉商家/举报”，把“问题描述”一段粘贴进去，上传证据图片"
                      if route.off_platform else

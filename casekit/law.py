@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from .numerals import PLAIN, spell_section
+
 CHECKED_ON = date(2026, 12, 7)
 _REPO = "https://github.com/LawRefBook/Laws/blob/2f4c5c23716267af9dbebbbbd6cbbf732b101981/"
 
@@ -146,21 +148,14 @@ def law_name(short: str) -> str:
 # --------------------------------------------------------------------------------------------
 # Chinese numerals, and finding citations in printed text
 
-_ZH = "零一二三四五六七八九"
+_ZH = PLAIN[0]
 
 
 def zh_number(n: int) -> str:
     """266 → 二百六十六, 20 → 二十, 15 → 十五, 105 → 一百零五 (as statutes number articles)."""
     if n <= 0 or n >= 10000:
         raise ValueError(n)
-    out, pending = "", False
-    for unit, div in (("千", 1000), ("百", 100), ("十", 10), ("", 1)):
-        d = n // div % 10
-        if d:
-            out += ("零" if pending else "") + _ZH[d] + unit
-            pending = False
-        elif out:
-            pending = True
+    out = spell_section(n, *PLAIN)
     return out[1:] if out.startswith("一十") else out
 
 

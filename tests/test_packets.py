@@ -86,7 +86,6 @@ def make_case(root: Path, toml: str) -> Case:
     pay.save(src / "pay.png")
     (src / "bill.csv").write_text("交易时间,交易对方,金额\n2026-03-05 14:12:30,张*,1280.00\n", encoding="utf-8")
     add_paths(case, [src])
-    items = {i.original_name: i for i in case.items()}
     records = {
         "chat.png": Extraction("chat_screenshot", messages=[
             Message("them", f"加我微信私下转账便宜200 {INJECT}", name="小美客服", time=t(14, 0)),
@@ -100,6 +99,14 @@ def make_case(root: Path, toml: str) -> Case:
             Decimal("1280.00"), "out", t(14, 12), counterparty="张*", counterparty_account="138****5678",
             order_id="2026030522001", memo=INJECT, source=SourceRef(None, row=2))]),
     }
+    store_records(case, records)
+    return case
+
+
+def store_records(case: Case, records: dict[str, Extraction]) -> None:
+    """Save each original's records (by original file name) as if `extract` had read them, each
+    record's source pointing at its item."""
+    items = {i.original_name: i for i in case.items()}
     for name, ex in records.items():
         item = items[name]
         for txn in ex.transactions:
@@ -107,7 +114,6 @@ def make_case(root: Path, toml: str) -> Case:
         for msg in ex.messages:
             msg.source = SourceRef(item.id)
         case.save_extraction(item.id, item.sha256, "test", ex)
-    return case
 
 
 def pdftext(path: Path, layout: bool = True) -> str:

@@ -82,3 +82,61 @@ def test_whole_sentences_only():
     assert fit_sentences(parts, 12) == "我买了大衣。"  # the next sentence does not fit: left out, not cut
     assert fit_sentences(parts, 20) == "我买了大衣。对方要求私下转账；"
     assert fit_sentences(parts, 1000) == "".join(parts)
+
+
+def _view(tmp_path, toml: str, recipient: str, now=NOW) -> dict:
+    """The filing text of one recipient for facts plus one recorded payment (no PDF)."""
+    from casekit.casemodel import load_case_model
+    from casekit.records import Extraction, SourceRef, Transaction
+    from casekit.redact import Redactor
+    from casekit.render import filing_text
+
+    from .test_steps import FakeCase
+
+    paid = Extraction("payment_screenshot", transactions=[Transaction(
+        Decimal("80.00"), "out", now - timedelta(days=5), counterparty="张三丰", counterparty_account="138****5678",
+        method="快手支付", source=SourceRef("E0001"))])
+    model = load_case_model(FakeCase(tmp_path, toml, {"E0001": paid}), now=now)
+    view = {"deadlines": [], "refund_amount": "¥80.00"}
+    filing_text.apply(view, model, recipient, Redactor(recipient), False)
+    return view
+
+
+FOOD = '''
+[case]
+platform = "快手"
+[[suspects]]
+name = "张三丰"
+payment_accounts = ["138****5678"]
+[order]
+order_id = "A1"
+goods = "进口奶粉"
+amount = "80.00"
+received_on = 2026-03-10
+[story]
+problem = "假冒商品"
+delivered = true
+food = true
+[[demands]]
+kind = "refund"
+amount = "80.00"
+[[demands]]
+kind = "investigate"
+'''
+
+
+def test_food_claims_ten_times_at_least_1000_and_no_police_demands(tmp_path):
+    view = _view(tmp_path, FOOD, "consumer")
+    labels = [d["label"] for d in view["demands"]]
+    assert any("《食品安全法》第一百四十八条第二款" in x and "¥1,000.00" in x and "十倍" in x for x in labels)
+    assert not any("立案" in x or "冻结" in x for x in labels)  # 12315 is not asked to investigate
+    assert any("第一百四十八条" in b for b in view["legal_basis"])
+    assert not any("第五十五条" in b for b in view["legal_basis"])  # food: the special law, not 3×
+    assert "签收" not in view["return_window"]  # not a 七日无理由 complaint
+
+
+def test_platform_after_sales_for_a_checkout_order(tmp_path):
+    view = _view(tmp_path, FOOD, "platform")
+    assert view["platform_title"] == "售后申请" and view["after_sales_type"] == "退货退款"
+    assert view["platform_requests"][0].startswith("请按“退货退款”处理，退还货款 ¥80.00")
+    assert len(view["description"]) <= view["description_limit"] and view["description"].endswith("。")

@@ -10,7 +10,6 @@ case's facts with the payment a fortnight old.
 from __future__ import annotations
 
 import re
-import subprocess
 from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -21,9 +20,11 @@ from casekit.adding import add_paths
 from casekit.facts import CST
 from casekit.law import unknown_citations
 from casekit.packets import build_packets
-from casekit.records import Extraction, Message, SourceRef, Transaction
+from casekit.records import Extraction, Message, Transaction
 from casekit.store import Case
 from casekit.synth import render_chat, render_payment
+from .test_packets import pdftext, store_records
+from .test_packets import squash as flat
 
 pytestmark = pytest.mark.slow
 
@@ -109,14 +110,6 @@ return_waybill = "SF1234567890"
 '''
 
 
-def pdftext(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-
-
-def flat(text: str) -> str:
-    return re.sub(r"[\s\u3000]+", "", text)
-
-
 def make_case(root: Path, toml: str, amount: str, method: str, said: str) -> Case:
     case = Case.init(root, toml)
     src = root.parent / (root.name + "-inputs")
@@ -128,7 +121,6 @@ def make_case(root: Path, toml: str, amount: str, method: str, said: str) -> Cas
                             order_id="2026030522001", time="2026-03-05 14:12:30")
     pay.save(src / "pay.png")
     add_paths(case, [src])
-    items = {i.original_name: i for i in case.items()}
     records = {
         "chat.png": Extraction("chat_screenshot", messages=[
             Message("them", said, name="小美客服", time=PAID - timedelta(minutes=10)),
@@ -137,13 +129,7 @@ def make_case(root: Path, toml: str, amount: str, method: str, said: str) -> Cas
             Decimal(amount), "out", PAID, counterparty="张三丰", counterparty_account="138****5678",
             order_id="2026030522001", method=method)]),
     }
-    for name, ex in records.items():
-        item = items[name]
-        for txn in ex.transactions:
-            txn.source = SourceRef(item.id)
-        for msg in ex.messages:
-            msg.source = SourceRef(item.id)
-        case.save_extraction(item.id, item.sha256, "test", ex)
+    store_records(case, records)
     return case
 
 

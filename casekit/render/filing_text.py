@@ -11,7 +11,6 @@ Every citation comes from casekit/law.py.
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 from typing import Any
 
 from ..casemodel import CaseModel
@@ -201,9 +200,3 @@ def platform_description(model: CaseModel, route: Route, red: Redactor, limit: i
     text = fit_sentences(parts, room)
     text += fit_sentences(sentences(red.text(f.story.summary)), room - len(text))
     return text + ask
-
-
-def compensation_amount(model: CaseModel) -> Decimal | None:
-    """The computed compensation of the case (for `status` and the guide)."""
-    comp = route_of(model).compensation
-    return comp.amount if comp else None

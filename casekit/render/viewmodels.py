@@ -23,6 +23,7 @@ from ..store import print_cache_dir
 from ..matching import belongs
 from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
 from ..store import line_hash
+from ..numerals import FINANCIAL, spell_section
 from . import filing_text
 from .jinja import date_zh, money
 from .naming import exhibit_name
@@ -58,19 +59,11 @@ class Gap:
         return True
 
 
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_DIGITS = FINANCIAL[0]
 
 
 def _section(n: int) -> str:
-    out, pending = "", False
-    for unit, div in (("仟", 1000), ("佰", 100), ("拾", 10), ("", 1)):
-        d = n // div % 10
-        if d:
-            out += ("零" if pending else "") + _DIGITS[d] + unit
-            pending = False
-        elif out:
-            pending = True
-    return out
+    return spell_section(n, *FINANCIAL)
 
 
 def rmb_upper(amount: Decimal) -> str:
