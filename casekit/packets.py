@@ -162,7 +162,10 @@ def build_packets(
         for path, data in ((pdf_path, pdf), (html_path, html.encode("utf-8"))):
             logged.append({"path": path.relative_to(model.root).as_posix(),
                            "sha256": hashlib.sha256(data).hexdigest()})
-    result.guide = str(write_guide(model, status, out_dir))
+    guide = write_guide(model, status, out_dir)
+    result.guide = str(guide)
+    logged.append({"path": guide.relative_to(model.root).as_posix(),
+                   "sha256": hashlib.sha256(guide.read_bytes()).hexdigest()})
     case.log("build", recipients=wanted, draft=draft, outputs=logged,
              loss=f"{model.timeline.loss.net:.2f}")
     return result

@@ -211,6 +211,15 @@ def triage(model: CaseModel) -> list[Hint]:
     return hints
 
 
+def unit_matches(unit: str, addresses: list[str]) -> bool:
+    """Whether a receiving unit names a city or district of one of the addresses
+    (北京市东城区市场监督管理局 ~ 北京市东城区某某街道1号)."""
+    import re
+
+    places = re.findall(r"[\u4e00-\u9fff]{1,6}?(?:自治州|市|区|县)", unit)
+    return any(p in a for a in addresses for p in places[-1:])
+
+
 def route_checks(model: CaseModel, status: Status) -> None:
     """The route's checks and hints (casekit/route.py): where a 12315 complaint goes, the victim's
     own paying account while 紧急止付 can help, the computed compensation, the amount triage."""
@@ -220,10 +229,12 @@ def route_checks(model: CaseModel, status: Status) -> None:
     f = model.facts
     route = decide(f, model.timeline, model.now)
     places = "、".join(f"{p}（{a}）" if a else p for p, a in jurisdiction(f))
-    known = any(a for _, a in jurisdiction(f))
+    known = [a for _, a in jurisdiction(f) if a]
+    unit = f.filing.consumer_unit
     status.steps["consumer"].checks.append(Check(
-        "jurisdiction", "12315 投诉受理地：商家实际经营地或平台经营者住所地的县级市场监管局（不是按你的住址）",
-        known and bool(f.filing.consumer_unit),
+        "jurisdiction", "12315 投诉受理地：商家实际经营地或平台经营者住所地的县级市场监管局（不是按你的住址）"
+        + (f"；“{unit}”与商家经营地、平台住所地都不符" if unit and known and not unit_matches(unit, known) else ""),
+        bool(known and unit and unit_matches(unit, known)),
         f"可选：{places}。在店铺页公示的营业执照（{cite('dsf_15')}）或国家企业信用信息公示系统查商家的名称、"
         "统一社会信用代码和地址，填入 [respondent] operating_address / platform_operator_address，"
         "再在 [filing] consumer_unit 写选定的市场监管局", required=False))

@@ -228,7 +228,7 @@ def test_custody_build_entry_with_hashes(built):
     build = [e for e in entries if e.get("action") == "build"][-1]
     paths = {o["path"]: o["sha256"] for o in build["outputs"]}
     import hashlib
-    for name in ("out/police.pdf", "out/consumer.pdf", "out/platform.pdf"):
+    for name in ("out/police.pdf", "out/consumer.pdf", "out/platform.pdf", "out/guide.pdf"):
         assert paths[name] == hashlib.sha256((case.root / name).read_bytes()).hexdigest()
 
 

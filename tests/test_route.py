@@ -140,3 +140,24 @@ def test_platform_after_sales_for_a_checkout_order(tmp_path):
     assert view["platform_title"] == "售后申请" and view["after_sales_type"] == "退货退款"
     assert view["platform_requests"][0].startswith("请按“退货退款”处理，退还货款 ¥80.00")
     assert len(view["description"]) <= view["description_limit"] and view["description"].endswith("。")
+
+
+def test_status_explains_where_a_12315_complaint_goes(tmp_path):
+    from casekit.casemodel import load_case_model
+    from casekit.steps import evaluate
+
+    from .test_steps import RECORDS, FakeCase
+
+    toml = FOOD + '''
+[respondent]
+operating_address = "浙江省杭州市余杭区某路1号"
+[filing]
+consumer_unit = "北京市东城区市场监督管理局"
+'''
+    model = load_case_model(FakeCase(tmp_path, toml, RECORDS), now=NOW)
+    check = next(c for c in evaluate(model).steps["consumer"].checks if c.key == "jurisdiction")
+    assert not check.ok and not check.required and "都不符" in check.label
+    assert "浙江省杭州市余杭区某路1号" in check.fix and "统一社会信用代码" in check.fix
+    model.facts.filing.consumer_unit = "杭州市余杭区市场监督管理局"
+    check = next(c for c in evaluate(model).steps["consumer"].checks if c.key == "jurisdiction")
+    assert check.ok
