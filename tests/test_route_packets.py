@@ -9,6 +9,7 @@ case's facts with the payment a fortnight old.
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -225,6 +226,7 @@ def test_off_platform_small_recent_payment_police_packet(off_platform):
     assert "浙江省杭州市某区某路1号" in consumer  # the merchant's 实际经营地 as the facts say
     assert "《电子商务法》第二十条" in consumer and "《消费者权益保护法》第五十三条" in consumer
     assert "第二十五条" not in consumer  # 七日无理由 only when the goods were received
+    assert "问题类型：未发货（本人填写：七日无理由）" in consumer
 
 
 def test_late_payment_asks_no_stop_payment(off_platform_late):
@@ -250,3 +252,11 @@ def test_checkout_guide_tracks_the_after_sales_request(checkout):
     assert "SH20260309001" in g and "商品无质量问题，不予退款" in g and "SF1234567890" in g and "顺丰速运" in g
     assert g.index("申请售后") < g.index("商家拒绝") < g.index("平台介入") < g.index("结果")
     assert "2026年3月9日至2026年3月15日" in g  # 七日无理由 from the day after 签收 (3月8日)
+
+
+def test_build_command_names_the_guide(off_platform_late, cli):
+    root = Path(off_platform_late[0].guide).parent.parent
+    out = cli("build", root, "--json")
+    assert out.exit_code == 0 and json.loads(out.stdout)["guide"] == str(root / "out" / "guide.pdf")
+    out = cli("build", root)
+    assert out.exit_code == 0 and "guide.pdf" in out.stdout and "不要递交" in out.stdout

@@ -17,7 +17,7 @@ from ..casemodel import CaseModel
 from ..channels import as_rows, channels_for, stop_payment_channels
 from ..law import cite, law_name
 from ..redact import Redactor
-from ..route import (CHECKOUT, NOT_AS_DESCRIBED, NOT_DELIVERED, COUNTERFEIT, OFF_PLATFORM, PATH_LABELS,
+from ..route import (CHECKOUT, NOT_AS_DESCRIBED, NOT_DELIVERED, COUNTERFEIT, OFF_PLATFORM, OTHER, PATH_LABELS,
                      PROBLEM_LABELS, QUALITY, RETURN, Route, decide, jurisdiction)
 from .jinja import date_zh, money
 
@@ -54,6 +54,11 @@ def apply(view: dict[str, Any], model: CaseModel, recipient: str, red: Redactor,
     view["route"] = {"path": route.path, "path_label": PATH_LABELS[route.path],
                      "problem": PROBLEM_LABELS[route.problem], "off_platform": route.off_platform}
     view["hints"] = []  # advice lines belong in the guide, not in a filing
+    if recipient in ("consumer", "platform") and route.problem != OTHER:
+        # the problem as decided (goods never received is 未发货 whatever the words in [story] problem)
+        own = model.facts.story.problem
+        label = PROBLEM_LABELS[route.problem]
+        view["problem"] = label if not own or own == label else f"{label}（本人填写：{own}）"
     view["channels"] = as_rows(channels_for(recipient, model.facts.case.platform))
     view["deadlines"] = [d for d in view["deadlines"] if _deadline_for(d["label"], recipient)]
     {"police": _police, "consumer": _consumer, "platform": _platform}[recipient](view, model, route, red, draft)
