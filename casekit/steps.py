@@ -75,6 +75,7 @@ class Status:
 
     steps: dict[str, StepStatus]
     hints: list[Hint] = field(default_factory=list)
+    route: dict = field(default_factory=dict)  # casekit/route.py's decisions (route_checks)
 
     def gaps_for(self, recipient: str) -> list[Check]:
         """Required checks still failing for one recipient's packet."""
@@ -87,6 +88,7 @@ class Status:
     def to_json(self) -> dict:
         return {
             "hints": [{"text": h.text, "urgent": h.urgent} for h in self.hints],
+            "route": self.route,
             "steps": {
                 name: {"title": s.title, "ready": s.ready, "checks": [c.to_json() for c in s.checks]}
                 for name, s in self.steps.items()
@@ -228,6 +230,7 @@ def route_checks(model: CaseModel, status: Status) -> None:
 
     f = model.facts
     route = decide(f, model.timeline, model.now)
+    status.route = route.to_json()
     places = "、".join(f"{p}（{a}）" if a else p for p, a in jurisdiction(f))
     known = [a for _, a in jurisdiction(f) if a]
     unit = f.filing.consumer_unit

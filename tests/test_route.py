@@ -161,3 +161,5 @@ consumer_unit = "北京市东城区市场监督管理局"
     model.facts.filing.consumer_unit = "杭州市余杭区市场监督管理局"
     check = next(c for c in evaluate(model).steps["consumer"].checks if c.key == "jurisdiction")
     assert check.ok
+    route = evaluate(model).to_json()["route"]
+    assert route["payment_path"] == "checkout" and route["compensation"] == "1000.00" and route["food"] is True
