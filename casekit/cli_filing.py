@@ -111,6 +111,8 @@ def build_cmd(
     for out in result.outputs:
         pages = out["pages"]
         typer.echo(f"{out['pdf']}  ({bilingual(f'{pages} 页', f'{pages} pages')})")
+    if result.guide:
+        typer.echo(f"{result.guide}  ({bilingual('本人维权指南，不要递交', 'your own guide, not to be sent')})")
     for gap in result.gaps:
         typer.echo(f"【待补充】{gap}")
 

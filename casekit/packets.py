@@ -22,6 +22,7 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
+from .guide import write_guide
 from .render import pipeline
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
@@ -40,9 +41,10 @@ class BuildResult:
 
     outputs: list[dict[str, Any]] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+    guide: str = ""  # out/guide.pdf, the victim's own guide (casekit/guide.py)
 
     def to_json(self) -> dict[str, Any]:
-        return {"outputs": self.outputs, "gaps": self.gaps}
+        return {"outputs": self.outputs, "gaps": self.gaps, "guide": self.guide}
 
 
 def recipients_for(recipient: str) -> list[str]:
@@ -160,6 +162,10 @@ def build_packets(
         for path, data in ((pdf_path, pdf), (html_path, html.encode("utf-8"))):
             logged.append({"path": path.relative_to(model.root).as_posix(),
                            "sha256": hashlib.sha256(data).hexdigest()})
+    guide = write_guide(model, status, out_dir)
+    result.guide = str(guide)
+    logged.append({"path": guide.relative_to(model.root).as_posix(),
+                   "sha256": hashlib.sha256(guide.read_bytes()).hexdigest()})
     case.log("build", recipients=wanted, draft=draft, outputs=logged,
              loss=f"{model.timeline.loss.net:.2f}")
     return result

@@ -77,6 +77,7 @@ class Status:
 
     steps: dict[str, StepStatus]
     hints: list[Hint] = field(default_factory=list)
+    route: dict = field(default_factory=dict)  # casekit/route.py's decisions (route_checks)
 
     def gaps_for(self, recipient: str) -> list[Check]:
         """Required checks still failing for one recipient's packet."""
@@ -89,6 +90,7 @@ class Status:
     def to_json(self) -> dict:
         return {
             "hints": [{"text": h.text, "urgent": h.urgent} for h in self.hints],
+            "route": self.route,
             "steps": {
                 name: {"title": s.title, "ready": s.ready, "checks": [c.to_json() for c in s.checks]}
                 for name, s in self.steps.items()
@@ -181,6 +183,7 @@ def evaluate(model: CaseModel) -> Status:
     identify.checks += scope_checks(model) + timeline_checks(model)
     status = Status({s.step: s for s in (identify, platform, police, consumer)})
     status.hints = triage(model)
+    route_checks(model, status)
     return status
 
 
@@ -257,7 +260,8 @@ def triage(model: CaseModel) -> list[Hint]:
         payees = "、".join(g.account for g in tl.loss.per_payee if g.paid > 0)
         hints.append(Hint(
             f"最后一笔付款在 48 小时内（{last.time:%m月%d日 %H:%M}）：现在就拨打 {channel('110').contact} "
-            f"或 {channel('96110').contact} 申请紧急止付，报出收款账户 {payees or '（见付款记录）'}，再整理材料。",
+            f"或到派出所申请紧急止付，报出收款账户 {payees or '（见付款记录）'}，再整理材料"
+            f"（{channel('96110').contact} 是反诈咨询/举报专线，不办理止付）。",
             urgent=True))
     fraud = []
     if f.story.off_platform_payment or any(p.method and "转账" in p.method for p in tl.payments):
@@ -273,3 +277,51 @@ def triage(model: CaseModel) -> list[Hint]:
     elif f.story.delivered:
         hints.append(Hint("已收到货、属于质量或与描述不符的纠纷：以平台售后（第2步）和 12315/消协（第4步）为主。"))
     return hints
+
+
+def unit_matches(unit: str, addresses: list[str]) -> bool:
+    """Whether a receiving unit names a city or district of one of the addresses
+    (北京市东城区市场监督管理局 ~ 北京市东城区某某街道1号)."""
+    import re
+
+    places = re.findall(r"[\u4e00-\u9fff]{1,6}?(?:自治州|市|区|县)", unit)
+    return any(p in a for a in addresses for p in places[-1:])
+
+
+def route_checks(model: CaseModel, status: Status) -> None:
+    """The route's checks and hints (casekit/route.py): where a 12315 complaint goes, the victim's
+    own paying account while 紧急止付 can help, the computed compensation, the amount triage."""
+    from .law import cite, law_name
+    from .route import decide, jurisdiction
+
+    f = model.facts
+    route = decide(f, model.timeline, model.now)
+    status.route = route.to_json()
+    places = "、".join(f"{p}（{a}）" if a else p for p, a in jurisdiction(f))
+    known = [a for _, a in jurisdiction(f) if a]
+    unit = f.filing.consumer_unit
+    status.steps["consumer"].checks.append(Check(
+        "jurisdiction", "12315 投诉受理地：商家实际经营地或平台经营者住所地的县级市场监管局（不是按你的住址）"
+        + (f"；“{unit}”与商家经营地、平台住所地都不符" if unit and known and not unit_matches(unit, known) else ""),
+        bool(known and unit and unit_matches(unit, known)),
+        f"可选：{places}。在店铺页公示的营业执照（{cite('dsf_15')}）或国家企业信用信息公示系统查商家的名称、"
+        "统一社会信用代码和地址，填入 [respondent] operating_address / platform_operator_address，"
+        "再在 [filing] consumer_unit 写选定的市场监管局", required=False))
+    if route.stop_payment:
+        status.steps["police"].checks.append(Check(
+            "victim_accounts", "本人付款账户（申请紧急止付时要报）", bool(f.victim.payment_accounts),
+            '在 case.toml 的 [victim] payment_accounts 填写，如 ["支付宝 139****1111"]', required=False))
+    if route.compensation is not None:
+        status.hints.append(Hint(f"可主张的赔偿已计算并写入投诉请求：{route.compensation.label}。"))
+    if route.triage is not None and route.triage.fallback:
+        status.hints.append(Hint(f"损失 ¥{route.triage.net:,.2f} 可能低于当地诈骗罪“数额较大”的立案标准（全国幅度 3000 元至 1 万元，"
+                                 f"各省不同，{cite('zpjs_1')}）：报案材料同时请求公安机关在不够刑事立案时依照"
+                                 f"{law_name('治安管理处罚法')}查处。"))
+    if route.off_platform:
+        # money paid round the checkout has no platform order: the shop and the accounts name the merchant
+        for step in ("platform", "consumer"):
+            for check in status.steps[step].checks:
+                if check.key == "order_id" and not check.ok:
+                    check.required = False
+                    check.fix += "（平台外私下付款没有订单号时可不填）"
+        status.hints.append(Hint("款项是平台外私下付款，平台售后无法退款：平台材料为投诉/举报商家诱导站外交易，并请平台提供商家真实身份。"))

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from .facts import CST, Facts
+from .law import cite
 from .matching import match_transaction, values_match
 from .records import Extraction, Message, SourceRef, Transaction
 
@@ -402,7 +403,7 @@ def compute_deadlines(facts: Facts, timeline: Timeline, now: datetime) -> list[D
     out: list[Deadline] = []
     last = timeline.last_payment
     if last and last.time and now - last.time < URGENT_WINDOW:
-        out.append(Deadline("紧急止付：立即拨打 110 或 96110，提供收款账户", last.time + URGENT_WINDOW,
+        out.append(Deadline("紧急止付：立即拨打 110 或到派出所，提供收款账户", last.time + URGENT_WINDOW,
                             "最后一笔付款后越早越好（DOMAIN §1.2）", urgent=True))
     if facts.filing.after_sales_deadline:
         out.append(Deadline("平台售后处理期限（App 显示）", facts.filing.after_sales_deadline,
@@ -418,7 +419,7 @@ def compute_deadlines(facts: Facts, timeline: Timeline, now: datetime) -> list[D
         except ValueError:  # 29 February
             end = start + timedelta(days=365 * 3)
         out.append(Deadline("12315 投诉时效（知道权益受损之日起 3 年）", _at_end_of(end),
-                            "《市场监督管理投诉举报处理暂行办法》第十五条"))
+                            cite("tsjb_15")))
     out.sort(key=lambda d: (not d.urgent, d.due))
     return out
 

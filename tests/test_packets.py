@@ -86,7 +86,6 @@ def make_case(root: Path, toml: str) -> Case:
     pay.save(src / "pay.png")
     (src / "bill.csv").write_text("交易时间,交易对方,金额\n2026-03-05 14:12:30,张*,1280.00\n", encoding="utf-8")
     add_paths(case, [src])
-    items = {i.original_name: i for i in case.items()}
     records = {
         "chat.png": Extraction("chat_screenshot", messages=[
             Message("them", f"加我微信私下转账便宜200 {INJECT}", name="小美客服", time=t(14, 0)),
@@ -100,6 +99,14 @@ def make_case(root: Path, toml: str) -> Case:
             Decimal("1280.00"), "out", t(14, 12), counterparty="张*", counterparty_account="138****5678",
             order_id="2026030522001", memo=INJECT, source=SourceRef(None, row=2))]),
     }
+    store_records(case, records)
+    return case
+
+
+def store_records(case: Case, records: dict[str, Extraction]) -> None:
+    """Save each original's records (by original file name) as if `extract` had read them, each
+    record's source pointing at its item."""
+    items = {i.original_name: i for i in case.items()}
     for name, ex in records.items():
         item = items[name]
         for txn in ex.transactions:
@@ -107,7 +114,6 @@ def make_case(root: Path, toml: str) -> Case:
         for msg in ex.messages:
             msg.source = SourceRef(item.id)
         case.save_extraction(item.id, item.sha256, "test", ex)
-    return case
 
 
 def pdftext(path: Path, layout: bool = True) -> str:
@@ -147,7 +153,7 @@ def test_outputs_and_json_shape(built):
 
 
 @pytest.mark.parametrize("recipient,doc", [("police", "报案材料"), ("consumer", "消费投诉书"),
-                                           ("platform", "平台投诉/退款申请")])
+                                           ("platform", "平台投诉/举报商家")])  # paid off-platform
 def test_every_section_present(built, recipient, doc):
     text = squash(built[2][recipient])
     for heading in ("目录", doc, "证据清单", "案件时间线", "证据1", "证据2", "证据3", "附：电子数据说明"):
@@ -207,9 +213,12 @@ def test_injection_is_inert(built):
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-def test_police_packet_has_fund_flow_and_stop_payment(built):
+def test_police_packet_has_fund_flow_and_no_late_stop_payment(built):
     text = built[2]["police"]
-    assert "资金流向图" in text and "紧急止付请求" in text
+    assert "资金流向图" in text
+    # the last payment is 15 days old: 紧急止付 can no longer help, so it is not asked for (issue 15 §5);
+    # tests/test_route_packets.py builds a case paid hours ago, which asks for it
+    assert "紧急止付" not in text
     assert "某某市公安局某某分局某某派出所" in text
 
 
@@ -219,7 +228,7 @@ def test_custody_build_entry_with_hashes(built):
     build = [e for e in entries if e.get("action") == "build"][-1]
     paths = {o["path"]: o["sha256"] for o in build["outputs"]}
     import hashlib
-    for name in ("out/police.pdf", "out/consumer.pdf", "out/platform.pdf"):
+    for name in ("out/police.pdf", "out/consumer.pdf", "out/platform.pdf", "out/guide.pdf"):
         assert paths[name] == hashlib.sha256((case.root / name).read_bytes()).hexdigest()
 
 

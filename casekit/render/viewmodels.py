@@ -17,13 +17,14 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from ..casemodel import CaseModel, EvidenceEntry
-from ..channels import channels_for
 from ..facts import CST
 from ..steps import STEP_TITLES, Status
 from ..store import print_cache_dir
 from ..matching import belongs
 from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
 from ..store import line_hash
+from ..numerals import FINANCIAL, spell_section
+from . import filing_text
 from .jinja import date_zh, money
 from .naming import exhibit_name
 from ..printcopies import cached_print, planned_print_mm, print_image, print_images, print_size_mm
@@ -32,7 +33,6 @@ __all__ = ["Gap", "Redactor", "build_view", "fill_prints", "rmb_upper", "unnest"
 
 RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
 RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
-MAX_PLATFORM_DESCRIPTION = 500
 MAX_NARRATIVE_LINES = 40
 KEY_WORDS = ("转账", "付款", "支付", "微信", "退款", "发货", "拉黑", "保证金", "链接", "订单", "撤回", "删除",
              "收款", "优惠", "投诉", "客服")
@@ -70,19 +70,11 @@ class Gap:
         return True
 
 
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_DIGITS = FINANCIAL[0]
 
 
 def _section(n: int) -> str:
-    out, pending = "", False
-    for unit, div in (("仟", 1000), ("佰", 100), ("拾", 10), ("", 1)):
-        d = n // div % 10
-        if d:
-            out += ("零" if pending else "") + _DIGITS[d] + unit
-            pending = False
-        elif out:
-            pending = True
-    return out
+    return spell_section(n, *FINANCIAL)
 
 
 def rmb_upper(amount: Decimal) -> str:
@@ -496,8 +488,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             "ordered_at": _ordered_at(f, tl, draft, labels),
             "payment_method": o.payment_method or (tl.payments[0].method if tl.payments and tl.payments[0].method else "—"),
         },
-        "channels": [{"name": c.name, "contact": c.contact, "use": c.use, "verified_on": c.verified_on.isoformat()}
-                     for c in channels_for(recipient, f.case.platform)],
+        "channels": [],  # filing_text.apply: the recipient's channels, each marked verified or not
         "demands": [{"label": d.label, "amount": money(d.amount) if d.amount else ""} for d in f.demands],
         "sections": [],
         "step_title": STEP_TITLES[recipient],
@@ -505,10 +496,6 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     if recipient == "police":
         view["unit"] = _need(f.filing.police_unit, "受理派出所", draft)
         view["declared"] = f.filing.truth_declared
-        view["requests"] = ["依法对被报案人涉嫌诈骗一案立案侦查；",
-                            "依法冻结涉案收款账户，追缴被骗款项并返还报案人；",
-                            "依法追究被报案人的法律责任。"]
-        view["stop_payment"] = [p for p in per_payee if p["paid"] != money(0)]
         view["last_payment"] = date_zh(tl.last_payment.time) if tl.last_payment and tl.last_payment.time else "—"
         view["fund_flow_svg"] = _fund_flow_svg(
             str(v.name or "报案人"),
@@ -519,7 +506,6 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["document"] = "d1_police.html"
     elif recipient == "consumer":
         r = f.respondent
-        view["unit"] = f.filing.consumer_unit or "市场监督管理局（经全国12315平台）"
         view["respondent"] = [
             ("名称", _need(r.legal_name or o.shop, "被投诉方名称", draft)),
             ("统一社会信用代码", r.credit_code or "（未知，请平台协助提供）"),
@@ -529,25 +515,19 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         ]
         view["problem"] = _need(f.story.problem, "问题类型", draft)
         view["negotiation"] = red.text(f.story.negotiation) or "—"
-        view["legal_basis"] = _consumer_basis(f)
         view["document"] = "d2_consumer.html"
     else:
-        description = red.text(f.story.summary) or "；".join(n.rstrip("。") for n in narrative)
-        if len(description) > MAX_PLATFORM_DESCRIPTION:
-            description = description[:MAX_PLATFORM_DESCRIPTION - 1] + "…"
         refund = next((d.amount for d in f.demands if d.kind == "refund" and d.amount), None) or o.amount
         view["problem"] = _need(f.story.problem, "问题类型", draft)
-        view["description"] = description
-        view["description_len"] = len(description)
         view["refund_amount"] = money(refund) if refund else _need("", "退款金额", draft)
-        view["after_sales_type"] = "仅退款" if f.story.delivered is not True else "退货退款"
         view["request_no"] = f.filing.platform_request_no or "—"
         view["police_receipt_no"] = f.filing.police_receipt_no or ""
         view["live"] = _live_sale(model)
         view["image_count"] = sum(1 for ex in exhibits if ex["image"] or ex.get("print_src"))  # withheld ones not
         view["document"] = "d3_platform.html"
+    filing_text.apply(view, model, recipient, red, draft)
     view["sections"] = [
-        {"anchor": "#doc", "title": title},
+        {"anchor": "#doc", "title": view["title"]},  # the platform's follows its route (filing_text)
         {"anchor": "#evidence-list", "title": "证据清单"},
         {"anchor": "#timeline", "title": "案件时间线"},
     ] + [{"anchor": f"#{x['anchor']}", "title": f"{x['label']}　{x['title']}"} for x in exhibits] + [
@@ -608,15 +588,3 @@ def _ordered_at(f, tl, draft: bool, labels: dict[str, str]) -> Any:
     if f.case.incident_date:
         return f"{date_zh(f.case.incident_date)}（案发日期）"
     return _need("", "下单时间", draft)
-
-
-def _consumer_basis(f) -> list[str]:
-    """Legal bases for D2 demands (DOMAIN §2.4), chosen by the triage facts."""
-    basis = ["《消费者权益保护法》第二十四条、第二十五条（退货、七日无理由退货）",
-             "《电子商务法》第六十一条、第六十二条（平台应协助消费者维权并提供交易记录）"]
-    if f.story.off_platform_payment:
-        basis.append("《最高人民法院关于审理网络消费纠纷案件适用法律若干问题的规定（一）》第五条（诱导平台外付款，经营者不得免责）")
-    if f.story.counterfeit or f.story.delivered is False or f.story.problem in ("虚假宣传", "假冒商品"):
-        basis.append("《消费者权益保护法》第五十五条第一款（经营者欺诈的，按价款三倍赔偿，不足五百元的为五百元）")
-    basis.append("《消费者权益保护法》第四十四条（平台不能提供销售者真实名称、地址和有效联系方式的，可向平台要求赔偿）")
-    return basis
