@@ -121,7 +121,7 @@ def render_all(pieces: list[Piece], base_dir: Path, roots: list[Path], cache: Pa
             todo.append((piece, key))
     keys = {piece.key: key for piece, key in todo}
     results: list[Any]
-    if workers <= 1 or len(todo) <= 1:
+    if workers <= 1 or not todo:  # one piece too in a process of its own: the parent stays small
         results = [render(piece, base_dir, roots) for piece, _ in todo]
     else:
         import multiprocessing

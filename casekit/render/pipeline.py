@@ -6,9 +6,9 @@
                      lengths simply add up, and they render side by side.
 2. `pieces.render_all` — every piece laid out by WeasyPrint, on two processes where there are two
                      cores, cached by its HTML (a repeat build renders only what changed).
-2b. `fit_spills`   — an exhibit that runs a page longer only for a short spill is measured again
-                     alone with its image shrunk (at most to 0.6 of its height); the largest size
-                     that saves the page is kept and its run rendered again.
+2b. `fit_spills`   — an exhibit that runs onto one more page only for a short spill gets its image
+                     shrunk by the spill's measured height (at most to 0.6) and its run rendered
+                     again; if that did not save the page, its full size back.
 3. `number_pages`  — pass one is done: each piece's length and where each exhibit starts give
                      every page number; nothing is predicted and nothing is rendered again.
 4. `overlay_pages` → `overlay.overlay_pieces` — pass two: the text-only overlay (footers, exhibit
@@ -32,7 +32,8 @@ from .jinja import make_env
 
 RUN_SIZE = 25            # exhibits a WeasyPrint document: enough to amortise a process and its fonts
 EXHIBITS_BOOKMARK = "证据材料"
-SPILL_SCALES = (0.9, 0.8, 0.7, 0.6)  # image sizes tried for an exhibit that spills (0.6: still legible)
+MIN_SPILL_SCALE = 0.6    # the smallest an exhibit's image is made to save a page (still legible)
+SPILL_SLACK_PX = 42      # two transcript lines (9 pt × 1.55 + 0.6 mm): what a page's foot may leave unused
 # the front matter's pieces: (name, parts, the anchor each part's first page is known by)
 # (the filing and the 证据清单 share one: the filing refers to the 证据清单's page in its running text,
 # which WeasyPrint numbers itself — a number laid later could not take part in the line breaking)
@@ -106,6 +107,22 @@ def exhibit_spans(run: list[dict[str, Any]], done: pieces.Rendered) -> list[int]
     return [max(1, hi - lo) for lo, hi in zip(starts, ends)]
 
 
+def spill_scale(ex: dict[str, Any], done: pieces.Rendered) -> float | None:
+    """The image size that should pull an exhibit's one-page spill back onto its first page, from
+    where the render put it: the spill's height (its end marker below the next page's top) plus
+    SPILL_SLACK_PX (the first page's unused foot), as a share of the image's height taken off;
+    None when the exhibit does not spill by less than a page, its image is not on its first page,
+    or the image would go below MIN_SPILL_SCALE."""
+    anchor = ex["anchor"]
+    start, img, end = (done.anchors.get(f"{k}-{anchor}") for k in ("start", "img", "end"))
+    if not (start and img and end and ex.get("image_mm")) or end[0] != start[0] + 1 or img[0] != start[0]:
+        return None
+    height = img[1][3] - img[1][1]
+    scale = 1 - (end[1][1] - start[1][1] + SPILL_SLACK_PX) / height
+    scale = float(f"{scale - 0.005:.2f}")  # rounded down to a hundredth
+    return scale if scale >= MIN_SPILL_SCALE else None
+
+
 def _scaled(ex: dict[str, Any], scale: float) -> dict[str, Any]:
     mm = ex["image_mm"]
     return dict(ex, image_scale=scale,
@@ -114,34 +131,33 @@ def _scaled(ex: dict[str, Any], scale: float) -> dict[str, Any]:
 
 def fit_spills(env: Any, plans: dict[str, Plan], rendered: dict[str, pieces.Rendered], out_dir: Path,
                roots: list[Path], cache: Path | None, workers: int) -> None:
-    """Step 2b: shrink the image of an exhibit that spills onto one more page, by measurement:
-    every spilling exhibit at every trial size in one WeasyPrint document a recipient."""
-    trial_pieces, tried = [], {}
+    """Step 2b: shrink the image of an exhibit that spills onto one more page by the spill's
+    measured height (`spill_scale`) and render its run again; an exhibit that still spills gets
+    its full size back (its run rendered once more). Measured both times, never predicted."""
+    fitted: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
     for plan in plans.values():
-        trials: list[tuple[str, int, float, dict[str, Any]]] = []
         for key, run in plan.runs:
             for i, (ex, span) in enumerate(zip(run, exhibit_spans(run, rendered[key]))):
-                if span >= 2 and ex.get("image_mm"):
-                    trials += [(key, i, s, dict(_scaled(ex, s), anchor=f"{ex['anchor']}-fit{n}"))
-                               for n, s in enumerate(SPILL_SCALES)]
-        if trials:
-            tried[plan.recipient] = trials
-            trial_pieces.append(run_piece(env, f"{plan.recipient}/fit", plan.view, [t[3] for t in trials]))
-    if not trial_pieces:
-        return
-    measured = pieces.render_all(trial_pieces, out_dir, roots, cache, workers)
-    redo = []
-    for r, trials in tried.items():
-        plan, runs = plans[r], dict(plans[r].runs)
-        spans = exhibit_spans([t[3] for t in trials], measured[f"{r}/fit"])
-        best: dict[tuple[str, int], float] = {}
-        for (key, i, scale, _), span in zip(trials, spans):
-            if span < exhibit_spans(runs[key], rendered[key])[i]:
-                best[(key, i)] = max(best.get((key, i), 0.0), scale)
-        for (key, i), scale in best.items():
-            runs[key][i].update(_scaled(runs[key][i], scale))
-        redo += [run_piece(env, key, plan.view, runs[key]) for key in {k for k, _ in best}]
-    rendered.update(pieces.render_all(redo, out_dir, roots, cache, workers))
+                scale = spill_scale(ex, rendered[key]) if span == 2 else None
+                if scale is not None:
+                    fitted.setdefault((plan.recipient, key), []).append((i, dict(ex)))
+                    ex.update(_scaled(ex, scale))
+    for _ in range(2):  # the fitted runs, then those whose fit did not save the page, at full size
+        plans_of = {key: plans[r] for r, key in fitted}
+        redo = [run_piece(env, key, plans_of[key].view, dict(plans_of[key].runs)[key]) for key in plans_of]
+        rendered.update(pieces.render_all(redo, out_dir, roots, cache, workers))
+        failed: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
+        for (r, key), items in fitted.items():
+            run = dict(plans[r].runs)[key]
+            spans = exhibit_spans(run, rendered[key])
+            for i, full in items:
+                if spans[i] > 1 and "image_scale" in run[i]:
+                    run[i].clear()
+                    run[i].update(full)
+                    failed.setdefault((r, key), []).append((i, full))
+        if not failed:
+            return
+        fitted = failed
 
 
 def number_pages(plan: Plan, rendered: dict[str, pieces.Rendered]) -> Numbers:
