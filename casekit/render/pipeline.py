@@ -6,9 +6,6 @@
                      lengths simply add up, and they render side by side.
 2. `pieces.render_all` — every piece laid out by WeasyPrint, on two processes where there are two
                      cores, cached by its HTML (a repeat build renders only what changed).
-2b. `fit_spills`   — an exhibit that runs onto one more page only for a short spill gets its image
-                     shrunk by the spill's measured height (at most to 0.6) and its run rendered
-                     again; if that did not save the page, its full size back.
 3. `number_pages`  — pass one is done: each piece's length and where each exhibit starts give
                      every page number; nothing is predicted and nothing is rendered again.
 4. `overlay_pages` → `overlay.overlay_pieces` — pass two: the text-only overlay (footers, exhibit
@@ -32,8 +29,6 @@ from .jinja import make_env
 
 RUN_SIZE = 25            # exhibits a WeasyPrint document: enough to amortise a process and its fonts
 EXHIBITS_BOOKMARK = "证据材料"
-MIN_SPILL_SCALE = 0.6    # the smallest an exhibit's image is made to save a page (still legible)
-SPILL_SLACK_PX = 42      # two transcript lines (9 pt × 1.55 + 0.6 mm): what a page's foot may leave unused
 # the front matter's pieces: (name, parts, the anchor each part's first page is known by)
 # (the filing and the 证据清单 share one: the filing refers to the 证据清单's page in its running text,
 # which WeasyPrint numbers itself — a number laid later could not take part in the line breaking)
@@ -85,79 +80,13 @@ def plan_pieces(env: Any, recipient: str, view: dict[str, Any], run_size: int = 
             view, piece={"parts": parts, "targets": plan.targets[key]}, pn_slots=numbered(view)))))
         if name != "appendix":
             plan.front.append(key)
-    exhibits = view["exhibits"]
+    exhibits, chunk = view["exhibits"], env.get_template("zh-CN/chunk.html")
     for i in range(0, len(exhibits), run_size):
         run = exhibits[i:i + run_size]
         key = f"{recipient}/run{i // run_size}"
         plan.runs.append((key, run))
-        made.append(run_piece(env, key, slim, run))
+        made.append(pieces.Piece(key, chunk.render(**dict(slim, run=run, image_slots=True))))
     return plan, made
-
-
-def run_piece(env: Any, key: str, view: dict[str, Any], run: list[dict[str, Any]]) -> pieces.Piece:
-    """A run of exhibits as one WeasyPrint document (images as empty slots)."""
-    slim = dict(view, exhibits=[])
-    return pieces.Piece(key, env.get_template("zh-CN/chunk.html").render(**dict(slim, run=run, image_slots=True)))
-
-
-def exhibit_spans(run: list[dict[str, Any]], done: pieces.Rendered) -> list[int]:
-    """How many pages each exhibit of a rendered run takes (from where each one starts)."""
-    starts = [done.anchors.get(f"start-{ex['anchor']}", (0, None))[0] for ex in run]
-    ends = starts[1:] + [done.pages]
-    return [max(1, hi - lo) for lo, hi in zip(starts, ends)]
-
-
-def spill_scale(ex: dict[str, Any], done: pieces.Rendered) -> float | None:
-    """The image size that should pull an exhibit's one-page spill back onto its first page, from
-    where the render put it: the spill's height (its end marker below the next page's top) plus
-    SPILL_SLACK_PX (the first page's unused foot), as a share of the image's height taken off;
-    None when the exhibit does not spill by less than a page, its image is not on its first page,
-    or the image would go below MIN_SPILL_SCALE."""
-    anchor = ex["anchor"]
-    start, img, end = (done.anchors.get(f"{k}-{anchor}") for k in ("start", "img", "end"))
-    if not (start and img and end and ex.get("image_mm")) or end[0] != start[0] + 1 or img[0] != start[0]:
-        return None
-    height = img[1][3] - img[1][1]
-    scale = 1 - (end[1][1] - start[1][1] + SPILL_SLACK_PX) / height
-    scale = float(f"{scale - 0.005:.2f}")  # rounded down to a hundredth
-    return scale if scale >= MIN_SPILL_SCALE else None
-
-
-def _scaled(ex: dict[str, Any], scale: float) -> dict[str, Any]:
-    mm = ex["image_mm"]
-    return dict(ex, image_scale=scale,
-                image_mm={"width": f"{float(mm['width']) * scale:.2f}", "height": f"{float(mm['height']) * scale:.2f}"})
-
-
-def fit_spills(env: Any, plans: dict[str, Plan], rendered: dict[str, pieces.Rendered], out_dir: Path,
-               roots: list[Path], cache: Path | None, workers: int) -> None:
-    """Step 2b: shrink the image of an exhibit that spills onto one more page by the spill's
-    measured height (`spill_scale`) and render its run again; an exhibit that still spills gets
-    its full size back (its run rendered once more). Measured both times, never predicted."""
-    fitted: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
-    for plan in plans.values():
-        for key, run in plan.runs:
-            for i, (ex, span) in enumerate(zip(run, exhibit_spans(run, rendered[key]))):
-                scale = spill_scale(ex, rendered[key]) if span == 2 else None
-                if scale is not None:
-                    fitted.setdefault((plan.recipient, key), []).append((i, dict(ex)))
-                    ex.update(_scaled(ex, scale))
-    for _ in range(2):  # the fitted runs, then those whose fit did not save the page, at full size
-        plans_of = {key: plans[r] for r, key in fitted}
-        redo = [run_piece(env, key, plans_of[key].view, dict(plans_of[key].runs)[key]) for key in plans_of]
-        rendered.update(pieces.render_all(redo, out_dir, roots, cache, workers))
-        failed: dict[tuple[str, str], list[tuple[int, dict[str, Any]]]] = {}
-        for (r, key), items in fitted.items():
-            run = dict(plans[r].runs)[key]
-            spans = exhibit_spans(run, rendered[key])
-            for i, full in items:
-                if spans[i] > 1 and "image_scale" in run[i]:
-                    run[i].clear()
-                    run[i].update(full)
-                    failed.setdefault((r, key), []).append((i, full))
-        if not failed:
-            return
-        fitted = failed
 
 
 def number_pages(plan: Plan, rendered: dict[str, pieces.Rendered]) -> Numbers:
@@ -240,7 +169,6 @@ def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir:
         todo += made
     todo.sort(key=lambda p: "/run" in p.key)  # the front matter first: its pieces are the longest
     rendered = pieces.render_all(todo, out_dir, roots, cache, workers)
-    fit_spills(env, plans, rendered, out_dir, roots, cache, workers)
     numbers = {r: number_pages(plan, rendered) for r, plan in plans.items()}
     layer_pieces = {r: overlay.overlay_pieces(env, f"{r}/overlay", plan.view, overlay_pages(plan, rendered, numbers[r]),
                                               workers)
