@@ -122,7 +122,7 @@ def overlay_pages(plan: Plan, rendered: dict[str, pieces.Rendered], numbers: Num
         for ex, lo, hi in zip(run, first_pages, ends):
             for n in range(lo, hi):
                 pages[n - 1].stamp = f"案件编号 {case_id}　{ex['label']}　SHA-256 {ex['sha256']}"
-    wanted = numbered(plan.view)
+    wanted = sorted(numbered(plan.view))  # a set: sorted, so the overlay's HTML (its cache key) is the same each build
     for key in plan.front:
         done, first = rendered[key], numbers.starts[key] - 1
         for anchor in wanted:
