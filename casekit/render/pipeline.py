@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput
+from ..fsutil import atomic_write_with
 from . import joining, overlay, pdfa, pieces
 from .jinja import make_env
 
@@ -160,8 +161,9 @@ def default_workers(requested: int | None = None) -> int:
 
 def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
                workers: int, cache: Path | None, files: dict[str, list[pdfa.Attachment]], when: datetime,
-               run_size: int = RUN_SIZE) -> dict[str, tuple[bytes, int]]:
-    """Each recipient's packet PDF and page count; all packets' pieces share the processes."""
+               targets: dict[str, Path], run_size: int = RUN_SIZE) -> dict[str, int]:
+    """Each recipient's packet PDF written (atomically) to `targets[recipient]`; its page count.
+    All packets' pieces share the processes."""
     env = make_env(case_root)
     plans, todo = {}, []
     for r, view in plans_views.items():
@@ -178,5 +180,6 @@ def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir:
     for r, plan in plans.items():
         joined = join_packet(plan, rendered, [laid[p.key].pdf for p in layer_pieces[r]], out_dir)
         pdfa.make_pdfa(joined.pdf, f"{plan.view['title']} — {plan.view['case_id']}", files.get(r, []), when)
-        out[r] = (joined.save(), numbers[r].total)
+        atomic_write_with(targets[r], joined.save)
+        out[r] = numbers[r].total
     return out
