@@ -150,7 +150,7 @@ def test_a_few_lines_too_many_do_not_spill(built):
 def test_bill_names_follow_the_importers():
     """Every bill importer has a name for its bills (a new one without would print 支付账单明细)."""
     from casekit.importers.bills import BILL_IMPORTERS
-    from casekit.render.naming import BILL_SOURCES
+    from casekit.naming import BILL_SOURCES
 
     bills = {i.name for i in BILL_IMPORTERS}
     assert bills and bills <= set(BILL_SOURCES), bills - set(BILL_SOURCES)

@@ -24,8 +24,8 @@ from ..store import print_cache_dir
 from ..matching import belongs
 from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
 from ..store import line_hash
-from .jinja import date_zh, money
-from .naming import exhibit_name
+from ..formatting import date_zh, money
+from ..naming import exhibit_name
 from ..printcopies import cached_print, planned_print_mm, print_image, print_images, print_size_mm
 
 __all__ = ["Gap", "Redactor", "build_view", "fill_prints", "rmb_upper", "unnest"]
