@@ -1,4 +1,4 @@
-"""How amounts, dates and masked numbers are written in casekit's Chinese output (packets, the CLI):
+"""How amounts (also in words, 人民币大写), dates and masked numbers are written in casekit's Chinese output (packets, the CLI):
 ¥1,280.00, 2026年3月5日 14:10 in China time, ****5678. Beneath both the printer (render/) and the
 commands, so neither depends on the other for it.
 """
@@ -38,3 +38,50 @@ def mask(value: str | None, keep_start: int = 0, keep_end: int = 4) -> str:
     if len(value) <= keep_start + keep_end:
         return "*" * len(value)
     return value[:keep_start] + "*" * (len(value) - keep_start - keep_end) + value[len(value) - keep_end:]
+
+
+_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+
+
+def _section(n: int) -> str:
+    out, pending = "", False
+    for unit, div in (("仟", 1000), ("佰", 100), ("拾", 10), ("", 1)):
+        d = n // div % 10
+        if d:
+            out += ("零" if pending else "") + _DIGITS[d] + unit
+            pending = False
+        elif out:
+            pending = True
+    return out
+
+
+def rmb_upper(amount: Decimal) -> str:
+    """人民币大写, e.g. 1280.00 → 壹仟贰佰捌拾元整, 10005.5 → 壹万零伍元伍角."""
+    amount = Decimal(amount).quantize(Decimal("0.01"))
+    if amount < 0:
+        return "负" + rmb_upper(-amount)
+    yuan, cents = divmod(int(amount * 100), 100)
+    jiao, fen = divmod(cents, 10)
+    groups = []
+    n = yuan
+    while n:
+        groups.append(n % 10000)
+        n //= 10000
+    text, pending = "", False
+    for i in reversed(range(len(groups))):
+        g = groups[i]
+        if g == 0:
+            pending = bool(text)
+            continue
+        if text and (pending or g < 1000):
+            text += "零"
+        text += _section(g) + ("", "万", "亿", "万亿")[i]
+        pending = False
+    text = (text or "零") + "元"
+    if not cents:
+        return text + "整"
+    if jiao:
+        text += _DIGITS[jiao] + "角"
+    elif yuan:
+        text += "零"
+    return text + (_DIGITS[fen] + "分" if fen else "整")

@@ -202,7 +202,3 @@ def join(parts: list[Part], overlay: list[bytes], title: str, lang: str = "zh-CN
     out.docinfo["/Title"] = title
     return Joined(out, keep, images)
 
-
-def page_count(pdf: bytes) -> int:
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        return len(document.pages)

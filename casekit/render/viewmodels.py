@@ -7,10 +7,8 @@ fund-flow diagram are all made here. Templates only lay them out.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +21,12 @@ from ..steps import STEP_TITLES, Status
 from ..store import print_cache_dir
 from ..matching import belongs
 from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
-from ..store import line_hash
-from ..formatting import date_zh, money
+from ..formatting import date_zh, money, rmb_upper
 from ..naming import exhibit_name
-from ..printcopies import cached_print, planned_print_mm, print_image, print_images, print_size_mm
+from ..printcopies import print_images, print_size_mm
+from ..verify import packet_custody_head
 
-__all__ = ["Gap", "Redactor", "build_view", "fill_prints", "rmb_upper", "unnest"]
+__all__ = ["Gap", "Redactor", "build_view", "rmb_upper", "unnest"]
 
 RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
 RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
@@ -57,53 +55,6 @@ class Gap:
 
     def __bool__(self) -> bool:
         return True
-
-
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-
-
-def _section(n: int) -> str:
-    out, pending = "", False
-    for unit, div in (("仟", 1000), ("佰", 100), ("拾", 10), ("", 1)):
-        d = n // div % 10
-        if d:
-            out += ("零" if pending else "") + _DIGITS[d] + unit
-            pending = False
-        elif out:
-            pending = True
-    return out
-
-
-def rmb_upper(amount: Decimal) -> str:
-    """人民币大写, e.g. 1280.00 → 壹仟贰佰捌拾元整, 10005.5 → 壹万零伍元伍角."""
-    amount = Decimal(amount).quantize(Decimal("0.01"))
-    if amount < 0:
-        return "负" + rmb_upper(-amount)
-    yuan, cents = divmod(int(amount * 100), 100)
-    jiao, fen = divmod(cents, 10)
-    groups = []
-    n = yuan
-    while n:
-        groups.append(n % 10000)
-        n //= 10000
-    text, pending = "", False
-    for i in reversed(range(len(groups))):
-        g = groups[i]
-        if g == 0:
-            pending = bool(text)
-            continue
-        if text and (pending or g < 1000):
-            text += "零"
-        text += _section(g) + ("", "万", "亿", "万亿")[i]
-        pending = False
-    text = (text or "零") + "元"
-    if not cents:
-        return text + "整"
-    if jiao:
-        text += _DIGITS[jiao] + "角"
-    elif yuan:
-        text += "零"
-    return text + (_DIGITS[fen] + "分" if fen else "整")
 
 
 def _need(value: Any, label: str, draft: bool) -> Any:
@@ -237,39 +188,6 @@ def _transcript(e: EvidenceEntry, red: Redactor, model: CaseModel,
     return {"lines": lines, "rows": rows, "note": "".join(notes)}
 
 
-def fill_prints(exhibits: list[dict[str, Any]], cache: Path, out_dir: Path) -> None:
-    """Make the print copies `build_view(defer_prints=True)` left out (cache hits after the first
-    call) and put them into the exhibits, in place."""
-    for ex in exhibits:
-        src = ex.pop("print_src", None)
-        if src is None:
-            continue
-        img = print_image(Path(src[0]), cache, key=src[1])
-        ex["image"] = _rel(img, out_dir) if img else None
-        ex["image_missing"] = img is None
-        if img:
-            w, h = print_size_mm(img)
-            scale = ex.get("image_scale", 1.0)  # `_fit_one_page` shrank the planned size: the same here
-            ex["image_mm"] = {"width": f"{w * scale:.2f}", "height": f"{h * scale:.2f}"}
-
-
-def _redaction_flag(plan: ImagePlan) -> str:
-    """The 证据清单's word on what this copy of an exhibit hides (empty when nothing)."""
-    if plan.withheld:
-        return f"本副本不附此图（含{plan.describe() or '个人信息'}）"
-    return f"图中已遮盖{plan.describe()}" if plan.painted else ""
-
-
-def _redaction_note(plan: ImagePlan) -> str:
-    """The exhibit page's note above the transcript on what this copy hides."""
-    if plan.withheld:
-        return (f"此图含{plan.describe() or '个人信息'}，但无法确定其在图中的位置；为保护个人信息，本副本不附此图，"
-                "原件及其哈希见证据清单与电子数据说明。")
-    if plan.painted:
-        return f"为保护个人信息，本副本已在图中遮盖{plan.describe()}（共 {len(plan.boxes)} 处），原件未作改动。"
-    return ""
-
-
 def _when(ev: Any) -> str:
     when = date_zh(ev.time, with_time=ev.precision not in ("day",)) if ev.time else "时间不详"
     return when + "（约）" if ev.precision == "approx" else when
@@ -311,15 +229,11 @@ def _mine(ev: Any) -> bool:
     return ev.kind == "message" and ev.text.startswith("我：")
 
 
-def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path,
-               defer_prints: bool = False) -> dict[str, Any]:
-    """The whole view model of one recipient's packet. With `defer_prints`, print copies not yet
-    in the cache are not made here: such an exhibit gets its printed size from the original's
-    header and a `print_src`, and `fill_prints` makes the copy later (in the worker rendering it).
+def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path) -> dict[str, Any]:
+    """The whole view model of one recipient's packet.
 
     Each exhibit's `image` is already the copy this recipient may see (casekit/redact.py: painted
-    for the platform and consumer copies where needed; never deferred then, since deferred copies
-    are shared by all recipients); `redaction` is what the 证据清单 prints about it, `image_withheld`
+    for the platform and consumer copies where needed); `redaction` is what the 证据清单 prints about it, `image_withheld`
     says the copy leaves the picture out, and `attach_original` is False when the original shows
     what this copy hides (a packet that carries originals must leave that one out)."""
     f, tl = model.facts, model.timeline
@@ -403,15 +317,6 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     shown = [e for e in evidence if e.is_image and e.path.is_file()]
     plans = {e.id: plan_image(e.extraction, red) for e in shown}
     shown = [e for e in shown if not plans[e.id].withheld]
-    deferred: dict[str, tuple[str, str, tuple[float, float]]] = {}
-    if defer_prints:
-        for e in shown:
-            # a copy to paint is made here: the deferred copies are shared by every recipient's packet
-            if e.sha256 and not plans[e.id].painted and cached_print(e.sha256, cache) is None:
-                planned = planned_print_mm(e.path)
-                if planned is not None:
-                    deferred[e.id] = (str(e.path), e.sha256, planned)
-    shown = [e for e in shown if e.id not in deferred]
     prints = dict(zip([e.id for e in shown], print_images([(e.path, e.sha256 or None) for e in shown], cache)))
     for e in evidence:
         plan = plans.get(e.id, ImagePlan())
@@ -419,9 +324,9 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         if img is not None and plan.painted:
             size_px = displayed_size(e.path)
             img = redacted_print(img, size_px, plan.boxes, cache) if size_px else None
-        size = print_size_mm(img) if img else deferred[e.id][2] if e.id in deferred else (0.0, 0.0)
+        size = print_size_mm(img) if img else (0.0, 0.0)
         transcript = _transcript(e, red, model, case_rows)
-        redaction = _redaction_note(plan)
+        redaction = plan.note()
         if redaction:
             transcript["note"] = redaction + transcript["note"]
         exhibits.append({
@@ -438,19 +343,17 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             "added": date_zh(e.added_at), "stored": f"evidence/ 中的原件（{e.id}）",
             "image": _rel(img, out_dir) if img else None,
             "image_mm": {"width": f"{size[0]:.2f}", "height": f"{size[1]:.2f}"},
-            "image_missing": e.is_image and img is None and e.id not in deferred and not plan.withheld,
+            "image_missing": e.is_image and img is None and not plan.withheld,
             # what this copy hides (the 证据清单 prints it), and whether its original may travel with
             # the packet: an original holding what the copy hides must not be attached to it
-            "redacted": plan.painted or plan.withheld, "redaction": _redaction_flag(plan),
+            "redacted": plan.painted or plan.withheld, "redaction": plan.flag(),
             "image_withheld": plan.withheld, "attach_original": not (plan.painted or plan.withheld),
             "transcript": transcript,
         })
-        if e.id in deferred:
-            exhibits[-1]["print_src"] = deferred[e.id][:2]
 
     manifest = model.root / "MANIFEST.sha256"
     manifest_hash = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "—"
-    custody_head = _custody_head(model.root / "custody.jsonl")
+    custody_head = packet_custody_head(model.root / "custody.jsonl")
     title = RECIPIENT_TITLES[recipient]
     o = f.order
     view: dict[str, Any] = {
@@ -520,7 +423,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["after_sales_type"] = "仅退款" if f.story.delivered is not True else "退货退款"
         view["request_no"] = f.filing.platform_request_no or "—"
         view["police_receipt_no"] = f.filing.police_receipt_no or ""
-        view["image_count"] = sum(1 for ex in exhibits if ex["image"] or ex.get("print_src"))  # withheld ones not
+        view["image_count"] = sum(1 for ex in exhibits if ex["image"])  # withheld ones not
         view["document"] = "d3_platform.html"
     view["sections"] = [
         {"anchor": "#doc", "title": title},
@@ -542,25 +445,6 @@ def _evidence_note(f, red: Redactor, exhibits: list[dict[str, Any]]) -> str:
     if f.case.original_carrier:
         note += f"原件保存在{f.case.original_carrier}，可当场出示核对。"
     return note
-
-
-def _custody_head(path: Path) -> str:
-    """"第 12 条　<SHA-256>": the custody log's last entry that changed the evidence or its records
-    (every entry but "build"/"verify") and the hash of that line; the chain from the first line up
-    to it is what the packet rests on (`casekit verify` checks it; a later change breaks it). A
-    rebuild of unchanged evidence prints the same line."""
-    try:
-        lines = [line for line in path.read_bytes().split(b"\n") if line]
-    except OSError:
-        return "—"
-    for n in range(len(lines), 0, -1):
-        try:
-            action = json.loads(lines[n - 1]).get("action")
-        except ValueError:
-            action = None
-        if action not in ("build", "verify"):
-            return f"第 {n} 条　{line_hash(lines[n - 1])}"
-    return "—"
 
 
 def _ordered_at(f, tl, draft: bool, labels: dict[str, str]) -> Any:
