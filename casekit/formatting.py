@@ -1,4 +1,4 @@
-"""How amounts (also in words, 人民币大写), dates and masked numbers are written in casekit's Chinese output (packets, the CLI):
+"""How amounts (also in words, 人民币大写), dates, masked numbers and nested brackets are written in casekit's Chinese output (packets, the CLI):
 ¥1,280.00, 2026年3月5日 14:10 in China time, ****5678. Beneath both the printer (render/) and the
 commands, so neither depends on the other for it.
 """
@@ -85,3 +85,24 @@ def rmb_upper(amount: Decimal) -> str:
     elif yuan:
         text += "零"
     return text + (_DIGITS[fen] + "分" if fen else "整")
+
+
+_OPEN, _CLOSE = "（(", "）)"
+
+
+def unnest(text: str) -> str:
+    """Brackets inside brackets become 〔〕 (对方（小美好物旗舰店(客服)） → 对方（小美好物旗舰店〔客服〕）):
+    nested round brackets read as a typo in a filing."""
+    if not text or not any(c in text for c in _OPEN):
+        return text
+    out, depth = [], 0
+    for ch in text:
+        if ch in _OPEN:
+            depth += 1
+            out.append("〔" if depth > 1 else ch)
+        elif ch in _CLOSE and depth:
+            out.append("〕" if depth > 1 else ch)
+            depth -= 1
+        else:
+            out.append(ch)
+    return "".join(out)

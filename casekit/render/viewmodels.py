@@ -21,7 +21,8 @@ from ..steps import STEP_TITLES, Status
 from ..store import print_cache_dir
 from ..matching import belongs
 from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
-from ..formatting import date_zh, money, rmb_upper
+from ..formatting import date_zh, money, rmb_upper, unnest
+from .jinja import make_env
 from ..naming import exhibit_name
 from ..printcopies import print_images, print_size_mm
 from ..verify import packet_custody_head
@@ -64,37 +65,11 @@ def _need(value: Any, label: str, draft: bool) -> Any:
     return Gap(label) if draft else "—"
 
 
-def _fund_flow_svg(victim: str, payees: list[dict[str, str]]) -> Markup:
-    """Victim → payee accounts with amounts and times, as inline SVG (police packet)."""
-    row_h, width = 86, 680
-    height = max(140, 30 + row_h * len(payees))
-    mid = height / 2
-    font = 'font-family="casekit CJK, Noto Sans CJK SC, Source Han Sans SC, sans-serif"'
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" viewBox="0 0 {width} {height}" '
-           f'width="170mm" height="{height * 170 / width:.1f}mm">',
-           '<defs><marker id="arr" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto">'
-           '<path d="M0,0 L10,4 L0,8 z" fill="#444"/></marker></defs>',
-           f'<rect x="10" y="{mid - 30}" width="150" height="60" rx="6" fill="#eef3fb" stroke="#345"/>',
-           f'<text x="85" y="{mid - 6}" text-anchor="middle" font-size="14" {font}>报案人</text>',
-           f'<text x="85" y="{mid + 16}" text-anchor="middle" font-size="13" {font}>{escape(victim)}</text>']
-    for i, p in enumerate(payees):
-        y = 15 + row_h * i + row_h / 2
-        out.append(f'<line x1="160" y1="{mid}" x2="448" y2="{y}" stroke="#444" stroke-width="1.5" '
-                   f'marker-end="url(#arr)"/>')
-        lx, ly = 300, (mid + y) / 2
-        out.append(f'<text x="{lx}" y="{ly - 6}" text-anchor="middle" font-size="13" font-weight="bold" '
-                   f'{font}>{escape(p["amount"])}</text>')
-        out.append(f'<text x="{lx}" y="{ly + 10}" text-anchor="middle" font-size="10" fill="#555" '
-                   f'{font}>{escape(p["when"])}</text>')
-        out.append(f'<rect x="450" y="{y - 32}" width="220" height="64" rx="6" fill="#fbf1ee" stroke="#845"/>')
-        out.append(f'<text x="560" y="{y - 10}" text-anchor="middle" font-size="12" {font}>'
-                   f'{escape(p["name"])}</text>')
-        out.append(f'<text x="560" y="{y + 8}" text-anchor="middle" font-size="11" {font}>'
-                   f'{escape(p["account"])}</text>')
-        out.append(f'<text x="560" y="{y + 24}" text-anchor="middle" font-size="10" fill="#555" {font}>'
-                   f'{escape(p["count"])}</text>')
-    out.append("</svg>")
-    return Markup("".join(out))
+def _fund_flow_svg(victim: str, payees: list[dict[str, str]], case_root: Path | None = None) -> Markup:
+    """Victim → payee accounts with amounts and times, as inline SVG (police packet): laid out by
+    templates/zh-CN/_fund_flow.svg, like every other part of a packet."""
+    template = make_env(case_root).get_template("zh-CN/_fund_flow.svg")
+    return Markup(template.render(victim=victim, payees=payees))
 
 
 def _rel(path: Path, out_dir: Path) -> str:
@@ -104,27 +79,6 @@ def _rel(path: Path, out_dir: Path) -> str:
 OCR_NOTE = "以下文字为 OCR 机器识别，以原图为准。"
 CORRECTED = "（经本人核对更正）"
 TIMELINE_OCR_NOTE = "“聊天”一类事件的文字为 OCR 机器识别，以各证据原图为准。"
-_OPEN, _CLOSE = "（(", "）)"
-
-
-def unnest(text: str) -> str:
-    """Brackets inside brackets become 〔〕 (对方（小美好物旗舰店(客服)） → 对方（小美好物旗舰店〔客服〕）):
-    nested round brackets read as a typo in a filing."""
-    if not text or not any(c in text for c in _OPEN):
-        return text
-    out, depth = [], 0
-    for ch in text:
-        if ch in _OPEN:
-            depth += 1
-            out.append("〔" if depth > 1 else ch)
-        elif ch in _CLOSE and depth:
-            out.append("〕" if depth > 1 else ch)
-            depth -= 1
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def _marked(record: Any) -> str:
     """The note a corrected or confirmed record carries (casekit/corrections.py sets the flags)."""
     if getattr(record, "corrected", False):
