@@ -138,8 +138,8 @@ def test_no_nested_brackets(built):
 
 
 def test_a_few_lines_too_many_do_not_spill(built):
-    """An exhibit a few lines too long keeps to one page: render/pipeline.fit_spills measures it
-    alone with a smaller image and keeps the size that saves the page (read back from the PDF)."""
+    """An exhibit with a few more lines than fit under its screenshot keeps to one page: its
+    transcript runs beside the screenshot (packet.css), read back from the PDF."""
     _, pdfs = built
     pages = layout_pages(pdfs["police"])
     heads = [p.split("\n")[0] for p in pages]
