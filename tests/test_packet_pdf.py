@@ -292,3 +292,6 @@ def test_an_original_is_attached_only_with_the_hash_it_was_recorded_with(tmp_pat
     original.write_bytes(b"changed")
     with pytest.raises(IntegrityError):
         item.content()
+    original.unlink()
+    with pytest.raises(IntegrityError):
+        item.content()
