@@ -49,12 +49,13 @@ class Attachment:
         if isinstance(self.data, bytes):
             return self.data
         try:
-            data = self.data.read_bytes()
+            data: bytes | None = self.data.read_bytes()
         except OSError:
-            data = b""  # gone since the build began: refused below like a changed one
-        if hashlib.sha256(data).hexdigest() != self.sha256:
-            raise IntegrityError(f"证据原件在生成材料时被改动：{self.data}", f"an original changed during the build: {self.data}",
-                            hint_zh="运行 casekit verify 检查证据", hint_en="run `casekit verify` on the case")
+            data = None  # gone since the build began: refused like a changed one
+        if data is None or hashlib.sha256(data).hexdigest() != self.sha256:
+            raise IntegrityError(f"证据原件在生成材料时被改动或移走：{self.data}",
+                                 f"an original changed or went away during the build: {self.data}",
+                                 hint_zh="运行 casekit verify 检查证据", hint_en="run `casekit verify` on the case")
         return data
 
 
