@@ -34,7 +34,7 @@ def timeline_cmd(
 ) -> None:
     """案件时间线：聊天、付款、退款按时间合并，同一笔付款只算一次 / the merged case timeline."""
     from .casemodel import load_case_model
-    from .render.jinja import date_zh, money
+    from .formatting import date_zh, money
     from .render.viewmodels import undated
 
     model = load_case_model(_open(directory))

@@ -1,5 +1,5 @@
 """Numbers written out in Chinese characters, one 0–9999 section at a time: 二百六十六 for an
-article number (casekit/law.py), 贰佰陆拾陆 inside an amount in words (render/viewmodels.py)."""
+article number (casekit/law.py), 贰佰陆拾陆 inside an amount in words (casekit/formatting.py)."""
 
 from __future__ import annotations
 

@@ -331,3 +331,37 @@ def test_case_template_without_anchors_falls_back_to_one_document(tmp_path):
     assert result.outputs[0]["pages"] == total
     assert set(re.findall(r"共 (\d+) 页", text)) == {str(total)}
     assert "证据1 自定义" in text
+
+
+def _lines_exhibit(case: Case, folder: Path, name: str, count: int) -> None:
+    """A chat screenshot whose transcript is `count` short lines (one printed line each)."""
+    folder.mkdir(exist_ok=True)
+    render_chat([{"speaker": "them", "text": f"{name} 截图"}])[0].save(folder / f"{name}.png")
+    add_paths(case, [folder / f"{name}.png"])
+    item = next(i for i in case.items() if i.original_name == f"{name}.png")
+    messages = [Message("them", f"{name} 第{n}条", name="小美好物旗舰店", time=t(14, 0)) for n in range(count)]
+    for msg in messages:
+        msg.source = SourceRef(item.id)
+    case.save_extraction(item.id, item.sha256, "test", Extraction("chat_screenshot", messages=messages))
+
+
+def test_transcript_beside_the_screenshot_at_full_size(tmp_path):
+    """packet.css floats the screenshot right and its transcript runs beside it, then under it: 36
+    short lines keep to the exhibit's one page with the image at its full print size; 70 lines run
+    onto a second page and the image is not shrunk either. Read back from the PDF (page text, and
+    pdfimages -list: every placed screenshot has the same resolution, so none was drawn smaller)."""
+    case = make_case(tmp_path / "beside", CASE_TOML)
+    for name, count in (("short", 36), ("long", 70)):
+        _lines_exhibit(case, tmp_path / "more", name, count)
+    pdf = Path(build_packets(case, "police", now=NOW, jobs=2).outputs[0]["pdf"])
+    pages = pdftext(pdf).split("\f")
+    first = {name: next(n for n, p in enumerate(pages, 1) if f"{name} 第0条" in p) for name in ("short", "long")}
+    last = {name: max(n for n, p in enumerate(pages, 1) if f"{name} 第" in p) for name in first}
+    assert last == {"short": first["short"], "long": first["long"] + 1}, (first, last)
+    image_page = pages[first["short"] - 1]
+    # the first lines beside the image, the last under it: all on the one page
+    assert all(f"short 第{n}条" in image_page for n in (0, 20, 35))
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [row.split() for row in listing.splitlines()[2:]]
+    chats = {int(r[0]): (int(r[3]), int(r[12])) for r in rows if int(r[0]) in first.values()}
+    assert len(set(chats.values())) == 1, chats  # same print copy size, same resolution: same printed size

@@ -7,10 +7,8 @@ fund-flow diagram are all made here. Templates only lay them out.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +20,14 @@ from ..steps import STEP_TITLES, Status
 from ..store import print_cache_dir
 from ..matching import belongs
 from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
-from ..store import line_hash
-from ..numerals import FINANCIAL, spell_section
+from ..formatting import date_zh, money, rmb_upper, unnest
+from .jinja import make_env
+from ..naming import exhibit_name
+from ..printcopies import print_images, print_size_mm
+from ..verify import packet_custody_head
 from . import filing_text
-from .jinja import date_zh, money
-from .naming import exhibit_name
-from ..printcopies import cached_print, planned_print_mm, print_image, print_images, print_size_mm
 
-__all__ = ["Gap", "Redactor", "build_view", "fill_prints", "rmb_upper", "unnest"]
+__all__ = ["Gap", "Redactor", "build_view", "rmb_upper", "unnest"]
 
 RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
 RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
@@ -70,45 +68,6 @@ class Gap:
         return True
 
 
-_DIGITS = FINANCIAL[0]
-
-
-def _section(n: int) -> str:
-    return spell_section(n, *FINANCIAL)
-
-
-def rmb_upper(amount: Decimal) -> str:
-    """人民币大写, e.g. 1280.00 → 壹仟贰佰捌拾元整, 10005.5 → 壹万零伍元伍角."""
-    amount = Decimal(amount).quantize(Decimal("0.01"))
-    if amount < 0:
-        return "负" + rmb_upper(-amount)
-    yuan, cents = divmod(int(amount * 100), 100)
-    jiao, fen = divmod(cents, 10)
-    groups = []
-    n = yuan
-    while n:
-        groups.append(n % 10000)
-        n //= 10000
-    text, pending = "", False
-    for i in reversed(range(len(groups))):
-        g = groups[i]
-        if g == 0:
-            pending = bool(text)
-            continue
-        if text and (pending or g < 1000):
-            text += "零"
-        text += _section(g) + ("", "万", "亿", "万亿")[i]
-        pending = False
-    text = (text or "零") + "元"
-    if not cents:
-        return text + "整"
-    if jiao:
-        text += _DIGITS[jiao] + "角"
-    elif yuan:
-        text += "零"
-    return text + (_DIGITS[fen] + "分" if fen else "整")
-
-
 def _need(value: Any, label: str, draft: bool) -> Any:
     """The value, or a visible gap marker (or a dash outside drafts — a build then refused)."""
     if value:
@@ -116,37 +75,11 @@ def _need(value: Any, label: str, draft: bool) -> Any:
     return Gap(label) if draft else "—"
 
 
-def _fund_flow_svg(victim: str, payees: list[dict[str, str]]) -> Markup:
-    """Victim → payee accounts with amounts and times, as inline SVG (police packet)."""
-    row_h, width = 86, 680
-    height = max(140, 30 + row_h * len(payees))
-    mid = height / 2
-    font = 'font-family="casekit CJK, Noto Sans CJK SC, Source Han Sans SC, sans-serif"'
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" viewBox="0 0 {width} {height}" '
-           f'width="170mm" height="{height * 170 / width:.1f}mm">',
-           '<defs><marker id="arr" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto">'
-           '<path d="M0,0 L10,4 L0,8 z" fill="#444"/></marker></defs>',
-           f'<rect x="10" y="{mid - 30}" width="150" height="60" rx="6" fill="#eef3fb" stroke="#345"/>',
-           f'<text x="85" y="{mid - 6}" text-anchor="middle" font-size="14" {font}>报案人</text>',
-           f'<text x="85" y="{mid + 16}" text-anchor="middle" font-size="13" {font}>{escape(victim)}</text>']
-    for i, p in enumerate(payees):
-        y = 15 + row_h * i + row_h / 2
-        out.append(f'<line x1="160" y1="{mid}" x2="448" y2="{y}" stroke="#444" stroke-width="1.5" '
-                   f'marker-end="url(#arr)"/>')
-        lx, ly = 300, (mid + y) / 2
-        out.append(f'<text x="{lx}" y="{ly - 6}" text-anchor="middle" font-size="13" font-weight="bold" '
-                   f'{font}>{escape(p["amount"])}</text>')
-        out.append(f'<text x="{lx}" y="{ly + 10}" text-anchor="middle" font-size="10" fill="#555" '
-                   f'{font}>{escape(p["when"])}</text>')
-        out.append(f'<rect x="450" y="{y - 32}" width="220" height="64" rx="6" fill="#fbf1ee" stroke="#845"/>')
-        out.append(f'<text x="560" y="{y - 10}" text-anchor="middle" font-size="12" {font}>'
-                   f'{escape(p["name"])}</text>')
-        out.append(f'<text x="560" y="{y + 8}" text-anchor="middle" font-size="11" {font}>'
-                   f'{escape(p["account"])}</text>')
-        out.append(f'<text x="560" y="{y + 24}" text-anchor="middle" font-size="10" fill="#555" {font}>'
-                   f'{escape(p["count"])}</text>')
-    out.append("</svg>")
-    return Markup("".join(out))
+def _fund_flow_svg(victim: str, payees: list[dict[str, str]], case_root: Path | None = None) -> Markup:
+    """Victim → payee accounts with amounts and times, as inline SVG (police packet): laid out by
+    templates/zh-CN/_fund_flow.svg, like every other part of a packet."""
+    template = make_env(case_root).get_template("zh-CN/_fund_flow.svg")
+    return Markup(template.render(victim=victim, payees=payees))
 
 
 def _rel(path: Path, out_dir: Path) -> str:
@@ -156,27 +89,6 @@ def _rel(path: Path, out_dir: Path) -> str:
 OCR_NOTE = "以下文字为 OCR 机器识别，以原图为准。"
 CORRECTED = "（经本人核对更正）"
 TIMELINE_OCR_NOTE = "“聊天”一类事件的文字为 OCR 机器识别，以各证据原图为准。"
-_OPEN, _CLOSE = "（(", "）)"
-
-
-def unnest(text: str) -> str:
-    """Brackets inside brackets become 〔〕 (对方（小美好物旗舰店(客服)） → 对方（小美好物旗舰店〔客服〕）):
-    nested round brackets read as a typo in a filing."""
-    if not text or not any(c in text for c in _OPEN):
-        return text
-    out, depth = [], 0
-    for ch in text:
-        if ch in _OPEN:
-            depth += 1
-            out.append("〔" if depth > 1 else ch)
-        elif ch in _CLOSE and depth:
-            out.append("〕" if depth > 1 else ch)
-            depth -= 1
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def _marked(record: Any) -> str:
     """The note a corrected or confirmed record carries (casekit/corrections.py sets the flags)."""
     if getattr(record, "corrected", False):
@@ -240,39 +152,6 @@ def _transcript(e: EvidenceEntry, red: Redactor, model: CaseModel,
     return {"lines": lines, "rows": rows, "note": "".join(notes)}
 
 
-def fill_prints(exhibits: list[dict[str, Any]], cache: Path, out_dir: Path) -> None:
-    """Make the print copies `build_view(defer_prints=True)` left out (cache hits after the first
-    call) and put them into the exhibits, in place."""
-    for ex in exhibits:
-        src = ex.pop("print_src", None)
-        if src is None:
-            continue
-        img = print_image(Path(src[0]), cache, key=src[1])
-        ex["image"] = _rel(img, out_dir) if img else None
-        ex["image_missing"] = img is None
-        if img:
-            w, h = print_size_mm(img)
-            scale = ex.get("image_scale", 1.0)  # `_fit_one_page` shrank the planned size: the same here
-            ex["image_mm"] = {"width": f"{w * scale:.2f}", "height": f"{h * scale:.2f}"}
-
-
-def _redaction_flag(plan: ImagePlan) -> str:
-    """The 证据清单's word on what this copy of an exhibit hides (empty when nothing)."""
-    if plan.withheld:
-        return f"本副本不附此图（含{plan.describe() or '个人信息'}）"
-    return f"图中已遮盖{plan.describe()}" if plan.painted else ""
-
-
-def _redaction_note(plan: ImagePlan) -> str:
-    """The exhibit page's note above the transcript on what this copy hides."""
-    if plan.withheld:
-        return (f"此图含{plan.describe() or '个人信息'}，但无法确定其在图中的位置；为保护个人信息，本副本不附此图，"
-                "原件及其哈希见证据清单与电子数据说明。")
-    if plan.painted:
-        return f"为保护个人信息，本副本已在图中遮盖{plan.describe()}（共 {len(plan.boxes)} 处），原件未作改动。"
-    return ""
-
-
 UNDATED = "日期待确认"
 
 
@@ -326,15 +205,11 @@ def _mine(ev: Any) -> bool:
     return ev.kind == "message" and ev.text.startswith("我：")
 
 
-def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path,
-               defer_prints: bool = False) -> dict[str, Any]:
-    """The whole view model of one recipient's packet. With `defer_prints`, print copies not yet
-    in the cache are not made here: such an exhibit gets its printed size from the original's
-    header and a `print_src`, and `fill_prints` makes the copy later (in the worker rendering it).
+def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path) -> dict[str, Any]:
+    """The whole view model of one recipient's packet.
 
     Each exhibit's `image` is already the copy this recipient may see (casekit/redact.py: painted
-    for the platform and consumer copies where needed; never deferred then, since deferred copies
-    are shared by all recipients); `redaction` is what the 证据清单 prints about it, `image_withheld`
+    for the platform and consumer copies where needed); `redaction` is what the 证据清单 prints about it, `image_withheld`
     says the copy leaves the picture out, and `attach_original` is False when the original shows
     what this copy hides (a packet that carries originals must leave that one out)."""
     f, tl = model.facts, model.timeline
@@ -420,15 +295,6 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     shown = [e for e in evidence if e.is_image and e.path.is_file()]
     plans = {e.id: plan_image(e.extraction, red) for e in shown}
     shown = [e for e in shown if not plans[e.id].withheld]
-    deferred: dict[str, tuple[str, str, tuple[float, float]]] = {}
-    if defer_prints:
-        for e in shown:
-            # a copy to paint is made here: the deferred copies are shared by every recipient's packet
-            if e.sha256 and not plans[e.id].painted and cached_print(e.sha256, cache) is None:
-                planned = planned_print_mm(e.path)
-                if planned is not None:
-                    deferred[e.id] = (str(e.path), e.sha256, planned)
-    shown = [e for e in shown if e.id not in deferred]
     prints = dict(zip([e.id for e in shown], print_images([(e.path, e.sha256 or None) for e in shown], cache)))
     for e in evidence:
         plan = plans.get(e.id, ImagePlan())
@@ -436,9 +302,9 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         if img is not None and plan.painted:
             size_px = displayed_size(e.path)
             img = redacted_print(img, size_px, plan.boxes, cache) if size_px else None
-        size = print_size_mm(img) if img else deferred[e.id][2] if e.id in deferred else (0.0, 0.0)
+        size = print_size_mm(img) if img else (0.0, 0.0)
         transcript = _transcript(e, red, model, case_rows)
-        redaction = _redaction_note(plan)
+        redaction = plan.note()
         if redaction:
             transcript["note"] = redaction + transcript["note"]
         exhibits.append({
@@ -453,19 +319,17 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             "added": date_zh(e.added_at), "stored": f"evidence/ 中的原件（{e.id}）",
             "image": _rel(img, out_dir) if img else None,
             "image_mm": {"width": f"{size[0]:.2f}", "height": f"{size[1]:.2f}"},
-            "image_missing": e.is_image and img is None and e.id not in deferred and not plan.withheld,
+            "image_missing": e.is_image and img is None and not plan.withheld,
             # what this copy hides (the 证据清单 prints it), and whether its original may travel with
             # the packet: an original holding what the copy hides must not be attached to it
-            "redacted": plan.painted or plan.withheld, "redaction": _redaction_flag(plan),
+            "redacted": plan.painted or plan.withheld, "redaction": plan.flag(),
             "image_withheld": plan.withheld, "attach_original": not (plan.painted or plan.withheld),
             "transcript": transcript,
         })
-        if e.id in deferred:
-            exhibits[-1]["print_src"] = deferred[e.id][:2]
 
     manifest = model.root / "MANIFEST.sha256"
     manifest_hash = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "—"
-    custody_head = _custody_head(model.root / "custody.jsonl")
+    custody_head = packet_custody_head(model.root / "custody.jsonl")
     title = RECIPIENT_TITLES[recipient]
     o = f.order
     view: dict[str, Any] = {
@@ -523,7 +387,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["request_no"] = f.filing.platform_request_no or "—"
         view["police_receipt_no"] = f.filing.police_receipt_no or ""
         view["live"] = _live_sale(model)
-        view["image_count"] = sum(1 for ex in exhibits if ex["image"] or ex.get("print_src"))  # withheld ones not
+        view["image_count"] = sum(1 for ex in exhibits if ex["image"])  # withheld ones not
         view["document"] = "d3_platform.html"
     filing_text.apply(view, model, recipient, red, draft)
     view["sections"] = [
@@ -555,25 +419,6 @@ def _evidence_note(f, red: Redactor, exhibits: list[dict[str, Any]]) -> str:
     if f.case.original_carrier:
         note += f"原件保存在{f.case.original_carrier}，可当场出示核对。"
     return note
-
-
-def _custody_head(path: Path) -> str:
-    """"第 12 条　<SHA-256>": the custody log's last entry that changed the evidence or its records
-    (every entry but "build"/"verify") and the hash of that line; the chain from the first line up
-    to it is what the packet rests on (`casekit verify` checks it; a later change breaks it). A
-    rebuild of unchanged evidence prints the same line."""
-    try:
-        lines = [line for line in path.read_bytes().split(b"\n") if line]
-    except OSError:
-        return "—"
-    for n in range(len(lines), 0, -1):
-        try:
-            action = json.loads(lines[n - 1]).get("action")
-        except ValueError:
-            action = None
-        if action not in ("build", "verify"):
-            return f"第 {n} 条　{line_hash(lines[n - 1])}"
-    return "—"
 
 
 def _ordered_at(f, tl, draft: bool, labels: dict[str, str]) -> Any:
