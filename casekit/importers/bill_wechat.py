@@ -48,7 +48,10 @@ class WechatImporter(TableImporter):
             if not t.is_refund and t.direction == "out" and t.merchant_order_id and t.order_id:
                 first_payment.setdefault(t.merchant_order_id, t.order_id)
         for refund in (t for t in transactions if t.is_refund):
-            refund.refund_of = first_payment.get(refund.merchant_order_id or "")
+            # the refund row carries the payment's 商户单号 in 商户单号, or (the other form seen in
+            # real exports) in its own 交易单号
+            refund.refund_of = (first_payment.get(refund.merchant_order_id or "")
+                                or first_payment.get(refund.order_id or ""))
 
 
 WECHAT = WechatImporter("wechat", (LAYOUT,))
