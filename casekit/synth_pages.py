@@ -15,9 +15,12 @@ Block = tuple[str, ...]  # ("title", text) | ("centre", text) | ("big", text) | 
 
 def render_page(blocks: list[Block], *, width: int = 1080, dark: bool = False, status_time: str = "14:11",
                 accent: tuple[int, int, int] = (254, 62, 98)) -> Image.Image:
-    """Draw a phone detail page from blocks, top to bottom."""
+    """Draw a phone detail page from blocks, top to bottom; a page longer than one phone screen
+    grows (a long stitched capture)."""
     s = width / 1080
-    height = int(round(width * 2340 / 1080))
+    screen = int(round(width * 2340 / 1080))
+    height = max(screen, int(sum({"title": 110, "centre": 90, "big": 150, "text": 84, "rule": 40}.get(b[0], 160)
+                                  for b in blocks) * s + 240 * s))
     bg, fg = ((18, 18, 18), (225, 225, 225)) if dark else ((255, 255, 255), (25, 25, 25))
     grey = (140, 140, 140) if dark else (128, 128, 128)
     img = Image.new("RGB", (width, height), bg)

@@ -61,7 +61,7 @@ APP = Layout(
         "memo": ("商品说明", "备注"),
         "category": ("交易分类",),
     },
-    **_COMMON,
+    **{**_COMMON, "file_types": frozenset({"csv", "pdf"})},  # pdf: the app's 交易流水证明
 )
 
 # Refund order ids: "{original}_{suffix}" (old) and "{original}*REFUND_{suffix}" (2026).

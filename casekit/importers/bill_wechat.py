@@ -54,4 +54,24 @@ class WechatImporter(TableImporter):
                                 or first_payment.get(refund.order_id or ""))
 
 
-WECHAT = WechatImporter("wechat", (LAYOUT,))
+# 微信支付交易明细证明 (the PDF the app sends for police and courts): its own column names
+PROOF_PDF = Layout(
+    name="wechat_proof_pdf",
+    required=("交易单号", "交易时间", "交易类型", "收/支/其他", "金额(元)", "交易对方"),
+    columns={
+        "time": ("交易时间",),
+        "amount": ("金额(元)",),
+        "direction": ("收/支/其他",),
+        "counterparty": ("交易对方",),
+        "method": ("交易方式",),
+        "order_id": ("交易单号",),
+        "merchant_order_id": ("商户单号",),
+        "category": ("交易类型",),
+    },
+    markers=("微信支付",),
+    file_types=frozenset({"pdf"}),
+    seconds_expected=True,
+    thousands_expected=False,
+)
+
+WECHAT = WechatImporter("wechat", (LAYOUT, PROOF_PDF))

@@ -262,7 +262,9 @@ def parse_when(value: Any, clock: Any = None) -> When | None:
 
 
 def file_type(head: bytes) -> str | None:
-    """"xls", "xlsx", "csv" (any text) or None (binary we do not read), from the first bytes."""
+    """"xls", "xlsx", "pdf", "csv" (any text) or None (binary we do not read), from the first bytes."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     if head.startswith(b"PK\x03\x04"):
@@ -400,6 +402,10 @@ def read_tables(path: Path, head: bytes, max_rows: int | None = None, problems: 
         return read_xlsx(path, max_rows)
     if kind == "csv":
         return [read_csv(path, sniff_encoding(head), problems)]
+    if kind == "pdf":
+        from .pdftables import pdf_rows
+
+        return [Sheet(None, iter(pdf_rows(path, max_rows)), True)]
     raise TableError("not a table")
 
 

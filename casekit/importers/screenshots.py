@@ -29,6 +29,7 @@ from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_t
 from ..records import Entity, Extraction, Message, SourceRef
 from ..screens import line_entities, lines_from_words, page_of, read_screen
 from ..screens.payment import TITLES
+from ..screens.tiles import owned, shifted, tile_spans
 from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
 
@@ -176,8 +177,7 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
     """A screen that is not a chat: payment, order, refund, product, profile page or receipt
     (casekit.screens); a page with text that is none of them is an image with a warning."""
     size = (image.width, image.height)
-    grey = lines_from_words(_page_read(engine, page_image(image, layout.dark, colour=False,
-                                                          dimmed=is_dimmed(layout.page_bg)), image))
+    grey = _page_lines(engine, image, layout, colour=False)
     reading = read_screen(grey, size, reference, ctx.evidence_id, exact)
     lines = grey
     if reading is None or reading.kind == "payment_screenshot":
@@ -185,7 +185,7 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
         # one, 2026 read as 2020 in the other): payment screens are read in colour too and the
         # fields compared; a page none of the parsers took gets its second chance the same way.
         if reading is not None or _screen_hint(grey, size):
-            colour = lines_from_words(_page_read(engine, page_image(image, layout.dark, colour=True), image))
+            colour = _page_lines(engine, image, layout, colour=True)
             second = read_screen(colour, size, reference, ctx.evidence_id, exact)
             if reading is None:
                 reading, lines = second, colour
@@ -210,6 +210,18 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
                                   "the image holds text but is no chat, payment, order or refund screen casekit knows; "
                                   "check it and say what it is under [evidence] in case.toml"))
     return Extraction(kind="image", entities=line_entities(lines, ctx.evidence_id), warnings=warnings, text=text)
+
+
+def _page_lines(engine: OcrEngine, image, layout: Layout, colour: bool) -> list:
+    """The whole page as OcrLines; a long stitched capture in overlapping tiles (screens.tiles)."""
+    spans = tile_spans(image.height)
+    out = []
+    for index, (top, bottom) in enumerate(spans):
+        tile = image if len(spans) == 1 else image.crop((0, top, image.width, bottom))
+        page = page_image(tile, layout.dark, colour=colour, dimmed=not colour and is_dimmed(layout.page_bg))
+        lines = shifted(lines_from_words(_page_read(engine, page, tile)), top)
+        out.extend(line for line in lines if len(spans) == 1 or owned(line, spans, index))
+    return out
 
 
 def _page_read(engine: OcrEngine, page, image) -> list[tuple[str, list]]:

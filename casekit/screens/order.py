@@ -75,7 +75,10 @@ def read_order(page: Page, evidence_id: str | None):
     for row in ([fields["quantity"]] if "quantity" in fields else []) + page.rows:
         match = _QUANTITY.search(row.value if row.label == "数量" else row.text)
         if match:
-            quantity = next(g for g in match.groups() if g).translate(str.maketrans("lI|", "111"))
+            found = next(g for g in match.groups() if g)
+            # "xl1": a stroke of the x read as l before the digit; a lone l is the digit 1
+            found = re.sub(r"^[lI|]+(?=\d)", "", found)
+            quantity = found.translate(str.maketrans("lI|", "111"))
             break
     proposals = (propose("order.order_id", order_id, fields.get("order_id"), evidence_id)
                  + propose("order.goods", goods.value if goods and goods.label else (goods.text if goods else None),
