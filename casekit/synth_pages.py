@@ -57,18 +57,36 @@ def render_order(shop: str = "小美羊绒旗舰店", goods: str = "女士双面
                  subtotal: str = "1380.00", discount: str = "100.00", paid: str = "1280.00",
                  order_id: str = "2603051410558831", ordered_at: str = "2026-03-05 14:10:05",
                  carrier: str = "中通快递", waybill: str = "78812345678901", signed_at: str | None = "2026-03-08 16:20:11",
-                 *, width: int = 1080, dark: bool = False) -> tuple[Image.Image, dict[str, Any]]:
-    """An order-detail page (快手小店 / 抖音 / 淘宝 layout) and its ground truth."""
-    blocks: list[Block] = [("title", "订单详情"), ("centre", "交易成功" if signed_at else "待收货"), ("rule",),
-                           ("text", f"{shop} >"), ("text", goods), ("text", f"规格：{spec}"), ("text", f"¥{paid} x1"),
-                           ("rule",), ("row", "商品总价", f"¥{subtotal}"), ("row", "店铺优惠", f"-¥{discount}"),
-                           ("row", "实付款", f"¥{paid}"), ("rule",), ("row", "订单编号", order_id),
-                           ("row", "下单时间", ordered_at), ("row", "物流公司", carrier), ("row", "运单号", waybill)]
+                 *, width: int = 1080, dark: bool = False, style: str = "rows") -> tuple[Image.Image, dict[str, Any]]:
+    """An order-detail page and its ground truth. `style` "rows" is the 快手小店 / 抖音 layout
+    (labels left, values right); "inline" the 淘宝 / 拼多多 / 京东 one ("订单编号：… 复制" on one
+    line, left-aligned)."""
+    head: list[Block] = [("title", "订单详情"), ("centre", "交易成功" if signed_at else "待收货"), ("rule",),
+                         ("text", f"{shop} >"), ("text", goods), ("text", f"规格：{spec}"), ("text", f"¥{paid} x1"),
+                         ("rule",)]
+    facts = [("商品总价", f"¥{subtotal}"), ("店铺优惠", f"-¥{discount}"), ("实付款", f"¥{paid}"), ("订单编号", order_id),
+             ("下单时间", ordered_at), ("物流公司", carrier), ("运单号", waybill)]
     if signed_at:
-        blocks.append(("row", "签收时间", signed_at))
+        facts.append(("签收时间", signed_at))
+    if style == "inline":
+        body: list[Block] = [("text", f"{k}：{v}" + ("  复制" if k in ("订单编号", "运单号") else "")) for k, v in facts]
+    else:
+        body = [("row", k, v) for k, v in facts]
     truth = {"order.order_id": order_id, "order.goods": goods, "order.amount": paid,
              "order.ordered_at": ordered_at.replace(" ", "T") + "+08:00", "order.shop": shop, "order.quantity": "1"}
-    return render_page(blocks, width=width, dark=dark), {"kind": "order_page", "proposals": truth}
+    return render_page(head + body, width=width, dark=dark), {"kind": "order_page", "proposals": truth}
+
+
+def render_bill_detail(merchant: str = "张伟", amount: str = "1280.00", paid_at: str = "2026-03-05 14:10:22",
+                       order_id: str = "2026030522001422051456296641", *, width: int = 1080,
+                       dark: bool = False) -> tuple[Image.Image, dict[str, Any]]:
+    """Alipay's 账单详情 page of a 收钱码 payment: the payee's name above the amount, no 收款方 row."""
+    blocks: list[Block] = [("title", "账单详情"), ("centre", merchant), ("big", f"-{amount}"), ("centre", "交易成功"),
+                           ("rule",), ("row", "支付时间", paid_at), ("row", "付款方式", "余额宝"),
+                           ("row", "商品说明", "收钱码收款"), ("row", "账单分类", "日用百货"), ("row", "订单号", order_id)]
+    return render_page(blocks, width=width, dark=dark, accent=(22, 119, 255)), {
+        "kind": "payment_screenshot", "fields": {"amount": amount, "counterparty": merchant, "order_id": order_id,
+                                                 "time": paid_at}}
 
 
 def render_refund(request_no: str = "RF2603081020334455", order_id: str = "2603051410558831", amount: str = "1280.00",

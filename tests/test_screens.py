@@ -137,6 +137,10 @@ def test_refund_page_into_proposals(dark):
     assert ex.kind == "refund_record"
     got = {p.field: p.value for p in ex.proposals}
     assert got == {**truth["proposals"], "filing.after_sales_deadline": "2026-03-15T09:25+08:00"}
+    assert [(m.speaker, m.kind, m.text, m.time.isoformat()) for m in ex.messages] == [
+        ("system", "notice", "申请退款（仅退款，¥1280.00，原因：商品与描述不符，退款编号 RF2603081020334455）",
+         "2026-03-07T09:30:12+08:00"),
+        ("system", "notice", "商家拒绝退款（理由：商品已穿着，不支持退款）", "2026-03-08T10:20:00+08:00")]
 
 
 @pytest.mark.slow
@@ -166,3 +170,28 @@ def test_text_page_of_no_known_kind_warns():
     ex = read_screenshot(img, TesseractEngine(), _ctx())
     assert ex.kind == "image"
     assert any("不是能识别的" in w for w in ex.warnings)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("dark", [False, True])
+def test_alipay_bill_detail_page(dark):
+    """账单详情: the payee's name above the amount (no 收款方 row); the big bold amount, which a
+    whole-page reading drops here, is read again from its band."""
+    from casekit.synth_pages import render_bill_detail
+
+    img, truth = render_bill_detail(dark=dark)
+    ex = read_screenshot(img, TesseractEngine(), _ctx())
+    assert ex.kind == "payment_screenshot"
+    (tx,) = ex.transactions
+    f = truth["fields"]
+    assert (f"{tx.amount:.2f}", tx.counterparty, tx.order_id, tx.time.strftime("%Y-%m-%d %H:%M:%S")) == (
+        f["amount"], f["counterparty"], f["order_id"], f["time"])
+
+
+@pytest.mark.slow
+def test_inline_order_page_taobao_style():
+    """订单编号：… 复制 on one left-aligned line (淘宝 / 拼多多 / 京东)."""
+    img, truth = render_order(shop="小美服饰旗舰店", goods="女士双面呢子大衣", style="inline")
+    ex = read_screenshot(img, TesseractEngine(), _ctx())
+    assert ex.kind == "order_page"
+    assert {p.field: p.value for p in ex.proposals} == {**truth["proposals"], "order.goods": "女士双面呢子大衣"}

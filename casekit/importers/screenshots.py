@@ -20,7 +20,7 @@ from ..errors import BadInput, bilingual
 from ..ocr.cache import OcrCache, cache_key, file_sha256
 from ..ocr.deps import check_tesseract
 from ..ocr.engine import OcrEngine, TesseractEngine
-from ..ocr.entities import amount_warnings, extract_entities, located_entities
+from ..ocr.entities import amount_warnings, card_amount, extract_entities, located_entities
 from ..ocr.images import open_image, sniff_image
 from ..ocr.payment import is_transfer_card, parse_transfer_card
 from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
@@ -28,7 +28,7 @@ from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Entity, Extraction, Message, SourceRef
 from ..screens import line_entities, lines_from_words, page_of, read_screen
-from ..screens.payment import TITLES
+from ..screens.payment import TITLES, amount_band
 from ..screens.tiles import owned, shifted, tile_spans
 from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
@@ -177,7 +177,7 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
     """A screen that is not a chat: payment, order, refund, product, profile page or receipt
     (casekit.screens); a page with text that is none of them is an image with a warning."""
     size = (image.width, image.height)
-    grey = _page_lines(engine, image, layout, colour=False)
+    grey = _with_amount(engine, image, layout, _page_lines(engine, image, layout, colour=False))
     reading = read_screen(grey, size, reference, ctx.evidence_id, exact)
     lines = grey
     if reading is None or reading.kind == "payment_screenshot":
@@ -185,7 +185,7 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
         # one, 2026 read as 2020 in the other): payment screens are read in colour too and the
         # fields compared; a page none of the parsers took gets its second chance the same way.
         if reading is not None or _screen_hint(grey, size):
-            colour = _page_lines(engine, image, layout, colour=True)
+            colour = _with_amount(engine, image, layout, _page_lines(engine, image, layout, colour=True))
             second = read_screen(colour, size, reference, ctx.evidence_id, exact)
             if reading is None:
                 reading, lines = second, colour
@@ -199,8 +199,8 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
         warnings = list(reading.warnings)
         if reading.kind == "payment_screenshot":
             warnings.extend(_amount_checks(text, card=False))
-        return Extraction(kind=reading.kind, transactions=reading.transactions, entities=reading.entities,
-                          proposals=reading.proposals, warnings=warnings, text=text)
+        return Extraction(kind=reading.kind, messages=reading.messages, transactions=reading.transactions,
+                          entities=reading.entities, proposals=reading.proposals, warnings=warnings, text=text)
     warnings: list[str] = []
     if not text:
         warnings.append(bilingual("图像中未识别到文字", "no text recognised in the image"))
@@ -210,6 +210,19 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
                                   "the image holds text but is no chat, payment, order or refund screen casekit knows; "
                                   "check it and say what it is under [evidence] in case.toml"))
     return Extraction(kind="image", entities=line_entities(lines, ctx.evidence_id), warnings=warnings, text=text)
+
+
+def _with_amount(engine: OcrEngine, image, layout: Layout, lines: list) -> list:
+    """`lines` plus the big amount read from its own crop when the whole-page reading dropped it
+    (screens.payment.amount_band); one extra engine call, only then."""
+    band = amount_band(page_of(lines, (image.width, image.height)))
+    if band is None:
+        return lines
+    crop = image.crop((0, band[0], image.width, band[1]))
+    page = page_image(crop, layout.dark, colour=True)
+    found = [line for line in shifted(lines_from_words(_page_read(engine, page, crop)), band[0])
+             if card_amount(line.text) is not None]
+    return sorted(lines + found, key=lambda line: line.box[1])
 
 
 def _page_lines(engine: OcrEngine, image, layout: Layout, colour: bool) -> list:

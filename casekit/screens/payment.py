@@ -78,6 +78,22 @@ def looks_like_payment(page: Page) -> bool:
             and bool(fields & set(PAYMENT_FIELDS)))
 
 
+def amount_band(page: Page) -> tuple[int, int] | None:
+    """Where the big amount should be on a payment screen that has its title and rows but no
+    amount read (Tesseract drops a large bold number from a whole page now and then, and reads
+    it from a crop): the band between the title and the first payment row."""
+    compact = page.compact
+    if not any(t in compact for t in TITLES) or money(compact) is not None:
+        return None
+    rows = [r for r in page.rows if field_of(r) in PAYMENT_FIELDS]
+    if not rows:
+        return None
+    title = next((r for r in page.rows if any(t in "".join(r.text.split()) for t in TITLES)), None)
+    top = title.box[1] - title.box[3] if title is not None and title.box[1] < rows[0].box[1] else 0
+    bottom = rows[0].box[1]
+    return (max(0, top - 2 * (rows[0].box[3])), bottom) if bottom > top else None
+
+
 def parse_payment(page: Page) -> Transaction | None:
     """The one payment the screen shows; None without an amount."""
     fields: dict[str, Row] = {}
@@ -92,12 +108,17 @@ def parse_payment(page: Page) -> Transaction | None:
     amount = None
     if "amount" in fields:
         amount = money(fields["amount"].value)
-    if amount is None:
-        # the big amount above the rows (¥1,280.00; Tesseract reads ¥ as Y)
-        amount = next((a for a in (money(r.text) for r in page.rows[:first_label]) if a is not None), None)
+    big = next((i for i, r in enumerate(page.rows[:first_label]) if money(r.text) is not None), None)
+    if amount is None and big is not None:
+        amount = money(page.rows[big].text)  # the big amount above the rows (¥1,280.00; ¥ read as Y)
     if amount is None:
         return None
     value = {k: r.value.translate(_QUOTES) for k, r in fields.items()}
+    if "counterparty" not in value and big:
+        # Alipay's 账单详情 prints the payee's name above the amount instead of a 收款方 row
+        above = page.rows[big - 1]
+        if not above.label and not any(t in "".join(above.text.split()) for t in TITLES) and len(above.text) <= 30:
+            value["counterparty"] = above.text
     counterparty, account = split_account(value.get("counterparty", ""))
     if "account" in value:
         account = "".join(value["account"].split())

@@ -8,7 +8,7 @@ from datetime import datetime
 from ..errors import bilingual
 from ..ocr.entities import extract_entities, located_entities, union_box
 from ..ocr.lines import OcrLine
-from ..records import Entity, Kind, Proposal, SourceRef, Transaction
+from ..records import Entity, Kind, Message, Proposal, SourceRef, Transaction
 from . import order, payment, product, profile, receipt, refund
 from .rows import Page, read_rows
 
@@ -22,6 +22,7 @@ class ScreenReading:
     entities: list[Entity] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    messages: list[Message] = field(default_factory=list)  # a refund page's request and refusal, as notices
     facts: dict = field(default_factory=dict)  # the fields as read (refund status, reasons …)
     page: Page | None = None
 
@@ -89,7 +90,7 @@ def read_screen(lines: list[OcrLine], size: tuple[int, int], reference: datetime
     elif kind == "order_page":
         reading.proposals, reading.entities, found = order.read_order(page, evidence_id)
     elif kind == "refund_record":
-        reading.proposals, reading.entities, found, reading.facts = refund.read_refund(
+        reading.proposals, reading.entities, found, reading.facts, reading.messages = refund.read_refund(
             page, evidence_id, reference, exact_reference)
     elif kind == "profile":
         reading.proposals, reading.entities, found = profile.read_profile(page, evidence_id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from ..records import Message, SourceRef
 from .fields import entity, fields_of, has_any, propose, row_with
 from .rows import Page
 from .values import countdown, iso, money, parse_datetime, parse_day, reference_no
@@ -64,8 +65,30 @@ def _deadline(page: Page, reference: datetime | None, exact: bool):
     return None, None, None
 
 
+def notices(facts: dict, fields, evidence_id: str | None) -> list[Message]:
+    """The refund page's two events for the timeline, in the page's own words: the request
+    (when, what, how much, why) and the merchant's refusal (when, the reason given)."""
+    out = []
+    if facts["applied_at"]:
+        what = "，".join(x for x in (facts["type"], f"¥{facts['amount']}" if facts["amount"] else None,
+                                    f"原因：{facts['reason']}" if facts["reason"] else None,
+                                    f"退款编号 {facts['request_no']}" if facts["request_no"] else None) if x)
+        row = fields.get("applied_at")
+        out.append(Message("system", f"申请退款（{what}）" if what else "申请退款", kind="notice",
+                           time=datetime.fromisoformat(facts["applied_at"]),
+                           source=SourceRef(evidence_id, None, row.box if row else None)))
+    rejected = fields.get("rejected_at")
+    when = parse_datetime(rejected.value) if rejected else None
+    if when is not None and (facts["reject_reason"] or (facts["status"] and "拒绝" in facts["status"])):
+        reason = f"（理由：{facts['reject_reason']}）" if facts["reject_reason"] else ""
+        out.append(Message("system", f"商家拒绝退款{reason}", kind="notice", time=when,
+                           source=SourceRef(evidence_id, None, rejected.box)))
+    return out
+
+
 def read_refund(page: Page, evidence_id: str | None, reference: datetime | None, exact: bool = True):
-    """(proposals, entities, warnings, facts) of a refund page; `facts` are the fields as read."""
+    """(proposals, entities, warnings, facts, messages) of a refund page; `facts` are the fields
+    as read, `messages` the request and the refusal as timeline notices."""
     fields = fields_of(page, LABELS)
     request_no = reference_no(fields["request_no"].value) if "request_no" in fields else None
     order_id = reference_no(fields["order_id"].value) if "order_id" in fields else None
@@ -98,4 +121,4 @@ def read_refund(page: Page, evidence_id: str | None, reference: datetime | None,
     warnings = [warning] if warning else []
     if request_no is None:
         warnings.append(("退款页面中未读到退款编号，请人工核对", "no refund number read on the refund page; check by hand"))
-    return proposals, entities, warnings, facts
+    return proposals, entities, warnings, facts, notices(facts, fields, evidence_id)
