@@ -195,3 +195,14 @@ def test_inline_order_page_taobao_style():
     ex = read_screenshot(img, TesseractEngine(), _ctx())
     assert ex.kind == "order_page"
     assert {p.field: p.value for p in ex.proposals} == {**truth["proposals"], "order.goods": "女士双面呢子大衣"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("platform,kind,account", [("抖音号", "douyin_id", "dy_xiaomei2026"),
+                                                   ("微信号", "wechat_id", "xiaomei_8866")])
+def test_profile_ids_of_other_platforms(platform, kind, account):
+    img, truth = render_profile(name="小美服饰", account_id=account, platform=platform)
+    ex = read_screenshot(img, TesseractEngine(), _ctx())
+    assert ex.kind == "profile"
+    assert {p.field: p.value for p in ex.proposals} == truth["proposals"]
+    assert (kind, account) in {(e.kind, e.value) for e in ex.entities}

@@ -130,6 +130,7 @@ def _relocate(extraction: Extraction, ctx: ExtractContext, path: Path) -> None:
         record.source = SourceRef(ctx.evidence_id, None, box)
     extraction.entities = [Entity(e.kind, e.value, SourceRef(ctx.evidence_id, None, e.source.box)) if e.source else e
                            for e in extraction.entities]
+    extraction.proposals = [replace(p, source=SourceRef(ctx.evidence_id, None, p.source.box)) for p in extraction.proposals]
 
 
 def _reference(ctx: ExtractContext, path: Path, info: dict[str, Any]) -> tuple[datetime | None, bool]:
