@@ -29,6 +29,10 @@ def describe(p) -> str:
         return (f"  ≠ {p.field}: case.toml「{p.current}」 / {p.evidence_id}「{p.value}」 — "
                 + bilingual(f"不一致，确认用截图的值请运行 casekit accept DIR {p.field} --from {p.evidence_id}",
                             "they disagree; name the field to take the screen's value"))
+    if p.unsure:
+        return (f"  ? {p.field} = {p.value}  ({p.evidence_id}) — "
+                + bilingual(f"识别不确定，请对照截图核对；无误请运行 casekit accept DIR {p.field} --from {p.evidence_id}",
+                            "read with low confidence; check it against the screenshot, then name the field to accept"))
     return f"  + {p.field} = {p.value}  ({p.evidence_id})"
 
 
@@ -49,8 +53,8 @@ def proposals_cmd(
         return
     for p in found:
         typer.echo(describe(p).replace("DIR", str(directory)))
-    typer.echo(bilingual(f"全部接受（不一致的除外）：casekit accept {directory} --all",
-                         f"accept all but the conflicts: casekit accept {directory} --all"))
+    typer.echo(bilingual(f"全部接受（不一致和不确定的除外）：casekit accept {directory} --all",
+                         f"accept all but the conflicts and unsure ones: casekit accept {directory} --all"))
 
 
 @proposals_app.command("accept")

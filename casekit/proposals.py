@@ -43,6 +43,7 @@ class PendingProposal:
     evidence_id: str
     current: str | None  # what case.toml says now (normalised like `value`), None when empty
     box: tuple[int, int, int, int] | None = None
+    unsure: bool = False  # a character of it was read with low confidence
 
     @property
     def conflict(self) -> bool:
@@ -50,7 +51,7 @@ class PendingProposal:
 
     def to_json(self) -> dict[str, Any]:
         return {"field": self.field, "value": self.value, "evidence_id": self.evidence_id, "current": self.current,
-                "conflict": self.conflict, "box": list(self.box) if self.box else None}
+                "conflict": self.conflict, "unsure": self.unsure, "box": list(self.box) if self.box else None}
 
 
 def _normal(field: str, value: Any) -> str | None:
@@ -114,7 +115,7 @@ def pending(case) -> list[PendingProposal]:
             if current is not None and same(p.field, current, p.value):
                 continue
             seen.add((p.field, p.value))
-            out.append(PendingProposal(p.field, p.value, item.id, current, p.source.box))
+            out.append(PendingProposal(p.field, p.value, item.id, current, p.source.box, p.unsure))
     return out
 
 
@@ -186,7 +187,7 @@ def accept_many(case, fields: list[str], take_all: bool, evidence_id: str | None
         if not named and not take_all:
             continue
         values = {"".join(o.value.split()) for o in options}
-        if len(values) > 1 or (options[0].conflict and not named):
+        if len(values) > 1 or ((options[0].conflict or options[0].unsure) and not named):
             left.extend(options)
             continue
         accepted.append(accept(case, field, options[0].evidence_id))

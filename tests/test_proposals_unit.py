@@ -70,3 +70,20 @@ def test_two_accepts_at_once_both_land(cli, new_case, tmp_path):
     assert (data["order"]["order_id"], data["order"]["shop"]) == ("2603051410558831", "小美羊绒旗舰店")
     assert run_casekit("verify", new_case.root).returncode == 0
     assert json.loads(run_casekit("proposals", new_case.root, "--json").stdout) == {"proposals": []}
+
+
+def test_accept_all_leaves_unsure_readings_for_the_user(cli, new_case, tmp_path):
+    path = tmp_path / "shot.png"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"1" * 64)
+    assert cli("add", new_case.root, path).exit_code == 0
+    (item,) = new_case.items()
+    new_case.save_extraction(item.id, item.sha256, "k", Extraction(kind="order_page", proposals=[
+        Proposal("order.shop", "小美羊红旗舰店", SourceRef(item.id), unsure=True),
+        Proposal("order.order_id", "2603051410558831", SourceRef(item.id))]))
+    shown = cli("proposals", new_case.root).stdout
+    assert "? order.shop = 小美羊红旗舰店" in shown and "识别不确定" in shown
+    result = json.loads(cli("accept", new_case.root, "--all", "--json").stdout)
+    assert [a["field"] for a in result["accepted"]] == ["order.order_id"]
+    assert [(p["field"], p["unsure"]) for p in result["left"]] == [("order.shop", True)]
+    assert cli("accept", new_case.root, "order.shop", "--from", item.id, "--value", "小美羊绒旗舰店").exit_code == 0
+    assert tomllib.loads(new_case.toml_path.read_text("utf-8"))["order"]["shop"] == "小美羊绒旗舰店"

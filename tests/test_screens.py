@@ -206,3 +206,29 @@ def test_profile_ids_of_other_platforms(platform, kind, account):
     assert ex.kind == "profile"
     assert {p.field: p.value for p in ex.proposals} == truth["proposals"]
     assert (kind, account) in {(e.kind, e.value) for e in ex.entities}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("style", ["rows", "inline"])
+def test_a_misread_proposal_is_flagged_never_silent(style):
+    """羊绒 is Tesseract's known weak spot (羊红, 症绕): whatever a proposal says that is not what
+    the screen shows must carry a warning naming the field, so no guess is accepted unchecked."""
+    img, truth = render_order(style=style)
+    ex = read_screenshot(img, TesseractEngine(), _ctx())
+    got = {p.field: p.value for p in ex.proposals}
+    assert set(got) == set(truth["proposals"])
+    for field, value in truth["proposals"].items():
+        if got[field] != value:
+            assert any(w.startswith(f"{field}「{got[field]}」") for w in ex.warnings), (field, got[field], ex.warnings)
+
+
+def test_low_confidence_words_under_a_proposal_warn():
+    from casekit.screens.reading import unsure_proposals
+
+    words = (Word("女士", 0, 0, 0, 0, 88.0, src=(600, 400, 80, 40)), Word("羊红", 0, 0, 0, 0, 10.0, src=(680, 400, 80, 40)))
+    page = page_of([OcrLine("女士羊红", (600, 400, 160, 40), 0.5, words)], (1080, 2340))
+    from casekit.records import Proposal, SourceRef
+
+    (warning,) = unsure_proposals(page, [Proposal("order.goods", "女士羊红", SourceRef("E1", None, (600, 400, 160, 40)))])
+    assert "order.goods「女士羊红」" in warning and "羊红" in warning
+    assert unsure_proposals(page, [Proposal("order.goods", "x", SourceRef("E1", None, (0, 0, 10, 10)))]) == []

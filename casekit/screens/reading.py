@@ -99,5 +99,31 @@ def read_screen(lines: list[OcrLine], size: tuple[int, int], reference: datetime
     else:
         reading.proposals, reading.entities, found = receipt.read_receipt(page, evidence_id)
     reading.entities = _merge_entities(reading.entities, line_entities(lines, evidence_id))
-    reading.warnings = [bilingual(zh, en) for zh, en in found]
+    reading.warnings = [bilingual(zh, en) for zh, en in found] + unsure_proposals(page, reading.proposals)
     return reading
+
+
+UNSURE_CONF = 45.0  # Tesseract word confidence (0-100) below which a character is a guess
+
+
+def unsure_proposals(page: Page, proposals: list[Proposal]) -> list[str]:
+    """A warning for each proposal whose pixels hold a word the engine was unsure of (羊绒 read
+    as 羊红 at confidence 10), and the proposal marked `unsure`: the user checks it before
+    accepting (`accept --all` leaves it)."""
+    out = []
+    for p in proposals:
+        box = p.source.box
+        if box is None:
+            continue
+        weak = [w.text for r in page.rows for w in r.words if w.conf < UNSURE_CONF and w.src and _inside(w.src, box)]
+        if weak:
+            p.unsure = True
+            out.append(bilingual(f"{p.field}「{p.value}」中“{'、'.join(weak)}”识别不确定，接受前请对照截图核对",
+                                 f"{p.field} '{p.value}': '{', '.join(weak)}' was read with low confidence; check it "
+                                 "against the screenshot before accepting"))
+    return out
+
+
+def _inside(word: tuple[int, int, int, int], box: tuple[int, int, int, int]) -> bool:
+    cx, cy = word[0] + word[2] / 2, word[1] + word[3] / 2
+    return box[0] <= cx <= box[0] + box[2] and box[1] <= cy <= box[1] + box[3]
