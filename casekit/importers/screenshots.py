@@ -181,10 +181,11 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
     grey = _with_amount(engine, image, layout, _page_lines(engine, image, layout, colour=False))
     reading = read_screen(grey, size, reference, ctx.evidence_id, exact)
     lines = grey
-    if reading is None or reading.kind == "payment_screenshot":
+    if not getattr(engine, "whole_page", False) and (reading is None or reading.kind == "payment_screenshot"):
         # Tesseract's two greyings of the same page fail differently (a dropped bold amount in
         # one, 2026 read as 2020 in the other): payment screens are read in colour too and the
         # fields compared; a page none of the parsers took gets its second chance the same way.
+        # An engine that reads the original page itself (whole_page) has no second greying.
         if reading is not None or _screen_hint(grey, size):
             colour = _with_amount(engine, image, layout, _page_lines(engine, image, layout, colour=True))
             second = read_screen(colour, size, reference, ctx.evidence_id, exact)
@@ -217,7 +218,7 @@ def _with_amount(engine: OcrEngine, image, layout: Layout, lines: list) -> list:
     """`lines` plus the big amount read from its own crop when the whole-page reading dropped it
     (screens.payment.amount_band); one extra engine call, only then."""
     band = amount_band(page_of(lines, (image.width, image.height)))
-    if band is None:
+    if band is None or getattr(engine, "whole_page", False):
         return lines
     crop = image.crop((0, band[0], image.width, band[1]))
     page = page_image(crop, layout.dark, colour=True)
@@ -227,8 +228,9 @@ def _with_amount(engine: OcrEngine, image, layout: Layout, lines: list) -> list:
 
 
 def _page_lines(engine: OcrEngine, image, layout: Layout, colour: bool) -> list:
-    """The whole page as OcrLines; a long stitched capture in overlapping tiles (screens.tiles)."""
-    spans = tile_spans(image.height)
+    """The whole page as OcrLines; a long stitched capture in overlapping tiles (screens.tiles),
+    unless the engine reads whole pages itself (it tiles on its own terms)."""
+    spans = [(0, image.height)] if getattr(engine, "whole_page", False) else tile_spans(image.height)
     out = []
     for index, (top, bottom) in enumerate(spans):
         tile = image if len(spans) == 1 else image.crop((0, top, image.width, bottom))
