@@ -232,3 +232,22 @@ def test_low_confidence_words_under_a_proposal_warn():
     (warning,) = unsure_proposals(page, [Proposal("order.goods", "女士羊红", SourceRef("E1", None, (600, 400, 160, 40)))])
     assert "order.goods「女士羊红」" in warning and "羊红" in warning
     assert unsure_proposals(page, [Proposal("order.goods", "x", SourceRef("E1", None, (0, 0, 10, 10)))]) == []
+
+
+def test_misreadings_the_format_makes_unambiguous():
+    from casekit.screens.values import money, phone_mask
+
+    assert money("Y1.280.00") == Decimal("1280.00")  # a thousands comma read as a dot
+    assert money("1.28") == Decimal("1.28") and money("-20.00") == Decimal("20.00")
+    assert phone_mask("138***6621") == ("138****6621", True)
+    assert phone_mask("6222********1234") == ("6222********1234", False)
+
+
+def test_payment_title_with_one_misread_character_and_implausible_account_warns():
+    lines = [_line("已收均", 440, 500, 200), _line("¥1,280.00", 320, 640, 440, 90),
+             _line("收款方", 70, 830, 120), _line("张伟", 930, 830, 80),
+             _line("收款账号", 70, 930, 170), _line("了98366241", 800, 930, 210),
+             _line("转账单号", 70, 1030, 170), _line("1000050001", 760, 1030, 250)]
+    reading = read_screen(lines, (1080, 2340), None, "E1")
+    assert reading.kind == "payment_screenshot"
+    assert any("了98366241" in w and "不像账号" in w for w in reading.warnings)

@@ -27,7 +27,7 @@ from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Entity, Extraction, Message, SourceRef
-from ..screens import line_entities, lines_from_words, page_of, read_screen
+from ..screens import line_entities, lines_from_words, page_of, payment_notes, read_screen
 from ..screens.payment import TITLES, amount_band
 from ..screens.tiles import owned, shifted, tile_spans
 from ..printcopies import print_from_decoded
@@ -193,8 +193,9 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
                 reading, lines = second, colour
             elif second is not None and second.kind == reading.kind:
                 tx = second.transactions[0]  # the colour reading first, as it keeps bold amounts
+                notes = set(payment_notes(tx))  # asked again below, for the merged fields
                 merged = _merge_reading(tx, reading.transactions[0])
-                second.warnings = merged + ([] if tx.order_id else second.warnings)
+                second.warnings = merged + [w for w in second.warnings if w not in notes] + payment_notes(tx)
                 reading, lines = second, colour
     text = "\n".join(line.text for line in lines)
     if reading is not None:

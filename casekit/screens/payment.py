@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from ..records import Transaction
+from ..ocr.quality import levenshtein
 from .rows import Page, Row
-from .values import money, parse_datetime, reference_no
+from .values import money, parse_datetime, phone_mask, reference_no
 
 TITLES = ("转账成功", "支付成功", "付款成功", "交易成功", "转账详情", "收款成功", "已收款", "待确认收款", "待对方确认收款",
           "汇款成功", "提交成功", "账单详情", "交易详情", "转账结果", "付款结果")
@@ -70,12 +71,22 @@ def split_account(value: str) -> tuple[str | None, str | None]:
     return (value.strip() or None), None
 
 
-def looks_like_payment(page: Page) -> bool:
-    """A payment-result screen: a title such as 转账成功, an amount, and at least one payment row."""
+def _titled(page: Page) -> bool:
+    """A payment title on the page, exactly or with one misread character (已收均 → 已收款)."""
     compact = page.compact
-    fields = {field_of(r) for r in page.labelled()}
-    return (any(t in compact for t in TITLES) and money(compact) is not None
-            and bool(fields & set(PAYMENT_FIELDS)))
+    if any(t in compact for t in TITLES):
+        return True
+    return any(len(t) >= 3 and levenshtein("".join(r.text.split()), t) == 1 for r in page.rows if not r.label
+               for t in TITLES)
+
+
+def looks_like_payment(page: Page) -> bool:
+    """A payment-result screen: an amount with a title such as 转账成功 and one payment row, or
+    an amount and three kinds of payment row (a bank whose title we do not know)."""
+    fields = {field_of(r) for r in page.labelled()} & set(PAYMENT_FIELDS)
+    if not any(money(r.text) is not None for r in page.rows):
+        return False
+    return (bool(fields) and _titled(page)) or len(fields) >= 3
 
 
 def amount_band(page: Page) -> tuple[int, int] | None:
@@ -122,6 +133,8 @@ def parse_payment(page: Page) -> Transaction | None:
     counterparty, account = split_account(value.get("counterparty", ""))
     if "account" in value:
         account = "".join(value["account"].split())
+    if account:
+        account, _ = phone_mask(account)
     compact = page.compact
     status = next((t for t in TITLES if t in compact), None)
     return Transaction(
@@ -136,6 +149,19 @@ def parse_payment(page: Page) -> Transaction | None:
         merchant_order_id=reference_no(value["merchant_order_id"]) if "merchant_order_id" in value else None,
         memo=value.get("memo"),
     )
+
+
+_ACCOUNT_SHAPE = re.compile(r"^(?:[\d*]{6,30}|[\w.\-*]+@[\w.\-]+|1[3-9]\d\*{4}\d{4})$")
+
+
+def payment_warnings(tx: Transaction) -> list[tuple[str, str]]:
+    """(zh, en) warnings for fields that cannot be what the screen showed (an account with
+    letters or CJK in its digits is a misreading)."""
+    out = []
+    if tx.counterparty_account and not _ACCOUNT_SHAPE.match(tx.counterparty_account):
+        out.append((f"收款账号“{tx.counterparty_account}”不像账号（可能识别有误），请对照截图核对",
+                    f"payee account {tx.counterparty_account!r} does not look like an account (misread?); check it"))
+    return out
 
 
 def vocabulary() -> list[str]:

@@ -85,8 +85,6 @@ def read_screen(lines: list[OcrLine], size: tuple[int, int], reference: datetime
             return None
         tx.source = SourceRef(evidence_id, None, (0, 0, size[0], size[1]))
         reading.transactions.append(tx)
-        if not tx.order_id:
-            found.append(("支付截图中未读到订单号，请人工核对", "no order number read on the payment screen; check by hand"))
     elif kind == "order_page":
         reading.proposals, reading.entities, found = order.read_order(page, evidence_id)
     elif kind == "refund_record":
@@ -99,8 +97,18 @@ def read_screen(lines: list[OcrLine], size: tuple[int, int], reference: datetime
     else:
         reading.proposals, reading.entities, found = receipt.read_receipt(page, evidence_id)
     reading.entities = _merge_entities(reading.entities, line_entities(lines, evidence_id))
-    reading.warnings = [bilingual(zh, en) for zh, en in found] + unsure_proposals(page, reading.proposals)
+    reading.warnings = ([bilingual(zh, en) for zh, en in found] + unsure_proposals(page, reading.proposals)
+                        + [w for tx in reading.transactions for w in payment_notes(tx)])
     return reading
+
+
+def payment_notes(tx: Transaction) -> list[str]:
+    """What to check on a payment read from a screen (an implausible account, no order number);
+    the importer asks again after merging two readings of one screen."""
+    found = payment.payment_warnings(tx)
+    if not tx.order_id:
+        found.append(("支付截图中未读到订单号，请人工核对", "no order number read on the payment screen; check by hand"))
+    return [bilingual(zh, en) for zh, en in found]
 
 
 UNSURE_CONF = 45.0  # Tesseract word confidence (0-100) below which a character is a guess

@@ -44,9 +44,15 @@ def parse_day(text: str) -> datetime | None:
         return None
 
 
+_DOTTED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?:[.,]\d{3})+)\.(\d{2})(?![\d])")
+_PHONE_MASK = re.compile(r"^(1[3-9]\d)(\*{1,7})(\d{4})$")
+
+
 def money(text: str) -> Decimal | None:
-    """The amount a row shows (¥1,280.00, -1280.00, 1280.00元); never negative."""
-    found = card_amount(text or "")
+    """The amount a row shows (¥1,280.00, -1280.00, 1280.00元); never negative. A thousands
+    comma read as a dot (1.280.00) is still a thousands separator: two decimals end the number."""
+    text = _DOTTED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(".", ",") + "." + m.group(3), text or "")
+    found = card_amount(text)
     return abs(found) if found is not None else None
 
 
@@ -59,6 +65,15 @@ def reference_no(text: str) -> str | None:
         return None
     best = max(runs, key=len)
     return _DIGIT_LOOKALIKE.sub(lambda m: _AS_DIGIT[m.group(0)], best)
+
+
+def phone_mask(value: str) -> tuple[str, bool]:
+    """A masked phone number as apps print it, 3 digits, four stars, 4 digits: a star dropped
+    or doubled by OCR (138***6621) is put back. (value, whether it was repaired)."""
+    match = _PHONE_MASK.match(value)
+    if match and len(match.group(2)) != 4:
+        return f"{match.group(1)}****{match.group(3)}", True
+    return value, False
 
 
 def countdown(text: str) -> timedelta | None:
