@@ -44,3 +44,19 @@ def test_pdf_without_a_statement_table_is_kept_as_plain_evidence(tmp_path):
     path.write_bytes(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
     ex = extract_file(path, ExtractContext(evidence_id="E1"))
     assert ex.kind == "other" and ex.warnings and "Traceback" not in " ".join(ex.warnings)
+
+
+@pytest.mark.slow
+def test_bank_statement_pdf_cmb_debit(tmp_path):
+    """招商银行 个人账户交易流水 PDF, the columns of the real statement (as in the converted fixture)."""
+    from .pdf_statements import statement_pdf
+
+    header = ["记账日期", "货币", "交易金额", "联机余额", "交易摘要", "对手信息", "客户摘要"]
+    rows = [["2026-03-05", "CNY", "-1,280.00", "3,271.66", "转账汇款", "张伟 6222021234567890123", "货款"],
+            ["2026-03-08", "CNY", "1,280.00", "4,551.66", "退款", "张伟 6222021234567890123", "退款"]]
+    path = statement_pdf(tmp_path / "招商银行交易流水.pdf", "招商银行交易流水", "户名：张某  账号：6214********1234",
+                         header, rows)
+    ex = extract_file(path, ExtractContext(evidence_id="E1"))
+    assert ex.importer == "cmb"
+    assert [(t.amount, t.direction) for t in ex.transactions] == [(Decimal("1280.00"), "out"), (Decimal("1280.00"), "in")]
+    assert ex.transactions[0].time.date().isoformat() == "2026-03-05"
