@@ -81,3 +81,15 @@ def test_exports_whose_preamble_was_cut_off_still_read_with_a_warning(tmp_path):
     ex = extract_file(web, ExtractContext(evidence_id="E1"))
     assert ex.importer == "alipay" and [(t.amount, t.direction) for t in ex.transactions] == [(Decimal("1280.00"), "out")]
     assert any("可能被截取" in w for w in ex.warnings)
+
+
+def test_refund_rows_marked_bu_ji_shou_zhi_read_as_money_back():
+    """aqni/beancount-daoru's example export (MIT): the app marks refunds 不计收支 + 退款成功."""
+    path = Path(__file__).parent / "fixtures" / "bills" / "alipay" / "daoru_alipay_app_2020.csv"
+    ex = extract_file(path, ExtractContext(evidence_id="E1"))
+    refunds = [t for t in ex.transactions if t.status == "退款成功"]
+    assert refunds and all(t.is_refund and t.direction == "in" and t.direction_raw == "不计收支" for t in refunds)
+    assert [t.refund_of for t in refunds if t.memo == "退款-耐克运动袜"] == ["2020120922001155631428613258"]
+    income = [t for t in ex.transactions if t.memo == "余额宝-12月4日-收益发放"]
+    assert [t.direction for t in income] == ["none"]  # 不计收支 without a refund stays neutral
+    assert any("35" in w and "24" in w for w in ex.warnings)  # the example was cut short: said so

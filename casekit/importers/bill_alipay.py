@@ -74,14 +74,15 @@ class AlipayImporter(TableImporter):
     def direction_of(self, rec: dict[str, Any], row: RowContext) -> tuple[str, str | None]:
         """收/支 as printed; the old web export leaves it blank or 其他 on refunds and on many
         successful payments (收钱码 payments among them), and then 资金状态 (已支出 / 已收入) says
-        which way the money went, else 交易状态 (退款成功 is money back)."""
+        which way the money went; a 退款成功 row is money back whether 收/支 is blank, 其他 or 不计收支."""
         raw = rec.get("direction", "")
         if raw in ("", "其他"):
             fund = rec.get("fund_status", "")
             if fund in ("已支出", "已收入"):
                 return DIRECTION_WORDS[fund], raw or fund
-            if "退款成功" in rec.get("status", ""):
-                return "in", raw or rec["status"]
+        if raw in ("", "其他", "不计收支") and "退款成功" in rec.get("status", ""):
+            # the app marks a refund to the card it came from 不计收支; the money still came back
+            return "in", raw or rec["status"]
         return super().direction_of(rec, row)
 
     def companions(self, tx: Any, rec: dict[str, Any], row: RowContext) -> list[Any]:
