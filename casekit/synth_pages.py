@@ -115,6 +115,16 @@ def render_product(shop: str = "小美羊绒旗舰店", price: str = "1280.00", 
                                                          "claims": [title, *claims]}
 
 
+def render_live_room(name: str = "小美羊绒", account_id: str = "xm_cashmere88", price: str = "1280.00", *,
+                     width: int = 1080, dark: bool = False) -> tuple[Image.Image, dict[str, Any]]:
+    """A live room (直播间) with the streamer's id, her claims and the 小黄车 card of the goods."""
+    blocks: list[Block] = [("title", f"{name}的直播间"), ("text", f"快手号：{account_id}   关注"), ("rule",),
+                           ("text", "主播：今天专柜正品 假一赔十"), ("text", "主播：100%纯羊绒 七天无理由"),
+                           ("rule",), ("text", f"小黄车1号 双面羊绒大衣 ¥{price}"), ("centre", "去购买")]
+    return render_page(blocks, width=width, dark=dark), {"kind": "product_page", "account_id": account_id,
+                                                         "price": price}
+
+
 def render_profile(name: str = "小美羊绒", account_id: str = "xm_cashmere88", platform: str = "快手号", *,
                    width: int = 1080, dark: bool = False) -> tuple[Image.Image, dict[str, Any]]:
     """A seller's profile page with the id that does not change."""

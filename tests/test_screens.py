@@ -281,3 +281,16 @@ def test_payment_title_with_one_misread_character_and_implausible_account_warns(
     reading = read_screen(lines, (1080, 2340), None, "E1")
     assert reading.kind == "payment_screenshot"
     assert any("了98366241" in w and "不像账号" in w for w in reading.warnings)
+
+
+@pytest.mark.slow
+def test_live_room_is_a_product_page_with_its_claims_and_the_streamers_id(engine):
+    from casekit.synth_pages import render_live_room
+
+    img, truth = render_live_room()
+    ex = read_screenshot(img, engine, _ctx())
+    assert ex.kind == "product_page"
+    claims = " ".join(e.value for e in ex.entities if e.kind == "claim")
+    assert "假一赔十" in claims and "七天无理由" in claims
+    assert [e.value for e in ex.entities if e.kind == "price"] == ["1280.00"]
+    assert ("kuaishou_id", "xm_cashmere88") in {(e.kind, e.value) for e in ex.entities}

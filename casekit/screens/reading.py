@@ -58,10 +58,11 @@ def _merge_entities(first: list[Entity], more: list[Entity]) -> list[Entity]:
     return first + [e for e in more if (e.kind, e.value) not in have]
 
 
-# most specific first: a refund page also shows an order number, an order page also shows 交易成功
+# most specific first: a refund page also shows an order number, an order page also shows 交易成功,
+# a live room shows the streamer's 快手号 and 关注 beside the goods it sells
 KINDS = (("filing_receipt", receipt.looks_like_receipt), ("refund_record", refund.looks_like_refund),
          ("order_page", order.looks_like_order), ("payment_screenshot", payment.looks_like_payment),
-         ("profile", profile.looks_like_profile), ("product_page", product.looks_like_product))
+         ("product_page", product.looks_like_product), ("profile", profile.looks_like_profile))
 
 
 def classify(page: Page) -> Kind | None:
