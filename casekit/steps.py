@@ -186,12 +186,13 @@ def evaluate(model: CaseModel) -> Status:
 def proposal_checks(model: CaseModel) -> list[Check]:
     """Facts read from screens that case.toml does not say yet (casekit.proposals); a value that
     disagrees with case.toml is shown beside it."""
+    from .errors import CasekitError
     from .proposals import pending
     from .store import Case
 
     try:
         found = pending(Case(model.root))
-    except (OSError, ValueError):
+    except (OSError, ValueError, CasekitError):  # no case folder behind this model: nothing read
         return []
     if not found:
         return []
