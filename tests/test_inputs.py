@@ -84,3 +84,18 @@ def test_long_stitched_capture_loses_and_doubles_no_line(tmp_path):
         assert sum(1 for line in lines if f"第{i}条" in line) == 1, i
     boxes = [e.source.box for e in ex.entities if e.kind == "order_id" and e.source and e.source.box]
     assert boxes and all(b[1] > 6_000 for b in boxes)  # boxes in the whole capture's pixels
+
+
+@pytest.mark.slow
+def test_heic_capture_time_from_exif_dates_the_refund_countdown(cli, new_case, tmp_path):
+    source = tmp_path / "IMG_0413.HEIC"
+    shutil.copy(FIX / "refund_page_720_exif.heic", source)
+    assert cli("add", new_case.root, source).exit_code == 0
+    (item,) = new_case.items()
+    assert item.metadata.get("capture_time") == "2026-03-08T10:25:00+08:00"
+    assert cli("extract", new_case.root).exit_code == 0
+    ex = new_case.load_extraction(item.id)
+    assert ex.kind == "refund_record"
+    got = {p.field: p.value for p in ex.proposals}
+    assert got["filing.after_sales_deadline"] == "2026-03-15T09:25+08:00"  # 10:25 + 6天23时
+    assert got["filing.platform_request_no"] == "RF2603081020334455"
