@@ -24,13 +24,14 @@ from .facts import Facts, load_facts, parse_facts
 from .fsutil import atomic_write_text
 from .tomledit import set_key
 
-# case.toml path → how its value is written (text | money | int | date | datetime)
+# case.toml path → how its value is written (text | money | int | date | datetime | bool)
 FIELDS: dict[str, str] = {
     "order.order_id": "text", "order.goods": "text", "order.amount": "money", "order.ordered_at": "datetime",
     "order.shop": "text", "order.quantity": "int", "order.payment_method": "text",
     "filing.platform_request_no": "text", "filing.merchant_rejected_on": "date",
     "filing.after_sales_deadline": "datetime", "filing.police_receipt_no": "text", "filing.complaint_no": "text",
     "suspects.account_id": "text", "suspects.name": "text", "suspects.shop": "text",
+    "story.delivered": "bool",
 }
 
 
@@ -63,6 +64,8 @@ def _normal(field: str, value: Any) -> str | None:
         return f"{Decimal(str(value)):.2f}"
     if kind == "datetime" and isinstance(value, datetime):
         return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+    if kind == "bool":
+        return "true" if value is True else ("false" if value is False else None)
     if kind == "date" and isinstance(value, (date, datetime)):
         return (value.date() if isinstance(value, datetime) else value).isoformat()
     return str(value)
@@ -127,6 +130,10 @@ def _typed(field: str, value: str):
         return date.fromisoformat(value[:10])
     if kind == "datetime":
         return datetime.fromisoformat(value)
+    if kind == "bool":
+        if value not in ("true", "false"):
+            raise ValueError(value)
+        return value == "true"
     return value  # text, and money as "1280.00" (case.toml reads it as a decimal)
 
 

@@ -74,6 +74,8 @@ def render_order(shop: str = "小美羊绒旗舰店", goods: str = "女士双面
         body = [("row", k, v) for k, v in facts]
     truth = {"order.order_id": order_id, "order.goods": goods, "order.amount": paid,
              "order.ordered_at": ordered_at.replace(" ", "T") + "+08:00", "order.shop": shop, "order.quantity": "1"}
+    if signed_at:
+        truth["story.delivered"] = "true"
     return render_page(head + body, width=width, dark=dark), {"kind": "order_page", "proposals": truth}
 
 

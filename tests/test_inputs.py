@@ -17,7 +17,8 @@ from casekit.synth_pages import render_page, render_refund
 
 FIX = Path(__file__).parent / "fixtures" / "screenshots"
 ORDER_720 = {"order.order_id": "2603051410558831", "order.goods": "女士双面呢子大衣", "order.amount": "1280.00",
-             "order.ordered_at": "2026-03-05T14:10:05+08:00", "order.shop": "小美羊绒旗舰店", "order.quantity": "1"}
+             "order.ordered_at": "2026-03-05T14:10:05+08:00", "order.shop": "小美羊绒旗舰店", "order.quantity": "1",
+             "story.delivered": "true"}
 
 
 @pytest.mark.slow

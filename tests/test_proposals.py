@@ -37,20 +37,21 @@ def test_accept_all_writes_case_toml_keeps_comments_and_logs(cli, new_case, tmp_
     truth = _order_case(cli, new_case, tmp_path)
     listed = json.loads(cli("proposals", new_case.root, "--json").stdout)["proposals"]
     assert {p["field"] for p in listed} == {"order.order_id", "order.goods", "order.amount", "order.ordered_at",
-                                            "order.shop", "order.quantity"}
+                                            "order.shop", "order.quantity", "story.delivered"}
     assert all(p["evidence_id"] == "E0001" and not p["conflict"] for p in listed)
     status = cli("status", new_case.root)
-    assert "截图中读到 6 项案件信息待确认" in status.stdout and "order.order_id = 2603051410558831" in status.stdout
+    assert "截图中读到 7 项案件信息待确认" in status.stdout and "order.order_id = 2603051410558831" in status.stdout
     comments_before = [l for l in new_case.toml_path.read_text("utf-8").splitlines() if l.startswith("#")]
     result = cli("accept", new_case.root, "--all", "--json")
     assert result.exit_code == 0
-    assert len(json.loads(result.stdout)["accepted"]) == 6
+    assert len(json.loads(result.stdout)["accepted"]) == 7
     text = new_case.toml_path.read_text("utf-8")
     assert [l for l in text.splitlines() if l.startswith("#")] == comments_before
     facts = load_facts(new_case.toml_path)
     assert facts.order.order_id == truth["proposals"]["order.order_id"]
     assert str(facts.order.amount) == "1280.00" and facts.order.goods == "女士双面呢子大衣"
     assert facts.order.ordered_at.isoformat() == "2026-03-05T14:10:05+08:00" and facts.order.quantity == 1
+    assert facts.story.delivered is True
     accepts = [e for e in new_case.custody_entries() if e["action"] == "accept"]
     assert {e["field"] for e in accepts} == {p["field"] for p in listed}
     assert all(e["evidence_id"] == "E0001" for e in accepts)

@@ -141,6 +141,8 @@ def test_order_page_into_proposals(dark, engine):
     box = next(p.source.box for p in ex.proposals if p.field == "order.order_id")
     assert box is not None and box[0] > 500  # the value's pixels, right of its label
     assert all(p.source.evidence_id == "E0007" for p in ex.proposals)
+    assert [(m.kind, m.text, m.time.isoformat()) for m in ex.messages] == [
+        ("notice", "已签收（中通快递，运单号 78812345678901）", "2026-03-08T16:20:11+08:00")]
 
 
 @pytest.mark.slow

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..records import Message, SourceRef
 from .fields import entity, fields_of, propose
 from .rows import Page, Row
 from .values import iso, money, parse_datetime, reference_no
@@ -62,7 +63,8 @@ def _goods_row(page: Page, fields: dict[str, Row], shop: Row | None) -> Row | No
 
 
 def read_order(page: Page, evidence_id: str | None):
-    """(proposals, entities, warnings) of an order page."""
+    """(proposals, entities, warnings, messages) of an order page; `messages` holds the 签收
+    (delivery) as a timeline notice when the page shows its time."""
     fields = fields_of(page, LABELS)
     shop = _shop_row(page, fields)
     goods = _goods_row(page, fields, shop)
@@ -92,7 +94,17 @@ def read_order(page: Page, evidence_id: str | None):
     entities = entity("order_id", order_id, fields.get("order_id"), evidence_id)
     if "waybill" in fields:
         entities += entity("waybill", reference_no(fields["waybill"].value), fields["waybill"], evidence_id)
+    signed_row = fields.get("signed_at")
+    signed = parse_datetime(signed_row.value) if signed_row else None
+    messages = []
+    if signed is not None:
+        # a 签收时间 on the order page: the goods were delivered (signed for), and when
+        proposals += propose("story.delivered", "true", signed_row, evidence_id)
+        via = "，".join(x for x in (fields["carrier"].value if "carrier" in fields else None,
+                                   f"运单号 {reference_no(fields['waybill'].value)}" if "waybill" in fields else None) if x)
+        messages.append(Message("system", f"已签收（{via}）" if via else "已签收", kind="notice", time=signed,
+                                source=SourceRef(evidence_id, None, signed_row.box)))
     warnings = []
     if order_id is None:
         warnings.append(("订单页面中未读到订单编号，请人工核对", "no order number read on the order page; check by hand"))
-    return proposals, entities, warnings
+    return proposals, entities, warnings, messages

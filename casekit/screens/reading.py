@@ -22,7 +22,7 @@ class ScreenReading:
     entities: list[Entity] = field(default_factory=list)
     proposals: list[Proposal] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    messages: list[Message] = field(default_factory=list)  # a refund page's request and refusal, as notices
+    messages: list[Message] = field(default_factory=list)  # refund request/refusal, delivery: timeline notices
     facts: dict = field(default_factory=dict)  # the fields as read (refund status, reasons …)
     page: Page | None = None
 
@@ -87,7 +87,7 @@ def read_screen(lines: list[OcrLine], size: tuple[int, int], reference: datetime
         tx.source = SourceRef(evidence_id, None, (0, 0, size[0], size[1]))
         reading.transactions.append(tx)
     elif kind == "order_page":
-        reading.proposals, reading.entities, found = order.read_order(page, evidence_id)
+        reading.proposals, reading.entities, found, reading.messages = order.read_order(page, evidence_id)
     elif kind == "refund_record":
         reading.proposals, reading.entities, found, reading.facts, reading.messages = refund.read_refund(
             page, evidence_id, reference, exact_reference)
