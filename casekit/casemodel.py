@@ -36,6 +36,8 @@ SUBTYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "other": ("电子文件", "证明与本案有关的事实", ("identify", "police", "consumer")),
 }
 _KIND_TO_SUBTYPE = {"chat_screenshot": "chat", "payment_screenshot": "payment_voucher", "bill": "bill",
+                    "order_page": "order_page", "refund_record": "refund_record", "product_page": "product_page",
+                    "profile": "profile_page", "filing_receipt": "filing_receipt",
                     "image": "image", "other": "other"}
 FORMS = {"chat": "电子数据（截图）", "payment_voucher": "电子数据（截图）", "bill": "电子数据（账单导出文件）",
          "live_recording": "视听资料", "other": "电子数据"}

@@ -14,6 +14,7 @@ import tomlkit
 from .errors import BadInput
 from .facts import parse_facts
 from .fsutil import atomic_write_text
+from .tomledit import set_key
 
 # (table, key, question, kind) — kind: text | list | bool | date | datetime | money
 QUESTIONS: list[tuple[str, str, str, str]] = [
@@ -53,18 +54,6 @@ def _current(doc: tomlkit.TOMLDocument, table: str, key: str):
     if table == "suspects":
         container = container[0] if container else None
     return container.get(key) if container is not None else None
-
-
-def _set(doc: tomlkit.TOMLDocument, table: str, key: str, value) -> None:
-    if table == "suspects":
-        if "suspects" not in doc or not doc["suspects"]:
-            doc["suspects"] = tomlkit.aot()
-            doc["suspects"].append(tomlkit.table())
-        doc["suspects"][0][key] = value
-        return
-    if table not in doc:
-        doc[table] = tomlkit.table()
-    doc[table][key] = value
 
 
 def _convert(answer: str, kind: str):
@@ -111,7 +100,7 @@ def run_interview(
                 trial = tomlkit.parse(tomlkit.dumps(doc))
                 if value is None:
                     break
-                _set(trial, table, key, value)
+                set_key(trial, table, key, value)
                 parse_facts(tomlkit.dumps(trial), toml_path)
             except (ValueError, BadInput) as exc:
                 say(f"✗ {exc}")

@@ -180,7 +180,7 @@ def evaluate(model: CaseModel) -> Status:
         _fact("受理的市场监管局或消协", bool(f.filing.consumer_unit), "[filing] consumer_unit",
               "consumer_unit", required=False),
     ])
-    identify.checks += scope_checks(model) + timeline_checks(model)
+    identify.checks += scope_checks(model) + timeline_checks(model) + proposal_checks(model)
     status = Status({s.step: s for s in (identify, platform, police, consumer)})
     status.hints = triage(model)
     route_checks(model, status)
@@ -249,6 +249,25 @@ def timeline_checks(model: CaseModel) -> list[Check]:
                          f"casekit corrections DIR --show {eid}，再 casekit correct DIR {eid} 编号 time YYYY-MM-DDTHH:MM",
                          required=False))
     return out
+
+
+def proposal_checks(model: CaseModel) -> list[Check]:
+    """Facts read from screens that case.toml does not say yet (casekit.proposals); a value that
+    disagrees with case.toml is shown beside it."""
+    from .errors import CasekitError
+    from .proposals import pending
+    from .store import Case
+
+    try:
+        found = pending(Case(model.root))
+    except (OSError, ValueError, CasekitError):  # no case folder behind this model: nothing read
+        return []
+    if not found:
+        return []
+    shown = "；".join(f"{p.field}：case.toml「{p.current}」≠ {p.evidence_id}「{p.value}」" if p.conflict
+                     else f"{p.field} = {p.value}（{p.evidence_id}）" for p in found)
+    return [Check("proposals", f"截图中读到 {len(found)} 项案件信息待确认：{shown}", False,
+                  "运行 casekit proposals DIR 查看，casekit accept DIR --all 接受（不一致的须写明字段）", required=False)]
 
 
 def triage(model: CaseModel) -> list[Hint]:
