@@ -409,6 +409,8 @@ def _mount_filing_commands() -> None:
 
 
 _mount_filing_commands()
+from .cli_serve import serve_app  # noqa: E402  (casekit serve: the local web page)
+app.registered_commands.extend(serve_app.registered_commands)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -1,0 +1,157 @@
+"""What each page shows, as plain dicts: the templates only lay these out.
+
+Everything comes from the library the CLI uses (casemodel, steps, corrections, scoping,
+facts), so the page and `casekit status` / `casekit corrections --show` never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import tomlkit
+
+from ..corrections import LABELS_ZH, apply_case
+from ..errors import BadInput, CasekitError
+from ..factsedit import current, show
+from ..interview import QUESTIONS
+from ..store import Case
+
+EVIDENCE_ID = re.compile(r"^E\d{4,6}$")
+LOW_CONFIDENCE = 70.0  # bubble mean OCR confidence (0-100) under which the page highlights it
+RECIPIENTS = {"police": ("报案材料", "police report"), "consumer": ("12315/消协投诉", "12315 complaint"),
+              "platform": ("平台投诉", "platform complaint")}
+KINDS_ZH = {"chat_screenshot": "聊天截图", "payment_screenshot": "付款截图", "order_page": "订单页", "refund_record": "退款记录",
+            "product_page": "商品页", "profile": "主页", "filing_receipt": "受理回执", "image": "图片", "bill": "账单",
+            "other": "其他", "not_extracted": "未识别"}
+SPEAKERS_ZH = {"me": "我", "them": "对方", "system": "系统"}
+FIELD_EN = {"text": "text", "speaker": "speaker", "name": "name", "time": "time", "amount": "amount",
+            "counterparty": "payee", "counterparty_account": "payee account", "order_id": "order id"}
+
+
+def evidence_id(value: str) -> str:
+    """A path parameter that must be an evidence id (E0001); anything else is refused."""
+    if not EVIDENCE_ID.match(value or ""):
+        raise BadInput(f"证据编号不对：{value[:40]!r}", f"not an evidence id: {value[:40]!r}",
+                       hint_zh="编号形如 E0001", hint_en="ids look like E0001")
+    return value
+
+
+def overview(case: Case) -> dict[str, Any]:
+    """The case overview: the checklist (urgent hints first), the items, the packets in out/."""
+    from ..casemodel import list_evidence, load_case_model
+    from ..steps import evaluate
+
+    data: dict[str, Any] = {"root": str(case.root), "error": None, "hints": [], "steps": [], "loss": None,
+                            "title": case.root.name, "evidence": [], "packets": packets(case)}
+    items = case.items()
+    try:
+        model = load_case_model(case)
+    except CasekitError as exc:  # a broken case.toml: say so, still list the evidence
+        data["error"] = exc.one_line()
+        for item, entry in zip(items, list_evidence(case, items)):
+            data["evidence"].append(_item_row(item, entry.kind if entry.extraction is not None else "not_extracted", None))
+        return data
+    status = evaluate(model)
+    data["title"] = model.facts.case.title or case.root.name
+    data["loss"] = f"{model.timeline.loss.net:.2f}"
+    data["hints"] = [{"text": h.text, "urgent": h.urgent} for h in sorted(status.hints, key=lambda h: not h.urgent)]
+    for step in status.steps.values():
+        checks = sorted(step.checks, key=lambda c: (c.ok, not c.required))
+        data["steps"].append({"key": step.step, "title": step.title, "ready": step.ready, "gaps": len(step.gaps),
+                              "checks": [{"label": c.label, "ok": c.ok, "required": c.required,
+                                          "fix": c.fix.replace("DIR", str(case.root)) if not c.ok else ""} for c in checks]})
+    for item, entry in zip(items, model.evidence):
+        kind = entry.kind if entry.extraction is not None else "not_extracted"
+        data["evidence"].append(_item_row(item, kind, entry))
+    return data
+
+
+def _item_row(item: Any, kind: str, entry: Any) -> dict[str, Any]:
+    return {"id": item.id, "name": item.original_name, "kind": kind, "kind_zh": KINDS_ZH.get(kind, kind),
+            "excluded": item.excluded, "exclude_reason": item.exclude_reason,
+            "linked": None if entry is None else entry.linked, "link_reason": "" if entry is None else entry.link_reason,
+            "image": item.media_type.startswith("image/")}
+
+
+def packets(case: Case) -> list[dict[str, Any]]:
+    """The packets already built in out/."""
+    out = []
+    for key, (zh, en) in RECIPIENTS.items():
+        pdf = case.out_dir / f"{key}.pdf"
+        if pdf.is_file():
+            out.append({"key": key, "zh": zh, "en": en, "size_kb": max(1, pdf.stat().st_size // 1024)})
+    return out
+
+
+def item_view(case: Case, eid: str) -> dict[str, Any]:
+    """One item: its image with the boxes read, and every record as corrected, numbered."""
+    item = case.item(evidence_id(eid))
+    raw = case.load_extraction(item.id)
+    extraction = apply_case(case.root, item.id, raw)
+    size = image_size(item.path) if item.media_type.startswith("image/") else None
+    messages, transactions, boxes = [], [], []
+    for n, m in enumerate(extraction.messages if extraction else [], start=1):
+        low = m.confidence is not None and m.confidence < LOW_CONFIDENCE
+        row = {"n": n, "speaker": m.speaker, "speaker_zh": SPEAKERS_ZH.get(m.speaker, m.speaker), "name": m.name or "",
+               "text": m.text, "time": m.time.isoformat(timespec="minutes") if m.time else "", "time_text": m.time_text or "",
+               "kind": m.kind, "corrected": [LABELS_ZH.get(f, f) for f in m.corrected], "confirmed": m.confirmed,
+               "confidence": None if m.confidence is None else round(m.confidence), "low": low}
+        messages.append(row)
+        if m.source.box:
+            boxes.append({"record": "message", "n": n, "box": list(m.source.box), "low": low, "speaker": m.speaker})
+    for n, t in enumerate(extraction.transactions if extraction else [], start=1):
+        transactions.append({"n": n, "amount": f"{t.amount:.2f}", "direction": t.direction, "counterparty": t.counterparty or "",
+                             "counterparty_account": t.counterparty_account or "", "order_id": t.order_id or "",
+                             "time": t.time.isoformat(timespec="minutes") if t.time else "",
+                             "corrected": [LABELS_ZH.get(f, f) for f in t.corrected], "confirmed": t.confirmed})
+        if t.source.box:
+            boxes.append({"record": "transaction", "n": n, "box": list(t.source.box), "low": False, "speaker": ""})
+    return {"id": item.id, "name": item.original_name, "sha256": item.sha256, "excluded": item.excluded,
+            "exclude_reason": item.exclude_reason, "kind": extraction.kind if extraction else "not_extracted",
+            "kind_zh": KINDS_ZH.get(extraction.kind if extraction else "not_extracted", ""),
+            "extracted": extraction is not None, "image": size is not None, "size": size, "boxes": boxes,
+            "messages": messages, "transactions": transactions, "warnings": list(extraction.warnings) if extraction else [],
+            "message_fields": [(f, LABELS_ZH[f], FIELD_EN[f]) for f in ("text", "speaker", "name", "time")],
+            "transaction_fields": [(f, LABELS_ZH[f], FIELD_EN[f]) for f in ("amount", "time", "counterparty", "counterparty_account", "order_id")]}
+
+
+def image_size(path: Path) -> tuple[int, int] | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as im:
+            return im.size
+    except (OSError, UnidentifiedImageError, ValueError):
+        return None
+
+
+FACT_KINDS = {(table, key): kind for table, key, _q, kind in QUESTIONS}
+
+
+def facts_form(case: Case) -> list[dict[str, Any]]:
+    """The interview's questions with the answers case.toml holds now."""
+    text = case.toml_path.read_text("utf-8") if case.toml_path.exists() else ""
+    try:
+        doc = tomlkit.parse(text)
+    except Exception:
+        doc = tomlkit.document()
+    rows = []
+    for table, key, question, kind in QUESTIONS:
+        rows.append({"name": f"{table}.{key}", "question": question, "kind": kind,
+                     "value": show(current(doc, table, key))})
+    return rows
+
+
+def pending_proposals(case: Case) -> list[dict[str, Any]] | None:
+    """Proposals waiting for the user (casekit.proposals, contract §3); None until it exists."""
+    try:
+        from .. import proposals  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    rows = []
+    for p in proposals.pending(case):
+        rows.append({"field": p.field, "value": p.value, "evidence_id": p.evidence_id,
+                     "current": getattr(p, "current", None), "conflict": bool(getattr(p, "conflict", False))})
+    return rows
