@@ -96,6 +96,7 @@ class TimelineEvent:
     paid_total: Decimal = ZERO
     refunded_total: Decimal = ZERO
     payment: Payment | None = None
+    corrected: bool = False  # a chat line whose text, speaker or time the user corrected (casekit.corrections)
 
 
 @dataclass
@@ -304,7 +305,7 @@ def _message_events(extractions: dict[str, Extraction], paying_evidence: set[str
                 earlier.sources.append(src)
                 continue
             event = TimelineEvent(when, "message", text, party, precision=precision,
-                                  sources=[src], evidence_ids=[eid])
+                                  sources=[src], evidence_ids=[eid], corrected=bool(m.corrected))
             same.append(event)
             events.append(event)
     return events

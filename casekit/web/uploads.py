@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import AsyncIterator
 
+from python_multipart.exceptions import MultipartParseError
 from python_multipart.multipart import MultipartParser, parse_options_header
 
 from ..adding import AddOutcome, add_file
@@ -56,7 +57,7 @@ def too_big(limit: int) -> BadInput:
 
 @dataclass
 class _Part:
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, bytes] = field(default_factory=dict)
     name: str | None = None  # the form field
     filename: str | None = None
     path: Path | None = None
@@ -91,11 +92,11 @@ class _Receiver:
         self._value += data[start:end]
 
     def header_end(self) -> None:
-        self.part.headers[self._field.decode("latin-1").lower()] = self._value.decode("utf-8", "replace")
+        self.part.headers[self._field.decode("latin-1").lower()] = self._value
         self._field, self._value = b"", b""
 
     def headers_done(self) -> None:
-        _, options = parse_options_header(self.part.headers.get("content-disposition", ""))
+        _, options = parse_options_header(self.part.headers.get("content-disposition", b""))  # bytes: UTF-8 names
         self.part.name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
         if filename is None:
@@ -166,6 +167,11 @@ async def receive_files(case: Case, content_type: str, length: int | None, body:
             raise receiver.error
         if not receiver.files:
             raise BadInput("没有收到文件", "no files received", hint_zh="选择或拖入要加入的截图和账单", hint_en="choose or drop the screenshots and bills to add")
+    except (MultipartParseError, ValueError) as exc:
+        receiver.end()
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BadInput("上传的数据不完整或格式不对，这一批未加入任何文件", f"the upload was cut short or malformed ({exc}); nothing was added",
+                       hint_zh="重新上传", hint_en="upload again") from None
     except BaseException:
         receiver.end()
         shutil.rmtree(staging, ignore_errors=True)
