@@ -138,3 +138,49 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         driver.quit()
         code, err = stop_cli(served)
     assert code == 0 and "Traceback" not in err, err
+
+
+UNLABELLED = """
+return [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')].filter(el => {
+  if (el.tagName === 'BUTTON') return !el.textContent.trim() && !el.getAttribute('aria-label');
+  const byFor = el.id && document.querySelector(`label[for="${CSS.escape(el.id)}"]`);
+  return !(byFor || el.closest('label') || el.getAttribute('aria-label'));
+}).map(el => el.outerHTML.slice(0, 120));
+"""
+OVERFLOW = "return document.documentElement.scrollWidth - document.documentElement.clientWidth;"
+
+
+def test_pages_fit_a_phone_switch_to_english_and_label_every_control(tmp_path: Path):
+    """Every page at a phone-sized window: nothing wider than the screen, every control labelled
+    for screen readers, the skip link first in the tab order; the English switch and back."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    from .test_packets import CASE_TOML, make_case
+
+    case = make_case(tmp_path / "case", CASE_TOML)
+    chat = next(i.id for i in case.items() if i.original_name == "chat.png")
+    served = start_cli(case.root)
+    driver = chromium(tmp_path / "profile", tmp_path, size=(390, 844))
+    try:
+        driver.get(served.url)
+        base = served.url.split("/?")[0]
+        for name, path in (("phone-overview", "/"), ("phone-item", f"/item/{chat}"), ("phone-facts", "/facts")):
+            driver.get(base + path)
+            assert driver.execute_script(OVERFLOW) <= 1, f"{path} is wider than a phone screen"
+            assert driver.execute_script(UNLABELLED) == [], path
+            snap(driver, name)
+            driver.set_window_size(390, 844)
+        driver.get(base + "/")
+        driver.find_element(By.TAG_NAME, "body").send_keys(Keys.TAB)
+        assert driver.switch_to.active_element.get_attribute("class") == "skip"
+        driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "en"
+        assert "What is still missing" in driver.find_element(By.ID, "steps-h").text
+        snap(driver, "phone-overview-en")
+        driver.find_element(By.CSS_SELECTOR, "a.lang").click()
+        assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "zh-CN"
+        assert "还缺什么" in driver.find_element(By.ID, "steps-h").text
+    finally:
+        driver.quit()
+        stop_cli(served)

@@ -225,10 +225,17 @@ async def correct(web: Web, request: Request, form: dict[str, str]) -> Response:
     if record not in FIELDS or not form.get("number", "").isdigit():
         raise BadInput("更正的记录不对", "bad record to correct", hint_zh="从页面上点选要更正的一条", hint_en="pick the record on the page")
     number = int(form["number"])
-    changes = [Change(record, number, f, form[f]) for f in FIELDS[record] if f in form]  # type: ignore[arg-type]
-    if form.get("confirm") == "1":
-        changes = [Change(record, number)]  # type: ignore[arg-type]
-    await run_in_threadpool(save, web.case, eid, changes)
+
+    def run() -> None:
+        if form.get("confirm") == "1":
+            changes = [Change(record, number)]  # type: ignore[arg-type]
+        else:
+            edits = pages.changed_fields(web.case, eid, record, number, form)
+            changes = [Change(record, number, f, v) for f, v in edits.items()]  # type: ignore[arg-type]
+        if changes:
+            save(web.case, eid, changes)
+
+    await run_in_threadpool(run)
     return _after(request, f"/item/{eid}#{record[0]}{number}")
 
 

@@ -25,6 +25,8 @@ RECIPIENTS = {"police": ("报案材料", "police report"), "consumer": ("12315/�
 KINDS_ZH = {"chat_screenshot": "聊天截图", "payment_screenshot": "付款截图", "order_page": "订单页", "refund_record": "退款记录",
             "product_page": "商品页", "profile": "主页", "filing_receipt": "受理回执", "image": "图片", "bill": "账单",
             "other": "其他", "not_extracted": "未识别"}
+STEP_EN = {"identify": "Step 1 · identify and secure the evidence", "platform": "Step 2 · platform complaint / refund",
+           "police": "Step 3 · police report", "consumer": "Step 4 · 12315 / consumer association complaint"}
 SPEAKERS_ZH = {"me": "我", "them": "对方", "system": "系统"}
 FIELD_EN = {"text": "text", "speaker": "speaker", "name": "name", "time": "time", "amount": "amount",
             "counterparty": "payee", "counterparty_account": "payee account", "order_id": "order id"}
@@ -36,6 +38,27 @@ def evidence_id(value: str) -> str:
         raise BadInput(f"证据编号不对：{value[:40]!r}", f"not an evidence id: {value[:40]!r}",
                        hint_zh="编号形如 E0001", hint_en="ids look like E0001")
     return value
+
+
+def field_text(record: Any, field: str) -> str:
+    """A record's field as its box on the item page shows it (and as the page posts it back)."""
+    value = getattr(record, field)
+    if value is None:
+        return ""
+    if field == "time":
+        return value.isoformat(timespec="minutes")
+    if field == "amount":
+        return f"{value:.2f}"
+    return str(value)
+
+
+def changed_fields(case: Case, eid: str, record: str, number: int, form: dict[str, str]) -> dict[str, str]:
+    """The fields of one record whose posted value differs from what the page showed: an
+    untouched box is never recorded as a correction (nor an emptied time as unchanged)."""
+    from ..corrections import FIELDS, record_of
+
+    _raw, current_record, _ex = record_of(case, eid, record, number)  # type: ignore[arg-type]
+    return {f: form[f] for f in FIELDS[record] if f in form and form[f].strip() != field_text(current_record, f).strip()}
 
 
 def overview(case: Case) -> dict[str, Any]:
@@ -59,7 +82,7 @@ def overview(case: Case) -> dict[str, Any]:
     data["hints"] = [{"text": h.text, "urgent": h.urgent} for h in sorted(status.hints, key=lambda h: not h.urgent)]
     for step in status.steps.values():
         checks = sorted(step.checks, key=lambda c: (c.ok, not c.required))
-        data["steps"].append({"key": step.step, "title": step.title, "ready": step.ready, "gaps": len(step.gaps),
+        data["steps"].append({"key": step.step, "title": step.title, "title_en": STEP_EN.get(step.step, step.title), "ready": step.ready, "gaps": len(step.gaps),
                               "checks": [{"label": c.label, "ok": c.ok, "required": c.required,
                                           "fix": c.fix.replace("DIR", str(case.root)) if not c.ok else ""} for c in checks]})
     for item, entry in zip(items, model.evidence):
@@ -95,16 +118,15 @@ def item_view(case: Case, eid: str) -> dict[str, Any]:
     for n, m in enumerate(extraction.messages if extraction else [], start=1):
         low = m.confidence is not None and m.confidence < LOW_CONFIDENCE
         row = {"n": n, "speaker": m.speaker, "speaker_zh": SPEAKERS_ZH.get(m.speaker, m.speaker), "name": m.name or "",
-               "text": m.text, "time": m.time.isoformat(timespec="minutes") if m.time else "", "time_text": m.time_text or "",
+               "text": m.text, "time": field_text(m, "time"), "time_text": m.time_text or "",
                "kind": m.kind, "corrected": [LABELS_ZH.get(f, f) for f in m.corrected], "confirmed": m.confirmed,
                "confidence": None if m.confidence is None else round(m.confidence), "low": low}
         messages.append(row)
         if m.source.box:
             boxes.append({"record": "message", "n": n, "box": list(m.source.box), "low": low, "speaker": m.speaker})
     for n, t in enumerate(extraction.transactions if extraction else [], start=1):
-        transactions.append({"n": n, "amount": f"{t.amount:.2f}", "direction": t.direction, "counterparty": t.counterparty or "",
-                             "counterparty_account": t.counterparty_account or "", "order_id": t.order_id or "",
-                             "time": t.time.isoformat(timespec="minutes") if t.time else "",
+        transactions.append({"n": n, "direction": t.direction,
+                             **{f: field_text(t, f) for f in ("amount", "counterparty", "counterparty_account", "order_id", "time")},
                              "corrected": [LABELS_ZH.get(f, f) for f in t.corrected], "confirmed": t.confirmed})
         if t.source.box:
             boxes.append({"record": "transaction", "n": n, "box": list(t.source.box), "low": False, "speaker": ""})
