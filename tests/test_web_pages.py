@@ -133,3 +133,25 @@ def test_proposals_panel_waits_for_the_proposals_library(case):
         assert 'id="proposals"' not in html
     else:
         assert 'id="proposals"' in html
+
+
+@pytest.mark.slow
+@pytest.mark.usefixtures("sigint_handled")
+def test_ctrl_c_during_a_build_from_the_page_lets_it_finish_and_log(case):
+    """Real `casekit serve` process: Ctrl-C while the page's build runs waits for it, then exits 0;
+    the packets and their custody entry are there and the case verifies."""
+    import time
+
+    from .webtools import start_cli, stop_cli
+
+    served = start_cli(case.root)
+    served.sign_in()
+    status, _, body = served.form("/build", {"draft": "1"}, headers={"HX-Request": "true"})
+    assert status == 200 and b"hx-get" in body  # the progress fragment, polling
+    time.sleep(0.3)
+    code, err = stop_cli(served, timeout=180)
+    assert code == 0, err
+    assert "正在等待" in err and "Traceback" not in err
+    assert [e for e in case.custody_entries() if e.get("action") == "build"]
+    assert (case.out_dir / "police.pdf").stat().st_size > 10_000
+    assert verify_case(case).ok

@@ -9,9 +9,11 @@ the page (role=alert), never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import sys
 from pathlib import Path
-from typing import Any, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
@@ -20,7 +22,7 @@ from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ..corrections import Change
-from ..errors import BadInput, CasekitError
+from ..errors import BadInput, CasekitError, bilingual
 from ..render.jinja import templates_dir
 from ..store import Case
 from . import pages
@@ -31,6 +33,7 @@ from .uploads import Limits, add_staged, receive_files
 STATIC = {"htmx.min.js": "text/javascript", "app.js": "text/javascript", "app.css": "text/css",
           "htmx.LICENSE.txt": "text/plain"}
 LANG_COOKIE = "casekit_lang"
+SHUTDOWN_WAIT = 120.0  # seconds Ctrl-C waits for a running job (each item's result is saved as it finishes)
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -319,6 +322,18 @@ def create_app(root: Path, keys: Secrets, limits: Limits | None = None) -> Guard
         Route("/static/{name}", bind(static)),
         Route("/lang/{code}", bind(set_lang)),
     ]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes, lifespan=_lifespan)
     app.state.web = web
     return Guard(app, keys)
+
+
+@contextlib.asynccontextmanager
+async def _lifespan(app: Starlette) -> AsyncIterator[None]:
+    """On Ctrl-C, let a running extraction or build finish its item and log it before exiting."""
+    yield
+    web: Web = app.state.web
+    if web.jobs.busy():
+        print(bilingual("正在等待当前的识别/生成结束…", "waiting for the running job to finish…"), file=sys.stderr)
+        from starlette.concurrency import run_in_threadpool
+
+        await run_in_threadpool(web.jobs.wait, SHUTDOWN_WAIT)
