@@ -50,9 +50,15 @@ def snap(driver, name: str) -> Path:
 
 
 def wait_for(predicate, timeout: float = 120, what: str = "condition"):
+    """Poll `predicate` until it is truthy; an element htmx swapped out meanwhile counts as not yet."""
+    from selenium.common.exceptions import StaleElementReferenceException
+
     deadline = time.monotonic() + timeout
     while True:
-        value = predicate()
+        try:
+            value = predicate()
+        except StaleElementReferenceException:
+            value = None
         if value:
             return value
         if time.monotonic() > deadline:

@@ -91,6 +91,9 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         assert not driver.find_elements(By.CSS_SELECTOR, "#upload-result .alert"), driver.find_element(By.ID, "upload-result").text
         added = driver.find_element(By.ID, "upload-result").text
         assert added.count("已加入") == 3, added
+        # The evidence list and the checklist refresh themselves once the reading is done.
+        wait_for(lambda: "聊天截图" in driver.find_element(By.ID, "items").text, 30, "the evidence list to refresh")
+        wait_for(lambda: "第1步" in driver.find_element(By.ID, "steps").text, 10, "the checklist")
         snap(driver, "02-uploaded-and-read")
 
         # The facts form: the police station the victim will go to.

@@ -97,6 +97,24 @@ def test_the_facts_form_validates_like_the_cli_and_keeps_comments(case):
     assert len(logged) == 1 and sorted(logged[0]["fields"]) == ["story.blocked", "victim.gender", "victim.name"]
 
 
+def test_a_gap_links_to_its_box_on_the_facts_form_which_also_takes_the_story(case):
+    text = case.toml_path.read_text("utf-8").replace('phone = "13900001111"\n', "")
+    case.toml_path.write_text(text, encoding="utf-8")
+    with InThread(case.root) as served:
+        overview = served.request("GET", "/")[2].decode("utf-8")
+        form = served.request("GET", "/facts")[2].decode("utf-8")
+        status, _, _ = served.form("/facts", {"story.summary": "下单后对方要求私下转账，\n付款后拉黑。",
+                                              "filing.after_sales_deadline": "2026-03-08 18:00"})
+    assert 'href="/facts#f-victim.phone"' in overview
+    assert 'id="f-victim.phone"' in form and '<textarea id="f-story.summary"' in form
+    assert status == 303
+    from casekit.facts import load_facts
+
+    facts = load_facts(case.toml_path)
+    assert facts.story.summary == "下单后对方要求私下转账，\n付款后拉黑。"
+    assert facts.filing.after_sales_deadline.isoformat() == "2026-03-08T18:00:00+08:00"
+
+
 def test_linking_unlinking_and_excluding_from_the_page_are_logged(case):
     eid = chat_of(case)
     with InThread(case.root) as served:

@@ -117,7 +117,7 @@ async def item_original(web: Web, request: Request) -> Response:
 
 
 async def facts_page(web: Web, request: Request) -> Response:
-    return web.page(request, "facts.html", rows=pages.facts_form(web.case), saved=request.query_params.get("saved"))
+    return web.page(request, "facts.html", groups=pages.facts_form(web.case), saved=request.query_params.get("saved"))
 
 
 async def static(web: Web, request: Request) -> Response:
@@ -272,7 +272,7 @@ async def save_facts(web: Web, request: Request, form: dict[str, str]) -> Respon
     try:
         changed = await run_in_threadpool(save_answers, web.case, answers, pages.FACT_KINDS)
     except CasekitError as exc:
-        return web.page(request, "facts.html", status=400, rows=pages.facts_form(web.case), error=exc.one_line(), posted=form)
+        return web.page(request, "facts.html", status=400, groups=pages.facts_form(web.case), error=exc.one_line(), posted=form)
     return _after(request, f"/facts?saved={len(changed)}")
 
 

@@ -84,7 +84,8 @@ def overview(case: Case) -> dict[str, Any]:
         checks = sorted(step.checks, key=lambda c: (c.ok, not c.required))
         data["steps"].append({"key": step.step, "title": step.title, "title_en": STEP_EN.get(step.step, step.title), "ready": step.ready, "gaps": len(step.gaps),
                               "checks": [{"label": c.label, "ok": c.ok, "required": c.required,
-                                          "fix": c.fix.replace("DIR", str(case.root)) if not c.ok else ""} for c in checks]})
+                                          "fix": c.fix.replace("DIR", str(case.root)) if not c.ok else "",
+                                          "field": None if c.ok else fix_field(c.fix)} for c in checks]})
     for item, entry in zip(items, model.evidence):
         kind = entry.kind if entry.extraction is not None else "not_extracted"
         data["evidence"].append(_item_row(item, kind, entry))
@@ -149,21 +150,72 @@ def image_size(path: Path) -> tuple[int, int] | None:
         return None
 
 
-FACT_KINDS = {(table, key): kind for table, key, _q, kind in QUESTIONS}
+# English for the interview's questions (casekit.interview.QUESTIONS holds the Chinese).
+QUESTION_EN = {
+    "case.title": "Case title", "case.platform": "Platform", "case.incident_date": "Date it happened (2026-03-05)",
+    "case.original_carrier": "Where the original evidence is (e.g. my phone, Kuaishou app)",
+    "victim.name": "Your name", "victim.gender": "Gender", "victim.birth_date": "Date of birth (1990-01-01)",
+    "victim.id_number": "ID card number (18 digits)", "victim.phone": "Phone", "victim.address": "Address",
+    "suspects.name": "Their name or nickname", "suspects.account_id": "Their Kuaishou / Douyin / WeChat id",
+    "suspects.shop": "Their shop", "suspects.phones": "Their phones (comma-separated)",
+    "suspects.payment_accounts": "Accounts you paid (comma-separated)", "order.order_id": "Order number",
+    "order.goods": "Goods", "order.amount": "Order amount (1280.00)", "story.problem": "What went wrong",
+    "story.off_platform_payment": "Did they ask you to pay outside the platform?", "story.blocked": "Did they block you?",
+    "filing.police_unit": "Police station to report to", "filing.consumer_unit": "Market regulator or consumer association",
+    "filing.truth_declared": "I declare this is true and know false accusations carry legal liability",
+}
+# More case.toml keys the form offers beyond the interview: (table, key, zh, en, kind).
+EXTRA_FIELDS = [
+    ("case", "id", "案件编号（可不填）", "Case number (optional)", "text"),
+    ("suspects", "platform_account", "对方平台账号", "Their platform account", "text"),
+    ("suspects", "live_room_id", "直播间号", "Live room id", "text"),
+    ("suspects", "im_ids", "对方聊天账号（多个用逗号分隔）", "Their chat ids (comma-separated)", "list"),
+    ("suspects", "urls", "对方主页或商品链接（多个用逗号分隔）", "Their page or product links (comma-separated)", "list"),
+    ("order", "shop", "订单上的店铺名称", "Shop on the order", "text"),
+    ("order", "ordered_at", "下单时间（2026-03-05 14:10）", "Ordered at (2026-03-05 14:10)", "datetime"),
+    ("order", "payment_method", "付款方式", "Payment method", "text"),
+    ("respondent", "legal_name", "被投诉方（商家）名称", "Respondent (merchant) name", "text"),
+    ("respondent", "credit_code", "统一社会信用代码", "Unified social credit code", "text"),
+    ("respondent", "address", "被投诉方地址", "Respondent's address", "text"),
+    ("respondent", "phone", "被投诉方电话", "Respondent's phone", "text"),
+    ("respondent", "platform_operator", "平台经营者（公司名称）", "Platform operator (company)", "text"),
+    ("story", "summary", "事情经过（用自己的话写）", "What happened, in your own words", "textarea"),
+    ("story", "negotiation", "与商家或平台协商的经过", "How you tried to settle it", "textarea"),
+    ("story", "delivered", "是否收到货", "Were the goods delivered?", "bool"),
+    ("story", "counterfeit", "是否为假冒商品", "Were they counterfeit?", "bool"),
+    ("filing", "police_receipt_no", "报案回执编号（报案后）", "Police receipt number (after reporting)", "text"),
+    ("filing", "complaint_no", "12315 投诉编号", "12315 complaint number", "text"),
+    ("filing", "platform_request_no", "平台售后或投诉单号", "Platform after-sales or complaint number", "text"),
+    ("filing", "merchant_rejected_on", "商家拒绝退款的日期（2026-03-06）", "Date the merchant refused (2026-03-06)", "date"),
+    ("filing", "after_sales_deadline", "App 显示的售后处理期限（2026-03-08 18:00）", "After-sales deadline the app shows", "datetime"),
+]
+SECTIONS = [("case", "案件", "Case"), ("victim", "您本人", "You"), ("suspects", "对方", "The other side"),
+            ("order", "订单", "Order"), ("respondent", "被投诉方", "Respondent"), ("story", "经过", "What happened"),
+            ("filing", "递交", "Filing")]
+FORM_FIELDS = [(t, k, q, QUESTION_EN.get(f"{t}.{k}", q), kind) for t, k, q, kind in QUESTIONS] + EXTRA_FIELDS
+FACT_KINDS = {(t, k): ("text" if kind == "textarea" else kind) for t, k, _zh, _en, kind in FORM_FIELDS}
+FIX_FIELD = re.compile(r"\[(\w+)\] (\w+)")
+
+
+def fix_field(fix: str) -> str | None:
+    """The form field a checklist fix names ("在 case.toml 的 [victim] phone 填写"), if the form has it."""
+    match = FIX_FIELD.search(fix or "")
+    return f"{match.group(1)}.{match.group(2)}" if match and (match.group(1), match.group(2)) in FACT_KINDS else None
 
 
 def facts_form(case: Case) -> list[dict[str, Any]]:
-    """The interview's questions with the answers case.toml holds now."""
+    """The facts form, section by section, with the answers case.toml holds now."""
     text = case.toml_path.read_text("utf-8") if case.toml_path.exists() else ""
     try:
         doc = tomlkit.parse(text)
     except Exception:
         doc = tomlkit.document()
-    rows = []
-    for table, key, question, kind in QUESTIONS:
-        rows.append({"name": f"{table}.{key}", "question": question, "kind": kind,
-                     "value": show(current(doc, table, key))})
-    return rows
+    groups = []
+    for table, zh, en in SECTIONS:
+        rows = [{"name": f"{t}.{k}", "zh": q, "en": qe, "kind": kind, "value": show(current(doc, t, k))}
+                for t, k, q, qe, kind in FORM_FIELDS if t == table]
+        groups.append({"key": table, "zh": zh, "en": en, "rows": rows})
+    return groups
 
 
 def pending_proposals(case: Case) -> list[dict[str, Any]] | None:
