@@ -69,6 +69,9 @@ def test_a_foreign_host_header_is_rejected_even_with_the_cookie(served: Served):
         assert "还缺什么".encode() not in body
     for host in (f"localhost:{served.port}", f"127.0.0.1:{served.port}"):
         assert served.request("GET", "/", host=host)[0] == 200
+    if LOOPBACK_V6 in listening(served.port):  # IPv6 loopback, when the machine has it
+        assert served.request("GET", "/", host=f"[::1]:{served.port}", address="::1")[0] == 200
+        assert served.request("GET", "/", host=f"evil.example:{served.port}", address="::1")[0] == 421
 
 
 def test_changes_need_this_origin_and_the_csrf_token(served: Served, new_case: Case):
