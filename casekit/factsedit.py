@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 import tomlkit
+import tomlkit.exceptions
 
 from .errors import BadInput
 from .facts import parse_facts
@@ -72,7 +73,11 @@ def show(value: Any) -> str:
 def edited(text: str, answers: dict[tuple[str, str], str], kinds: dict[tuple[str, str], str]) -> tuple[str, list[str]]:
     """case.toml text with `answers` applied (empty answer: key removed), validated.
     Returns (new text, changed "table.key" names). BadInput names the field that is wrong."""
-    doc = tomlkit.parse(text)
+    try:
+        doc = tomlkit.parse(text)
+    except tomlkit.exceptions.ParseError as exc:
+        raise BadInput(f"case.toml 本身有格式错误（{exc}），表单无法写入", f"case.toml itself does not parse ({exc}); the form cannot write it",
+                       hint_zh="先用文本编辑器改正 case.toml 中指出的那一行", hint_en="fix the line named in case.toml with a text editor first") from None
     changed = []
     for (table, key), answer in answers.items():
         if answer.strip() == show(current(doc, table, key)):

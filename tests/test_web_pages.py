@@ -173,3 +173,15 @@ def test_ctrl_c_during_a_build_from_the_page_lets_it_finish_and_log(case):
     assert [e for e in case.custody_entries() if e.get("action") == "build"]
     assert (case.out_dir / "police.pdf").stat().st_size > 10_000
     assert verify_case(case).ok
+
+
+def test_a_broken_case_toml_is_one_clear_line_on_the_page_not_a_crash(case):
+    case.toml_path.write_text(case.toml_path.read_text("utf-8") + "\n[victim\nname = 1\n", encoding="utf-8")
+    before = case.toml_path.read_bytes()
+    with InThread(case.root) as served:
+        status, _, overview = served.request("GET", "/")
+        assert status == 200 and 'role="alert"' in overview.decode("utf-8")
+        assert served.request("GET", "/facts")[0] == 200
+        status, _, page = served.form("/facts", {"victim.name": "钱某某"})
+    assert status == 400 and "case.toml" in page.decode("utf-8") and "Traceback" not in page.decode("utf-8")
+    assert case.toml_path.read_bytes() == before

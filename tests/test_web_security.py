@@ -44,6 +44,11 @@ def test_no_token_or_a_wrong_token_is_refused(served: Served):
         assert "casekit serve".encode() in body
     status, _, _ = served.form("/facts", {"case.title": "x"})
     assert status == 403
+    for odd in ("/?token=%E4%B8%AD%E6%96%87", "/?token=%FF%00"):
+        assert served.request("GET", odd)[0] == 403
+    port = served.port
+    assert served.request("GET", "/", headers={"Cookie": f"casekit_{port}=\u00e9t\u00e9".encode().decode("latin-1")})[0] == 403
+    assert served.request("GET", "/", headers={"Cookie": 'casekit_%d="unterminated; x' % port})[0] == 403
 
 
 def test_token_becomes_an_httponly_strict_cookie_and_works_once(served: Served):

@@ -174,7 +174,10 @@ async def upload(web: Web, request: Request) -> Response:
     except CasekitError as exc:
         return web.problem(request, exc, 413 if "太大" in exc.zh else 400)
     job = start_extract(web)
-    return web.page(request, "_added.html", outcomes=[o.to_json() for o in outcomes], job=job, kind="extract")
+    running = web.jobs.latest("extract")
+    later = job is None and not (running and not running.finished)  # a running extraction reads them in its next pass
+    return web.page(request, "_added.html", outcomes=[o.to_json() for o in outcomes], job=job or running,
+                    kind="extract", read_later=later)
 
 
 def start_extract(web: Web) -> Job | None:
@@ -185,8 +188,16 @@ def start_extract(web: Web) -> Job | None:
             job.done += 1
             job.step = eid
 
-        summary = extract_case(web.case, jobs=1, on_total=lambda n: setattr(job, "total", n), on_done=done)
-        return {"extracted": summary.extracted, "warnings": summary.warnings}
+        extracted: list[str] = []
+        warnings: dict[str, list[str]] = {}
+        for _pass in range(5):  # files uploaded while a pass ran are read by the next one
+            summary = extract_case(web.case, jobs=1, on_total=lambda n: setattr(job, "total", n), on_done=done)
+            extracted += summary.extracted
+            warnings.update(summary.warnings)
+            if not summary.extracted:
+                break
+            job.done = 0
+        return {"extracted": extracted, "warnings": warnings}
 
     return web.jobs.start("extract", work)
 

@@ -53,7 +53,12 @@ class Secrets:
         return {f"http://{base}:{self.port}" for base in LOOPBACK_NAMES}
 
     def csrf_ok(self, value: str | None) -> bool:
-        return bool(value) and hmac.compare_digest(str(value), self.csrf)
+        return bool(value) and same_secret(str(value), self.csrf)
+
+
+def same_secret(given: str, secret: str) -> bool:
+    """Constant-time comparison that also takes non-ASCII input (compare_digest refuses it on str)."""
+    return hmac.compare_digest(given.encode("utf-8", "replace"), secret.encode("utf-8"))
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -101,7 +106,7 @@ class Guard:
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         given = next((v for k, v in query if k == "token"), None)
         if given is not None and scope["method"] in SAFE_METHODS:
-            if not keys.token_used and hmac.compare_digest(given, keys.token):
+            if not keys.token_used and same_secret(given, keys.token):
                 keys.token_used = True
                 rest = urlencode([(k, v) for k, v in query if k != "token"])
                 location = scope.get("path", "/") + (f"?{rest}" if rest else "")
@@ -110,7 +115,7 @@ class Guard:
                              [(b"location", location.encode("latin-1")), (b"set-cookie", cookie.encode("latin-1"))])
                 return
         session = _cookie(headers, keys.cookie_name)
-        if not (session and hmac.compare_digest(session, keys.session)):
+        if not (session and same_secret(session, keys.session)):
             if given is not None and keys.token_used:
                 zh, en = ("这个链接已用过一次：请在已打开的浏览器窗口中继续，或重新运行 casekit serve 取得新链接",
                           "this link has been used once already: go on in the browser window it opened, "
