@@ -18,7 +18,9 @@ def serve_cmd(
     port: Annotated[Optional[int], typer.Option("--port", min=1, max=65535, help="端口（默认自动选空闲端口）/ port (default: a free one)")] = None,
     no_open: Annotated[bool, typer.Option("--no-open", help="不自动打开浏览器 / do not open the browser")] = False,
 ) -> None:
-    """在本机浏览器中打开案件网页（只监听 127.0.0.1，需一次性口令）/ open the case in a local web page (loopback only, one-time token)."""
+    """在本机浏览器中打开案件网页（只监听 127.0.0.1，需一次性口令）/ open the case in a local web page (loopback only, one-time token).
+
+    没有图形界面时（如 ssh）不打开浏览器，请复制打印的链接 / without a desktop (e.g. over ssh) no browser is opened: copy the printed link."""
     from .store import Case
     from .web.server import serve
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,41 @@ def test_url_with_token_is_the_first_line_and_only_loopback_listens(served: Serv
     assert set(addresses) <= {LOOPBACK_V4, LOOPBACK_V6}, addresses  # never 0.0.0.0 / ::
     code, err = stop_cli(served)
     assert code == 0 and "Traceback" not in err and "已停止" in err
+
+
+def test_serve_opens_the_browser_only_on_a_desktop_and_not_with_no_open(new_case: Case, tmp_path: Path):
+    """webbrowser honours $BROWSER: a script that writes down the URL it is given stands in for one."""
+    opened = tmp_path / "opened.txt"
+    script = tmp_path / "browser.sh"
+    script.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    script.chmod(0o755)
+    desktop = {"BROWSER": str(script), "DISPLAY": ":99"}
+    for env, no_open, expect in ((desktop, False, True), (desktop, True, False),
+                                 ({"BROWSER": str(script), "DISPLAY": "", "WAYLAND_DISPLAY": ""}, False, False)):
+        opened.unlink(missing_ok=True)
+        s = start_cli(new_case.root, env=env, no_open=no_open)
+        try:
+            if expect:
+                deadline = time.monotonic() + 20
+                while not opened.exists() and time.monotonic() < deadline:
+                    time.sleep(0.1)
+                assert opened.read_text().strip() == s.url
+            else:
+                time.sleep(1.0)
+                assert not opened.exists()
+        finally:
+            stop_cli(s)
+
+
+def test_a_busy_port_is_a_one_line_error(new_case: Case):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        result = run_casekit("serve", new_case.root, "--no-open", "--port", str(taken.getsockname()[1]))
+    assert result.returncode == 1 and "已被占用" in result.stderr and "Traceback" not in result.stderr
+    assert result.stdout == ""
 
 
 def test_no_token_or_a_wrong_token_is_refused(served: Served):

@@ -73,9 +73,10 @@ def multipart(files: list[tuple[str, bytes]], boundary: str = "casekitTestBounda
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
-def start_cli(case_root: Path, *args: str, env: dict[str, str] | None = None) -> Served:
+def start_cli(case_root: Path, *args: str, env: dict[str, str] | None = None, no_open: bool = True) -> Served:
     """`python -m casekit serve CASE --no-open` as a real process; waits for its first line."""
-    proc = subprocess.Popen([sys.executable, "-m", "casekit", "serve", str(case_root), "--no-open", *args],
+    flags = ["--no-open"] if no_open else []
+    proc = subprocess.Popen([sys.executable, "-m", "casekit", "serve", str(case_root), *flags, *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "OMP_THREAD_LIMIT": "1", **(env or {})})
     line = proc.stdout.readline().strip()  # the contract: the URL is the first line of stdout

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import os
 import socket
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -46,6 +48,15 @@ def bind_loopback(port: int) -> list[socket.socket]:
     return sockets
 
 
+def graphical_session() -> bool:
+    """Whether opening a browser would show a window. On a Linux console or over ssh,
+    `webbrowser` falls back to a text browser that would take over the terminal (and use up
+    the one-time token); there the printed URL is the way in."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
 def url_for(keys: Secrets) -> str:
     return f"http://127.0.0.1:{keys.port}/?token={keys.token}"
 
@@ -66,7 +77,7 @@ def serve(case_root: Path, port: int = 0, on_ready: Callable[[str], None] | None
     server = uvicorn.Server(config)
     if on_ready:
         on_ready(url)
-    if open_browser:
+    if open_browser and graphical_session():
         import webbrowser
 
         with contextlib.suppress(Exception):  # no browser here: the printed URL is enough
