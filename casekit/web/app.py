@@ -299,7 +299,10 @@ async def proposal(web: Web, request: Request, form: dict[str, str]) -> Response
     eid = pages.evidence_id(form.get("evidence_id", ""))
     field = form.get("field", "")
     if action == "accept":
-        await run_in_threadpool(proposals.accept, web.case, field, eid)
+        # The box shows the value read; a value the user changed there is accepted as the user's own.
+        value = form.get("value", "").strip()
+        own = value if value and value != form.get("read", "").strip() else None
+        await run_in_threadpool(proposals.accept, web.case, field, eid, own)
     elif action == "reject":
         await run_in_threadpool(proposals.reject, web.case, field, eid)
     else:
@@ -313,7 +316,10 @@ def create_app(root: Path, keys: Secrets, limits: Limits | None = None) -> Guard
 
     def bind(handler: Callable[[Web, Request], Awaitable[Response]]) -> Handler:
         async def endpoint(request: Request) -> Response:
-            return await handler(web, request)
+            try:
+                return await handler(web, request)
+            except CasekitError as exc:  # a page that cannot be shown says why, in one line
+                return web.problem(request, exc)
         return endpoint
 
     routes = [

@@ -224,8 +224,9 @@ def pending_proposals(case: Case) -> list[dict[str, Any]] | None:
         from .. import proposals  # type: ignore[attr-defined]
     except ImportError:
         return None
-    rows = []
-    for p in proposals.pending(case):
-        rows.append({"field": p.field, "value": p.value, "evidence_id": p.evidence_id,
-                     "current": getattr(p, "current", None), "conflict": bool(getattr(p, "conflict", False))})
-    return rows
+    try:
+        waiting = proposals.pending(case)
+    except CasekitError:
+        return []  # case.toml does not read: the overview already says so at the top
+    return [{"field": p.field, "value": p.value, "evidence_id": p.evidence_id, "current": p.current,
+             "conflict": bool(p.conflict), "unsure": bool(getattr(p, "unsure", False))} for p in waiting]
