@@ -202,3 +202,21 @@ def test_the_cli_and_the_page_saving_at_once_both_complete(new_case: Case, tmp_p
     assert len(facts_logged) == 15
     verified = run_casekit("verify", new_case.root)
     assert verified.returncode == 0, verified.stdout + verified.stderr
+
+
+def test_an_upload_cut_off_halfway_adds_nothing_and_leaves_no_staging(new_case: Case):
+    import socket
+
+    with InThread(new_case.root) as served:
+        body, ctype = multipart([("a.png", b"a" * 5000), ("b.png", b"b" * 400_000)])
+        head = (f"POST /upload HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nCookie: {served.cookie}\r\n"
+                f"Origin: http://127.0.0.1:{served.port}\r\nX-CSRF-Token: {served.csrf}\r\nContent-Type: {ctype}\r\n"
+                f"Content-Length: {len(body)}\r\n\r\n").encode()
+        with socket.create_connection(("127.0.0.1", served.port)) as conn:
+            conn.sendall(head + body[: len(body) // 2])  # the browser tab is closed mid-upload
+        deadline = time.monotonic() + 10
+        while any(new_case.tmp_dir.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert list(new_case.tmp_dir.iterdir()) == []
+        assert served.request("GET", "/")[0] == 200  # the server is still there
+    assert new_case.items() == []
