@@ -94,8 +94,10 @@ def test_token_becomes_an_httponly_strict_cookie_and_works_once(served: Served):
     cookie = headers["set-cookie"]
     assert "HttpOnly" in cookie and "SameSite=Strict" in cookie
     served.cookie = cookie.split(";", 1)[0]
-    status, _, page = served.request("GET", "/")
+    status, headers, page = served.request("GET", "/")
     assert status == 200 and "还缺什么".encode() in page
+    assert "frame-ancestors 'self'" in headers["content-security-policy"] and "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff" and headers["referrer-policy"] == "same-origin"
     again = Served(served.url, served.port, served.token)
     status, _, body = again.request("GET", f"/?token={served.token}")
     assert status == 403 and "用过".encode() in body  # one-time: a copied link is useless
@@ -220,3 +222,10 @@ def test_an_upload_cut_off_halfway_adds_nothing_and_leaves_no_staging(new_case: 
         assert list(new_case.tmp_dir.iterdir()) == []
         assert served.request("GET", "/")[0] == 200  # the server is still there
     assert new_case.items() == []
+
+
+def test_ctrl_c_the_moment_the_url_is_printed_still_stops_cleanly(new_case: Case):
+    for _ in range(3):
+        s = start_cli(new_case.root)
+        code, err = stop_cli(s)  # at once: before uvicorn may have taken SIGINT over
+        assert code == 0 and "Traceback" not in err and "已停止" in err, err

@@ -75,17 +75,19 @@ def serve(case_root: Path, port: int = 0, on_ready: Callable[[str], None] | None
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
-    if on_ready:
-        on_ready(url)
-    if open_browser and graphical_session():
-        import webbrowser
-
-        with contextlib.suppress(Exception):  # no browser here: the printed URL is enough
-            webbrowser.open(url)
     try:
+        if on_ready:
+            on_ready(url)
+        if open_browser and graphical_session():
+            import webbrowser
+
+            with contextlib.suppress(Exception):  # no browser here: the printed URL is enough
+                webbrowser.open(url)
         server.run(sockets=sockets)
     except KeyboardInterrupt:
-        pass  # uvicorn has shut down gracefully and re-raised Ctrl-C: stopping is the normal end
+        # Either uvicorn shut down gracefully and re-raised Ctrl-C, or Ctrl-C came before it had
+        # taken the signal over (right after the URL was printed): stopping is the normal end.
+        pass
     finally:
         for s in sockets:
             s.close()
