@@ -130,6 +130,11 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         assert not driver.find_elements(By.CSS_SELECTOR, "#build-result .alert"), driver.find_element(By.ID, "build-result").text
         driver.refresh()
         snap(driver, "05-built")
+        driver.find_element(By.CSS_SELECTOR, 'a[href="/preview/police"]').click()
+        frame = driver.find_element(By.CSS_SELECTOR, "iframe.pdf")
+        assert frame.get_attribute("src").endswith("/packets/police?inline=1")
+        snap(driver, "06-preview")
+        driver.back()
         driver.find_element(By.ID, "download-police").click()
         pdf = wait_download(downloads, "police.pdf")
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout

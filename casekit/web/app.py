@@ -151,6 +151,14 @@ async def packet_file(web: Web, request: Request) -> Response:
                         content_disposition_type="inline" if inline else "attachment", headers={"cache-control": "no-store"})
 
 
+async def preview(web: Web, request: Request) -> Response:
+    key = request.path_params["recipient"]
+    if key not in pages.RECIPIENTS or not (web.case.out_dir / f"{key}.pdf").is_file():
+        return web.problem(request, BadInput("还没有生成这份材料", "this packet has not been built yet",
+                                             hint_zh="先点“生成全部材料”", hint_en="build the packets first"), 404)
+    return web.page(request, "preview.html", recipient=key, label=pages.RECIPIENTS[key])
+
+
 async def progress(web: Web, request: Request) -> Response:
     kind = request.path_params["kind"]
     if kind not in ("extract", "build"):
@@ -336,6 +344,7 @@ def create_app(root: Path, keys: Secrets, limits: Limits | None = None) -> Guard
         Route("/proposals/{action}", bind(proposal), methods=["POST"]),
         Route("/progress/{kind}", bind(progress)),
         Route("/packets/{recipient}", bind(packet_file)),
+        Route("/preview/{recipient}", bind(preview)),
         Route("/static/{name}", bind(static)),
         Route("/lang/{code}", bind(set_lang)),
     ]
