@@ -4,7 +4,9 @@ tests/artifacts/web/ (gitignored)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -68,6 +70,8 @@ def inputs(tmp_path: Path) -> list[Path]:
                             order_id="2026030522001", time="2026-03-05 14:12:30")
     pay.save(folder / "付款截图.png")
     (folder / "bill.csv").write_text("交易时间,交易对方,金额\n2026-03-05 14:12:30,张*,1280.00\n", encoding="utf-8")
+    for n, path in enumerate(sorted(folder.iterdir())):  # files from last week, as on a phone
+        os.utime(path, (1772691300 + n * 60, 1772691300 + n * 60))
     return sorted(folder.iterdir())
 
 
@@ -91,6 +95,11 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         assert not driver.find_elements(By.CSS_SELECTOR, "#upload-result .alert"), driver.find_element(By.ID, "upload-result").text
         added = driver.find_element(By.ID, "upload-result").text
         assert added.count("已加入") == 3, added
+        originals = {p.name: p for p in inputs}
+        for item in new_case.items():  # byte for byte, with the file's own time (not the upload's)
+            assert item.path.read_bytes() == originals[item.original_name].read_bytes()
+            uploaded = datetime.fromisoformat(item.metadata["mtime"]).timestamp()
+            assert abs(uploaded - originals[item.original_name].stat().st_mtime) < 1
         # The evidence list and the checklist refresh themselves once the reading is done.
         wait_for(lambda: "聊天截图" in driver.find_element(By.ID, "items").text, 30, "the evidence list to refresh")
         wait_for(lambda: "第1步" in driver.find_element(By.ID, "steps").text, 10, "the checklist")

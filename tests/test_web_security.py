@@ -165,13 +165,15 @@ def test_an_oversized_upload_is_refused_clearly_and_nothing_is_half_added(new_ca
         assert status == 400 and "最多" in page.decode("utf-8")
         assert new_case.items() == []
         assert list(new_case.tmp_dir.iterdir()) == []  # no staging left behind
-        body, ctype = multipart([("../../../etc/evil name\x07.png", b"same bytes"), ("ok.txt", b"same bytes")])
+        body, ctype = multipart([("../../../etc/evil name\x07.png", b"same bytes"), ("ok.txt", b"same bytes")],
+                                mtimes=[1772691300000, 1772691400000])  # the browser's File.lastModified
         status, _, page = served.request("POST", "/upload", body, {"Content-Type": ctype, "X-Requested-With": "XMLHttpRequest"})
         assert status == 200, page
         items = new_case.items()
         assert [i.original_name for i in items] == ["evil name.png"]  # a sanitised name; the twin is a duplicate
         assert items[0].path.resolve().is_relative_to(new_case.evidence_dir)
         assert "重复" in page.decode("utf-8")
+        assert items[0].metadata["mtime"].startswith("2026-03-05T06:15:00")  # the file's own time, not the upload's
         assert not (new_case.root.parent / "etc").exists()
 
 

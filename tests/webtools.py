@@ -65,9 +65,12 @@ class Served:
         return self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded", **(headers or {})}, **kw)
 
 
-def multipart(files: list[tuple[str, bytes]], boundary: str = "casekitTestBoundary7MA4YWxk") -> tuple[bytes, str]:
+def multipart(files: list[tuple[str, bytes]], boundary: str = "casekitTestBoundary7MA4YWxk",
+              mtimes: list[int] | None = None) -> tuple[bytes, str]:
     parts = []
-    for name, data in files:
+    for n, (name, data) in enumerate(files):
+        if mtimes:
+            parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="mtime"\r\n\r\n{mtimes[n]}\r\n'.encode())
         parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="{name}"\r\n'
                      f"Content-Type: application/octet-stream\r\n\r\n".encode("utf-8") + data + b"\r\n")
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"

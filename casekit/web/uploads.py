@@ -8,6 +8,7 @@ not at all; the files that pass go through `adding.add_file`, the same path `cas
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -72,6 +73,7 @@ class _Receiver:
         self.staging, self.limits = staging, limits
         self.files: list[Path] = []
         self.fields: dict[str, str] = {}
+        self.mtimes: list[str] = []  # the browser's File.lastModified (ms), one per file, sent before it
         self.total = 0
         self.error: BadInput | None = None
         self.part = _Part()
@@ -133,6 +135,8 @@ class _Receiver:
         self.part.handle.write(chunk)  # type: ignore[attr-defined]
 
     def end(self) -> None:
+        if self.part.handle is None and self.part.name == "mtime":
+            self.mtimes.append(self.fields.pop("mtime", ""))
         if self.part.handle is not None:
             self.part.handle.close()  # type: ignore[attr-defined]
             self.part.handle = None
@@ -176,7 +180,20 @@ async def receive_files(case: Case, content_type: str, length: int | None, body:
         receiver.end()
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    keep_file_times(receiver.files, receiver.mtimes)
     return staging, receiver.files, receiver.fields
+
+
+def keep_file_times(files: list[Path], mtimes: list[str]) -> None:
+    """Give each staged copy the file time the browser reported, so the item records the
+    original's time as `casekit add` would, not the moment of the upload."""
+    for path, value in zip(files, mtimes):
+        try:
+            seconds = int(value) / 1000
+        except ValueError:
+            continue
+        if 0 < seconds < 32503680000:  # before the year 3000: anything else is not a time
+            os.utime(path, (seconds, seconds))
 
 
 def add_staged(case: Case, staging: Path, files: list[Path]) -> list[AddOutcome]:

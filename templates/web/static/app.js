@@ -7,7 +7,10 @@
     const bar = document.getElementById("upload-bar");
     const result = document.getElementById("upload-result");
     const data = new FormData();
-    for (const f of files) data.append("files", f, f.name);
+    for (const f of files) {
+      data.append("mtime", String(f.lastModified));  // the file's own time, kept as casekit add keeps it
+      data.append("files", f, f.name);
+    }
     const xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
     xhr.setRequestHeader("X-CSRF-Token", csrf());
