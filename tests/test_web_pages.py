@@ -106,6 +106,7 @@ def test_a_gap_links_to_its_box_on_the_facts_form_which_also_takes_the_story(cas
         status, _, _ = served.form("/facts", {"story.summary": "下单后对方要求私下转账，\n付款后拉黑。",
                                               "filing.after_sales_deadline": "2026-03-08 18:00"})
     assert 'href="/facts#f-victim.phone"' in overview
+    assert overview.count('href="/facts#f-') == overview.count("在“案件信息”中填写")
     assert 'id="f-victim.phone"' in form and '<textarea id="f-story.summary"' in form
     assert status == 303
     from casekit.facts import load_facts

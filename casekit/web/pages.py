@@ -85,7 +85,8 @@ def overview(case: Case) -> dict[str, Any]:
         data["steps"].append({"key": step.step, "title": step.title, "title_en": STEP_EN.get(step.step, step.title), "ready": step.ready, "gaps": len(step.gaps),
                               "checks": [{"label": c.label, "ok": c.ok, "required": c.required,
                                           "fix": c.fix.replace("DIR", str(case.root)) if not c.ok else "",
-                                          "field": None if c.ok else fix_field(c.fix)} for c in checks]})
+                                          "field": None if c.ok else fix_field(c.fix),
+                                          "add": not c.ok and "casekit add" in c.fix} for c in checks]})
     for item, entry in zip(items, model.evidence):
         kind = entry.kind if entry.extraction is not None else "not_extracted"
         data["evidence"].append(_item_row(item, kind, entry))
