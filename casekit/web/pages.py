@@ -193,7 +193,9 @@ EXTRA_FIELDS = [
 SECTIONS = [("case", "案件", "Case"), ("victim", "您本人", "You"), ("suspects", "对方", "The other side"),
             ("order", "订单", "Order"), ("respondent", "被投诉方", "Respondent"), ("story", "经过", "What happened"),
             ("filing", "递交", "Filing")]
-FORM_FIELDS = [(t, k, q, QUESTION_EN.get(f"{t}.{k}", q), kind) for t, k, q, kind in QUESTIONS] + EXTRA_FIELDS
+_ASKED = {(t, k) for t, k, _q, _kind in QUESTIONS}
+FORM_FIELDS = [(t, k, q, QUESTION_EN.get(f"{t}.{k}", q), kind) for t, k, q, kind in QUESTIONS] + \
+    [f for f in EXTRA_FIELDS if (f[0], f[1]) not in _ASKED]  # a key the interview comes to ask is shown once
 FACT_KINDS = {(t, k): ("text" if kind == "textarea" else kind) for t, k, _zh, _en, kind in FORM_FIELDS}
 FIX_FIELD = re.compile(r"\[(\w+)\] (\w+)")
 
@@ -212,7 +214,9 @@ def facts_form(case: Case) -> list[dict[str, Any]]:
     except Exception:
         doc = tomlkit.document()
     groups = []
-    for table, zh, en in SECTIONS:
+    known = {table for table, _zh, _en in SECTIONS}
+    sections = SECTIONS + [(t, t, t) for t in dict.fromkeys(f[0] for f in FORM_FIELDS) if t not in known]
+    for table, zh, en in sections:
         rows = [{"name": f"{t}.{k}", "zh": q, "en": qe, "kind": kind, "value": show(current(doc, t, k))}
                 for t, k, q, qe, kind in FORM_FIELDS if t == table]
         groups.append({"key": table, "zh": zh, "en": en, "rows": rows})
