@@ -83,6 +83,8 @@ def test_the_facts_form_validates_like_the_cli_and_keeps_comments(case):
     with InThread(case.root) as served:
         page = served.request("GET", "/facts")[2].decode("utf-8")
         assert 'value="赵某某"' in page and 'name="victim.name"' in page
+        names = re.findall(r'name="([a-z_]+\.[a-z_]+)"', page)
+        assert len(names) == len(set(names)) > 40  # every key once
         status, _, bad = served.form("/facts", {"case.incident_date": "3月5日", "victim.name": "钱某某"})
         assert status == 400 and "YYYY-MM-DD" in bad.decode("utf-8")
         assert case.toml_path.read_bytes() == before  # all or nothing
