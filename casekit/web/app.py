@@ -17,6 +17,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -91,14 +92,16 @@ def _after(request: Request, url: str) -> Response:
 
 # ---- pages ------------------------------------------------------------------------------
 async def overview(web: Web, request: Request) -> Response:
-    data = pages.overview(web.case)
-    return web.page(request, "overview.html", case=data, proposals=pages.pending_proposals(web.case),
+    # The case model is read in a worker thread: a large case must not hold up the progress polls.
+    data = await run_in_threadpool(pages.overview, web.case)
+    proposals = await run_in_threadpool(pages.pending_proposals, web.case)
+    return web.page(request, "overview.html", case=data, proposals=proposals,
                     job=web.jobs.latest("extract"), build_job=web.jobs.latest("build"), recipients=pages.RECIPIENTS)
 
 
 async def item_page(web: Web, request: Request) -> Response:
     try:
-        view = pages.item_view(web.case, request.path_params["eid"])
+        view = await run_in_threadpool(pages.item_view, web.case, request.path_params["eid"])
     except CasekitError as exc:
         return web.problem(request, exc, 404)
     return web.page(request, "item.html", item=view)
@@ -176,8 +179,6 @@ async def upload(web: Web, request: Request) -> Response:
         staging, files, _fields = await receive_files(web.case, request.headers.get("content-type", ""),
                                                       int(length) if length and length.isdigit() else None,
                                                       request.stream(), web.limits)
-        from starlette.concurrency import run_in_threadpool
-
         outcomes = await run_in_threadpool(add_staged, web.case, staging, files)
     except CasekitError as exc:
         return web.problem(request, exc, 413 if "太大" in exc.zh else 400)
@@ -238,8 +239,6 @@ async def build(web: Web, request: Request, form: dict[str, str]) -> Response:
 
 @mutation
 async def correct(web: Web, request: Request, form: dict[str, str]) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     from ..corrections import FIELDS, save
 
     eid = pages.evidence_id(request.path_params["eid"])
@@ -263,8 +262,6 @@ async def correct(web: Web, request: Request, form: dict[str, str]) -> Response:
 
 @mutation
 async def link(web: Web, request: Request, form: dict[str, str]) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     from .. import scoping
 
     eid = pages.evidence_id(request.path_params["eid"])
@@ -283,8 +280,6 @@ async def link(web: Web, request: Request, form: dict[str, str]) -> Response:
 
 @mutation
 async def save_facts(web: Web, request: Request, form: dict[str, str]) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     from ..factsedit import save_answers
 
     answers = {(table, key): form[f"{table}.{key}"] for table, key in pages.FACT_KINDS if f"{table}.{key}" in form}
@@ -297,8 +292,6 @@ async def save_facts(web: Web, request: Request, form: dict[str, str]) -> Respon
 
 @mutation
 async def proposal(web: Web, request: Request, form: dict[str, str]) -> Response:
-    from starlette.concurrency import run_in_threadpool
-
     try:
         from .. import proposals  # type: ignore[attr-defined]
     except ImportError:
@@ -360,6 +353,4 @@ async def _lifespan(app: Starlette) -> AsyncIterator[None]:
     web: Web = app.state.web
     if web.jobs.busy():
         print(bilingual("正在等待当前的识别/生成结束…", "waiting for the running job to finish…"), file=sys.stderr)
-        from starlette.concurrency import run_in_threadpool
-
         await run_in_threadpool(web.jobs.wait, SHUTDOWN_WAIT)
