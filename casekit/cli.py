@@ -415,6 +415,8 @@ from .cli_scope import scope_app  # noqa: E402  (link, unlink: case scoping)
 app.registered_commands.extend(scope_app.registered_commands)
 from .cli_proposals import proposals_app  # noqa: E402  proposals / accept / reject live in their own module
 app.registered_commands.extend(proposals_app.registered_commands)
+from .cli_serve import serve_app  # noqa: E402  (casekit serve: the local web page)
+app.registered_commands.extend(serve_app.registered_commands)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

@@ -13,6 +13,7 @@ import tomlkit
 
 from .errors import BadInput
 from .facts import parse_facts
+from .factsedit import convert, current as current_value, set_value, show
 from .fsutil import atomic_write_text
 from .tomledit import set_key
 
@@ -49,34 +50,6 @@ QUESTIONS: list[tuple[str, str, str, str]] = [
 ]
 
 
-def _current(doc: tomlkit.TOMLDocument, table: str, key: str):
-    container = doc.get(table)
-    if table == "suspects":
-        container = container[0] if container else None
-    return container.get(key) if container is not None else None
-
-
-def _convert(answer: str, kind: str):
-    from datetime import date
-
-    answer = answer.strip()
-    if kind == "list":
-        return [x.strip() for x in answer.replace("，", ",").split(",") if x.strip()]
-    if kind == "bool":
-        return answer.lower() in ("y", "yes", "是", "true", "1")
-    if kind == "date":
-        return date.fromisoformat(answer) if answer else None
-    return answer
-
-
-def _show(value) -> str:
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "y" if value else "n"
-    return "" if value is None else str(value)
-
-
 def run_interview(
     toml_path: Path,
     ask: Callable[[str, str], str] | None = None,
@@ -91,16 +64,16 @@ def run_interview(
     doc = tomlkit.parse(text)
     for table, key, question, kind in QUESTIONS:
         while True:
-            current = _show(_current(doc, table, key))
+            current = show(current_value(doc, table, key))
             answer = ask(question, current)
             if answer == current:
                 break
             try:
-                value = _convert(answer, kind)
+                value = convert(answer, kind)
                 trial = tomlkit.parse(tomlkit.dumps(doc))
                 if value is None:
                     break
-                set_key(trial, table, key, value)
+                set_value(trial, table, key, value)
                 parse_facts(tomlkit.dumps(trial), toml_path)
             except (ValueError, BadInput) as exc:
                 say(f"✗ {exc}")

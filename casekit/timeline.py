@@ -98,6 +98,7 @@ class TimelineEvent:
     paid_total: Decimal = ZERO
     refunded_total: Decimal = ZERO
     payment: Payment | None = None
+    corrected: bool = False  # a chat line whose text, speaker or time the user corrected (casekit.corrections)
     time_text: str | None = None  # the label as the screen shows it, when it could not be dated
 
     @property
@@ -316,7 +317,8 @@ def _message_events(extractions: dict[str, Extraction], paying_evidence: set[str
                 continue
             event = TimelineEvent(when, "message", text, party, precision=precision,
                                   sources=[src], evidence_ids=[eid],
-                                  time_text=m.time_text if when is None else None)
+                                  time_text=m.time_text if when is None else None,
+                                  corrected=bool(m.corrected))
             same.append(event)
             events.append(event)
     return events

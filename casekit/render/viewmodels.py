@@ -188,7 +188,7 @@ def _burst_text(burst: list[Any], red: "Redactor") -> Markup:
     """The row's event text; a burst's lines one under another, each with its own time when the
     burst spans more than one."""
     if len(burst) == 1:
-        return escape(unnest(red.text(burst[0].text, _mine(burst[0]))))
+        return escape(unnest(red.text(burst[0].text, _mine(burst[0]))) + _event_mark(burst[0]))
     timed = len({(e.time, e.precision) for e in burst}) > 1
     lines = []
     for ev in burst:
@@ -196,8 +196,13 @@ def _burst_text(burst: list[Any], red: "Redactor") -> Markup:
         if timed:
             clock = f"{ev.time.astimezone(CST) if ev.time.tzinfo else ev.time:%H:%M}" if ev.time else undated(ev)
             prefix = ("约" if ev.precision == "approx" else "") + clock + " "
-        lines.append(escape(prefix + unnest(red.text(ev.text, _mine(ev)))))
+        lines.append(escape(prefix + unnest(red.text(ev.text, _mine(ev))) + _event_mark(ev)))
     return Markup("<br>").join(lines)
+
+
+def _event_mark(ev: Any) -> str:
+    """D5 marks a chat line the user corrected, as the exhibit transcripts do."""
+    return CORRECTED if getattr(ev, "corrected", False) else ""
 
 
 def _mine(ev: Any) -> bool:
