@@ -14,7 +14,9 @@ thead { display: table-header-group }"""
 
 
 def statement_pdf(path: Path, title: str, intro: str, header: list[str], rows: list[list[str]]) -> Path:
-    from weasyprint import HTML
+    from casekit.render.weasy import load  # a bare `import weasyprint` leaves Pillow reading cut PNGs
+
+    HTML = load().HTML
 
     head = "".join(f"<th>{escape(h)}</th>" for h in header)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in rows)

@@ -124,7 +124,7 @@ def make_case(root: Path, toml: str, amount: str, method: str, said: str) -> Cas
     add_paths(case, [src])
     records = {
         "chat.png": Extraction("chat_screenshot", messages=[
-            Message("them", said, name="小美客服", time=PAID - timedelta(minutes=10)),
+            Message("them", said, name="张三丰", time=PAID - timedelta(minutes=10)),
             Message("system", "对方已将你拉黑", kind="notice", time=PAID + timedelta(hours=1))]),
         "pay.png": Extraction("payment_screenshot", transactions=[Transaction(
             Decimal(amount), "out", PAID, counterparty="张三丰", counterparty_account="138****5678",
