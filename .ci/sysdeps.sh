@@ -3,9 +3,11 @@
 set -euo pipefail
 # libgl1, libglib2.0-0: the shared libraries opencv-python (PP-OCR engine's image code) links against
 PKGS=(tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libharfbuzz-subset0 poppler-utils qpdf libgl1 libglib2.0-0)
+# The web page's tests drive a real headless browser: Debian's Chromium and its WebDriver.
+PKGS+=(chromium chromium-driver)
 # `sysdeps.sh bench`: also what the benchmarks use (held-out Chromium mock-ups and their fonts).
 if [ "${1:-}" = "bench" ]; then
-  PKGS+=(chromium fonts-wqy-microhei fonts-noto-color-emoji)
+  PKGS+=(fonts-wqy-microhei fonts-noto-color-emoji)
 fi
 
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -38,6 +40,7 @@ if command -v tesseract >/dev/null 2>&1 && ! tesseract --list-langs 2>/dev/null 
 fi
 command -v pdftotext >/dev/null 2>&1 || problems+=("poppler-utils (pdftotext, pdftoppm)")
 command -v qpdf >/dev/null 2>&1 || problems+=("qpdf (the tests check every packet with qpdf --check)")
+command -v chromedriver >/dev/null 2>&1 || problems+=("chromium and chromedriver (the web page's browser tests)")
 if command -v fc-list >/dev/null 2>&1 && [ -z "$(fc-list :lang=zh 2>/dev/null)" ]; then
   problems+=("a CJK font such as Noto Sans CJK")
 fi

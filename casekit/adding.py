@@ -163,22 +163,26 @@ def add_paths(
             report(outcome)
             continue
         assert source is not None
-        try:
-            tmp, sha256, size = copy_and_hash(source, case.tmp_dir, on_bytes)
-        except PermissionError:
-            report(AddOutcome("refused", shown, reason=bilingual("没有读取权限", "permission denied")))
-            continue
-        except IsADirectoryError:
-            report(AddOutcome("refused", shown, reason=bilingual("不是普通文件", "not a regular file")))
-            continue
-        with open(tmp, "rb") as handle:
-            head = handle.read(64 * 1024)
-        metadata = describe(tmp, Path(shown).name, head)
-        metadata["mtime"] = _source_mtime(source) or metadata["mtime"]
-        status, item = case.register(tmp, sha256, size, Path(shown).name, metadata, shown)
-        reason = None if status == "added" else bilingual(f"与 {item.id} 内容相同，未重复复制", f"same bytes as {item.id}; not copied again")
-        report(AddOutcome(status, shown, item.id, sha256, reason))
+        report(add_file(case, source, shown, on_bytes))
     return outcomes
+
+
+def add_file(case: Case, source: Path, shown: str, on_bytes: Callable[[int], None] | None = None) -> AddOutcome:
+    """Copy, hash and register one regular file; `shown` is the path the user knows it by
+    (its last part becomes the item's name). The web page's uploads come in here too."""
+    try:
+        tmp, sha256, size = copy_and_hash(source, case.tmp_dir, on_bytes)
+    except PermissionError:
+        return AddOutcome("refused", shown, reason=bilingual("没有读取权限", "permission denied"))
+    except IsADirectoryError:
+        return AddOutcome("refused", shown, reason=bilingual("不是普通文件", "not a regular file"))
+    with open(tmp, "rb") as handle:
+        head = handle.read(64 * 1024)
+    metadata = describe(tmp, Path(shown).name, head)
+    metadata["mtime"] = _source_mtime(source) or metadata["mtime"]
+    status, item = case.register(tmp, sha256, size, Path(shown).name, metadata, shown)
+    reason = None if status == "added" else bilingual(f"与 {item.id} 内容相同，未重复复制", f"same bytes as {item.id}; not copied again")
+    return AddOutcome(status, shown, item.id, sha256, reason)
 
 
 def _source_mtime(source: Path) -> str | None:

@@ -18,7 +18,7 @@ from .timeline import Timeline, build_timeline
 # DOMAIN §6.3: default 证明目的 and steps by evidence subtype.
 SUBTYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     # subtype: (证据名称 default, 证明目的, steps)
-    "chat": ("聊天记录截图", "证明双方协商经过、对方承诺内容及诱导付款、拒绝退款等事实",
+    "chat": ("聊天记录截图", "证明双方沟通经过及对方所作的陈述、承诺",
              ("identify", "platform", "police", "consumer")),
     "payment_voucher": ("付款凭证截图", "证明付款事实、时间、金额及收款账户", ("identify", "platform", "police", "consumer")),
     "bill": ("支付账单明细", "证明付款事实、时间、金额及收款账户", ("identify", "platform", "police", "consumer")),
@@ -36,6 +36,8 @@ SUBTYPES: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "other": ("电子文件", "证明与本案有关的事实", ("identify", "police", "consumer")),
 }
 _KIND_TO_SUBTYPE = {"chat_screenshot": "chat", "payment_screenshot": "payment_voucher", "bill": "bill",
+                    "order_page": "order_page", "refund_record": "refund_record", "product_page": "product_page",
+                    "profile": "profile_page", "filing_receipt": "filing_receipt",
                     "image": "image", "other": "other"}
 FORMS = {"chat": "电子数据（截图）", "payment_voucher": "电子数据（截图）", "bill": "电子数据（账单导出文件）",
          "live_recording": "视听资料", "other": "电子数据"}
@@ -77,6 +79,7 @@ class EvidenceEntry:
     linked: bool = True
     link_reason: str = ""
     link_checked: bool = True  # False: nothing in it could be compared (kept, not proven)
+    link_by_user: bool = False  # the user's own `casekit link`/`unlink`, not the matching
 
     @property
     def form(self) -> str:
@@ -182,6 +185,7 @@ def apply_scope(case: CaseLike, facts: Facts, entries: list[EvidenceEntry]) -> N
         found = links.get(e.id)
         if found is not None:
             e.linked, e.link_reason, e.link_checked = found.linked, found.reason, found.checked
+            e.link_by_user = found.by_user
 
 
 def load_case_model(case: CaseLike, now: datetime | None = None) -> CaseModel:

@@ -310,6 +310,8 @@ def inspect_cmd(
         typer.echo(f"  {m.get('time') or m.get('time_text') or '':<25} {who}: {m['text']}")
     for t in result["transactions"]:
         typer.echo(f"  ¥{t['amount']} {t['direction']} {t.get('counterparty') or ''} {t.get('order_id') or ''} {t.get('time') or ''}")
+    for p in result.get("proposals", []):
+        typer.echo(f"  → {p['field']} = {p['value']}")
     for w in result["warnings"]:
         typer.echo(f"  ! {w}")
 
@@ -417,6 +419,12 @@ def _mount_filing_commands() -> None:
 
 
 _mount_filing_commands()
+from .cli_scope import scope_app  # noqa: E402  (link, unlink: case scoping)
+app.registered_commands.extend(scope_app.registered_commands)
+from .cli_proposals import proposals_app  # noqa: E402  proposals / accept / reject live in their own module
+app.registered_commands.extend(proposals_app.registered_commands)
+from .cli_serve import serve_app  # noqa: E402  (casekit serve: the local web page)
+app.registered_commands.extend(serve_app.registered_commands)
 
 
 def main(argv: Optional[list[str]] = None) -> None:

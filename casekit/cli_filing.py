@@ -34,7 +34,8 @@ def timeline_cmd(
 ) -> None:
     """案件时间线：聊天、付款、退款按时间合并，同一笔付款只算一次 / the merged case timeline."""
     from .casemodel import load_case_model
-    from .render.jinja import date_zh, money
+    from .formatting import date_zh, money
+    from .render.viewmodels import undated
 
     model = load_case_model(_open(directory))
     tl = model.timeline
@@ -44,7 +45,7 @@ def timeline_cmd(
     for d in tl.deadlines:
         typer.echo(("!! " if d.urgent else "   ") + f"{d.label}：{date_zh(d.due)}")
     for e in tl.events:
-        when = date_zh(e.time) if e.time else "时间不详"
+        when = date_zh(e.time) if e.time else undated(e)
         amount = f"  {money(e.amount)}" if e.amount is not None else ""
         refs = f"  [{','.join(e.evidence_ids)}]" if e.evidence_ids else ""
         typer.echo(f"{when:<18} {e.text}{amount}{refs}")
@@ -54,6 +55,10 @@ def timeline_cmd(
     if tl.unmatched:
         typer.echo(bilingual(f"另有 {len(tl.unmatched)} 笔交易与对方信息不匹配，未计入",
                              f"{len(tl.unmatched)} transaction(s) did not match a suspect and are not counted"))
+    if model.unlinked:
+        ids = "、".join(e.id for e in model.unlinked)
+        typer.echo(bilingual(f"未计入本案的证据：{ids}（原因与补救见 casekit status）",
+                             f"items left out of this case: {ids} (why, and the fixes: casekit status)"))
 
 
 @filing_app.command("status")
@@ -106,6 +111,8 @@ def build_cmd(
     for out in result.outputs:
         pages = out["pages"]
         typer.echo(f"{out['pdf']}  ({bilingual(f'{pages} 页', f'{pages} pages')})")
+    if result.guide:
+        typer.echo(f"{result.guide}  ({bilingual('本人维权指南，不要递交', 'your own guide, not to be sent')})")
     for gap in result.gaps:
         typer.echo(f"【待补充】{gap}")
 

@@ -155,4 +155,4 @@ def run_demo(target_dir: Path, progress: Callable[[str], None] | None = None) ->
         result = build_packets(case, "all")
     except BadInput:
         result = build_packets(case, "all", draft=True)  # OCR missed something: still show the packets
-    return [Path(o["pdf"]) for o in result.outputs]
+    return [Path(o["pdf"]) for o in result.outputs] + [Path(result.guide)]

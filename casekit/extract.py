@@ -48,15 +48,30 @@ def incident_date(case: Case) -> date | None:
         return None
 
 
-def reference_time(metadata: dict[str, Any], incident: date | None, user_date: date | None) -> tuple[datetime | None, str | None]:
-    """The best reference for time labels: capture time, else incident date, else --date.
+def taken_days(case: Case) -> dict[str, date]:
+    """`[evidence.Exxxx] taken_on` per item (the user's word on when a screenshot was taken)."""
+    from .facts import load_facts
 
-    Only a capture time bounds what a screen can show; the incident date and --date are stand-ins
-    a year-less date is put nearest to (see ocr.timelabels.infer_year), and relative labels
-    (昨天, 星期三) are left undated against them."""
+    try:
+        notes = load_facts(case.toml_path).evidence
+    except CasekitError:
+        return {}
+    return {eid.upper(): n.taken_on for eid, n in notes.items() if n.taken_on}
+
+
+def reference_time(metadata: dict[str, Any], incident: date | None, user_date: date | None,
+                   taken_on: date | None = None) -> tuple[datetime | None, str | None]:
+    """The best reference for time labels: capture time, else the day the user says she took the
+    screenshot (`[evidence.E0001] taken_on`), else incident date, else --date.
+
+    Only a capture time or the user's word bounds what a screen can show; the incident date and
+    --date are stand-ins a year-less date is put nearest to (see ocr.timelabels.infer_year), and
+    relative labels (昨天, 星期三) are left undated against them."""
     capture = metadata.get("capture_time")
     if capture:
         return datetime.fromisoformat(capture), metadata.get("capture_time_source")
+    if taken_on:
+        return datetime.combine(taken_on, time(23, 59), SHANGHAI), "taken_on"
     if incident:
         return datetime.combine(incident, time(23, 59), SHANGHAI), "incident_date"
     if user_date:
@@ -74,10 +89,10 @@ def latest_time(metadata: dict[str, Any]) -> datetime | None:
 
 
 def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, column_map: dict[str, Any] | None,
-                incident: date | None, engine: str | None = None) -> ExtractContext:
+                incident: date | None, taken_on: date | None = None, engine: str | None = None) -> ExtractContext:
     """What an importer may know about one evidence item. `engine`: the OCR engine's name
     (ocr.engine.engine_name has already resolved the default)."""
-    reference, source = reference_time(item.metadata, incident, user_date)
+    reference, source = reference_time(item.metadata, incident, user_date, taken_on)
     latest = latest_time(item.metadata) if source == "incident_date" else None
     extras: dict[str, Any] = {"latest_time": latest} if latest else {}
     if engine:
@@ -160,14 +175,14 @@ def extract_case(
 
     summary = ExtractSummary()
     engine = engine_name(engine)
-    incident = incident_date(case)
+    incident, taken = incident_date(case), taken_days(case)
     todo: list[tuple[EvidenceItem, ExtractContext, str]] = []
     wanted = {i.upper() for i in only} if only else None
     for item in case.items():
         if item.excluded or (wanted is not None and item.id not in wanted):
             continue
-        ctx = context_for(item, case, user_date, column_map, incident,
-                          engine if item.media_type.startswith("image/") else None)
+        ctx = context_for(item, case, user_date, column_map, incident, taken.get(item.id),
+                          engine=engine if item.media_type.startswith("image/") else None)
         key = settings_key(ctx)
         meta = case.stored_record_meta(item.id)
         if meta and meta.get("sha256") == item.sha256 and meta.get("key") == key:

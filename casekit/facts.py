@@ -52,6 +52,7 @@ class Victim:
     phone: str = ""
     address: str = ""
     occupation: str = ""
+    payment_accounts: list[str] = field(default_factory=list)  # the victim's own paying accounts (紧急止付)
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Order:
     amount: Decimal | None = None
     ordered_at: datetime | None = None
     payment_method: str = ""
+    received_on: date | None = None  # 签收日期: the 七日无理由 window runs from the day after
 
 
 @dataclass
@@ -97,6 +99,8 @@ class Respondent:
     address: str = ""
     phone: str = ""
     platform_operator: str = ""
+    operating_address: str = ""          # 商家实际经营地 (12315 jurisdiction)
+    platform_operator_address: str = ""  # 平台经营者住所地 (12315 jurisdiction)
 
 
 @dataclass
@@ -110,6 +114,7 @@ class Story:
     blocked: bool = False
     delivered: bool | None = None
     counterfeit: bool = False
+    food: bool = False  # the goods are food (食品安全法第148条: 10×, at least ¥1,000)
 
 
 @dataclass
@@ -150,6 +155,21 @@ class Filing:
 
 
 @dataclass
+class AfterSales:
+    """The [after_sales] table: the platform after-sales request as the App shows it (the request
+    number is [filing] platform_request_no; the App's deadline [filing] after_sales_deadline)."""
+
+    kind: str = ""              # 仅退款 / 退货退款 / 换货
+    requested_on: date | None = None
+    merchant_reply: str = ""    # the merchant's reply, as written
+    intervention_on: date | None = None  # 申请平台介入的日期
+    result: str = ""            # the outcome (退款成功 / 平台驳回 …)
+    result_on: date | None = None
+    return_carrier: str = ""    # 退货物流公司
+    return_waybill: str = ""    # 退货运单号
+
+
+@dataclass
 class EvidenceNote:
     """One [evidence.E0001] table: the user's name/purpose/steps for an evidence item."""
 
@@ -157,6 +177,9 @@ class EvidenceNote:
     purpose: str = ""
     subtype: str = ""
     steps: list[str] = field(default_factory=list)
+    # the day the screenshot was taken, as the user knows it: dates labels such as 昨天 21:30
+    # when the file itself carries no capture time
+    taken_on: date | None = None
 
 
 @dataclass
@@ -172,6 +195,7 @@ class Facts:
     events: list[UserEvent] = field(default_factory=list)
     demands: list[Demand] = field(default_factory=list)
     filing: Filing = field(default_factory=Filing)
+    after_sales: AfterSales = field(default_factory=AfterSales)
     evidence: dict[str, EvidenceNote] = field(default_factory=dict)
     source: Path | None = None
 
@@ -394,6 +418,7 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
         phone=r.text(v, "phone", "victim.phone"),
         address=r.text(v, "address", "victim.address"),
         occupation=r.text(v, "occupation", "victim.occupation"),
+        payment_accounts=r.text_list(v, "payment_accounts", "victim.payment_accounts"),
     )
     if facts.victim.id_number and not ID_NUMBER_RE.match(facts.victim.id_number):
         raise r.fail("victim.id_number", "身份证号应为 18 位", "an ID number has 18 characters",
@@ -432,6 +457,7 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
         amount=r.money(o, "amount", "order.amount"),
         ordered_at=r.moment(o, "ordered_at", "order.ordered_at"),
         payment_method=r.text(o, "payment_method", "order.payment_method"),
+        received_on=r.day(o, "received_on", "order.received_on"),
     )
 
     rs = r.table(data, "respondent")
@@ -441,6 +467,8 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
         address=r.text(rs, "address", "respondent.address"),
         phone=r.text(rs, "phone", "respondent.phone"),
         platform_operator=r.text(rs, "platform_operator", "respondent.platform_operator"),
+        operating_address=r.text(rs, "operating_address", "respondent.operating_address"),
+        platform_operator_address=r.text(rs, "platform_operator_address", "respondent.platform_operator_address"),
     )
     if facts.respondent.credit_code and not re.fullmatch(r"[0-9A-Z]{18}", facts.respondent.credit_code):
         raise r.fail("respondent.credit_code", "统一社会信用代码应为 18 位数字或大写字母",
@@ -456,6 +484,7 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
         blocked=bool(r.flag(st, "blocked", "story.blocked")),
         delivered=r.flag(st, "delivered", "story.delivered", default=None),
         counterfeit=bool(r.flag(st, "counterfeit", "story.counterfeit")),
+        food=bool(r.flag(st, "food", "story.food")),
     )
 
     for i, e in enumerate(r.tables(data, "events")):
@@ -490,6 +519,18 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
         after_sales_deadline=r.moment(f, "after_sales_deadline", "filing.after_sales_deadline"),
     )
 
+    a = r.table(data, "after_sales")
+    facts.after_sales = AfterSales(
+        kind=r.text(a, "kind", "after_sales.kind"),
+        requested_on=r.day(a, "requested_on", "after_sales.requested_on"),
+        merchant_reply=r.text(a, "merchant_reply", "after_sales.merchant_reply"),
+        intervention_on=r.day(a, "intervention_on", "after_sales.intervention_on"),
+        result=r.text(a, "result", "after_sales.result"),
+        result_on=r.day(a, "result_on", "after_sales.result_on"),
+        return_carrier=r.text(a, "return_carrier", "after_sales.return_carrier"),
+        return_waybill=r.text(a, "return_waybill", "after_sales.return_waybill"),
+    )
+
     for eid, note in r.table(data, "evidence").items():
         if not isinstance(note, dict):
             raise r.fail(f"evidence.{eid}", "应为一个表", "must be a table",
@@ -500,6 +541,7 @@ def parse_facts(text: str, path: Path = Path("case.toml")) -> Facts:
             purpose=r.text(note, "purpose", f"{p}.purpose"),
             subtype=r.text(note, "subtype", f"{p}.subtype"),
             steps=r.text_list(note, "steps", f"{p}.steps"),
+            taken_on=r.day(note, "taken_on", f"{p}.taken_on"),
         )
     r.unknown_keys(data)
     return facts
@@ -545,6 +587,7 @@ id_number = ""              # 身份证号（报案材料完整显示；平台�
 phone = ""
 address = ""
 occupation = ""             # 可空
+payment_accounts = []       # 本人付款账户，如 ["支付宝 139****1111", "工商银行 6222…"]（申请紧急止付时要报）
 
 # 每个对方写一个 [[suspects]] 段 / one block per counterpart
 [[suspects]]
@@ -566,6 +609,7 @@ goods = ""                  # 商品名称
 amount = ""                 # 实付金额，如 "1280.00"
 # ordered_at = 2026-03-05T14:10:00+08:00
 payment_method = ""         # 如 "支付宝" / "微信支付" / "银行卡"
+# received_on = 2026-03-08  # 签收日期（收到货才填；七日无理由退货从签收次日起算）
 
 [respondent]                # 被投诉经营者（12315/消协用）
 legal_name = ""             # 营业执照上的名称
@@ -573,6 +617,8 @@ credit_code = ""            # 统一社会信用代码（18 位）
 address = ""
 phone = ""
 platform_operator = ""      # 平台经营者名称，如 "北京快手科技有限公司"
+operating_address = ""      # 商家实际经营地（店铺页营业执照上可见）；12315 可由此地市场监管局处理
+platform_operator_address = ""  # 平台经营者住所地；12315 也可由此地市场监管局处理
 
 [story]
 summary = """
@@ -583,6 +629,7 @@ off_platform_payment = false  # 对方是否要求绕开平台私下转账
 blocked = false             # 是否被对方拉黑 / 删除
 # delivered = false         # 是否收到货
 counterfeit = false         # 是否假货
+food = false                # 是否食品（食品可主张价款十倍赔偿）
 
 # 自己记得的事件，每件一段 / events you remember, one block each
 # [[events]]
@@ -605,10 +652,21 @@ platform_request_no = ""    # 平台售后/投诉单号
 # merchant_rejected_on = 2026-03-08
 # after_sales_deadline = 2026-03-10T12:00:00+08:00   # App 上显示的处理期限
 
+[after_sales]               # 平台售后进度（售后单号填在 [filing] platform_request_no）
+kind = ""                   # 仅退款 / 退货退款 / 换货
+# requested_on = 2026-03-06 # 申请售后的日期
+merchant_reply = ""         # 商家的回复原文
+# intervention_on = 2026-03-09  # 申请平台介入的日期
+result = ""                 # 处理结果，如 "退款成功" / "平台驳回"
+# result_on = 2026-03-12
+return_carrier = ""         # 退货物流公司
+return_waybill = ""         # 退货运单号
+
 # 单个证据的名称/证明目的（可选）/ per-evidence name and purpose (optional)
 # [evidence.E0001]
 # name = "与客服的聊天记录"
 # purpose = "证明对方诱导平台外付款"
+# taken_on = 2026-03-10     # 截图是哪天截的（图里只有“昨天”“星期三”、文件又没有截图时间时）
 '''
 
 

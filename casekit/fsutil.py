@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import BadInput, CaseError
 
@@ -55,6 +56,12 @@ def disk_full_error(exc: OSError, path: Path) -> BadInput:
 
 def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write `data` to `path` via a temp file in the same folder, fsync and rename."""
+    atomic_write_with(path, lambda handle: handle.write(data), mode)
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], mode: int = 0o600) -> None:
+    """`write(handle)` into a temp file in `path`'s folder, fsync and rename (a large output, such
+    as a packet PDF, goes to its file without being held in memory first)."""
     path = Path(path)
     # Ctrl-C is held for these few milliseconds: an interrupt landing between mkstemp and the
     # try below would otherwise leave a stray temp file (seen in records/ after Ctrl-C).
@@ -62,7 +69,7 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}-", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                write(handle)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, mode)

@@ -40,6 +40,7 @@ def inspect_file(path: Path, user_date: date | None = None, column_map: dict[str
         "messages": [_strip_source(m) for m in extraction["messages"]],
         "transactions": [_strip_source(t) for t in extraction["transactions"]],
         "entities": extraction["entities"],
+        "proposals": [{"field": p["field"], "value": p["value"]} for p in extraction.get("proposals", [])],
         "warnings": extraction["warnings"],
     }
 

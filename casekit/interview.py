@@ -13,7 +13,9 @@ import tomlkit
 
 from .errors import BadInput
 from .facts import parse_facts
+from .factsedit import convert, current as current_value, set_value, show
 from .fsutil import atomic_write_text
+from .tomledit import set_key
 
 # (table, key, question, kind) — kind: text | list | bool | date | datetime | money
 QUESTIONS: list[tuple[str, str, str, str]] = [
@@ -27,6 +29,7 @@ QUESTIONS: list[tuple[str, str, str, str]] = [
     ("victim", "id_number", "身份证号（18 位）", "text"),
     ("victim", "phone", "手机号", "text"),
     ("victim", "address", "住址", "text"),
+    ("victim", "payment_accounts", "您付款用的账户（如：支付宝 139****1111；多个用逗号分隔）", "list"),
     ("suspects", "name", "对方姓名或昵称", "text"),
     ("suspects", "account_id", "对方快手号/抖音号/微信号", "text"),
     ("suspects", "shop", "对方店铺名称", "text"),
@@ -38,50 +41,13 @@ QUESTIONS: list[tuple[str, str, str, str]] = [
     ("story", "problem", "问题类型（未发货/与描述不符/虚假宣传/售后不处理/假冒商品）", "text"),
     ("story", "off_platform_payment", "对方是否要求绕开平台私下付款（y/n）", "bool"),
     ("story", "blocked", "是否被对方拉黑（y/n）", "bool"),
+    ("story", "delivered", "是否收到了货（y/n）", "bool"),
+    ("order", "received_on", "签收日期（收到货才填，2026-03-08）", "date"),
+    ("story", "food", "商品是否是食品（y/n）", "bool"),
     ("filing", "police_unit", "报案的派出所", "text"),
     ("filing", "consumer_unit", "投诉的市场监管局或消协", "text"),
     ("filing", "truth_declared", "确认所述属实、知悉诬告须承担法律责任（y/n）", "bool"),
 ]
-
-
-def _current(doc: tomlkit.TOMLDocument, table: str, key: str):
-    container = doc.get(table)
-    if table == "suspects":
-        container = container[0] if container else None
-    return container.get(key) if container is not None else None
-
-
-def _set(doc: tomlkit.TOMLDocument, table: str, key: str, value) -> None:
-    if table == "suspects":
-        if "suspects" not in doc or not doc["suspects"]:
-            doc["suspects"] = tomlkit.aot()
-            doc["suspects"].append(tomlkit.table())
-        doc["suspects"][0][key] = value
-        return
-    if table not in doc:
-        doc[table] = tomlkit.table()
-    doc[table][key] = value
-
-
-def _convert(answer: str, kind: str):
-    from datetime import date
-
-    answer = answer.strip()
-    if kind == "list":
-        return [x.strip() for x in answer.replace("，", ",").split(",") if x.strip()]
-    if kind == "bool":
-        return answer.lower() in ("y", "yes", "是", "true", "1")
-    if kind == "date":
-        return date.fromisoformat(answer) if answer else None
-    return answer
-
-
-def _show(value) -> str:
-    if isinstance(value, list):
-        return ",".join(str(v) for v in value)
-    if isinstance(value, bool):
-        return "y" if value else "n"
-    return "" if value is None else str(value)
 
 
 def run_interview(
@@ -98,16 +64,16 @@ def run_interview(
     doc = tomlkit.parse(text)
     for table, key, question, kind in QUESTIONS:
         while True:
-            current = _show(_current(doc, table, key))
+            current = show(current_value(doc, table, key))
             answer = ask(question, current)
             if answer == current:
                 break
             try:
-                value = _convert(answer, kind)
+                value = convert(answer, kind)
                 trial = tomlkit.parse(tomlkit.dumps(doc))
                 if value is None:
                     break
-                _set(trial, table, key, value)
+                set_value(trial, table, key, value)
                 parse_facts(tomlkit.dumps(trial), toml_path)
             except (ValueError, BadInput) as exc:
                 say(f"✗ {exc}")

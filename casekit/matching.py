@@ -93,9 +93,15 @@ def match_suspect(txn: Transaction, index: int, suspect: Suspect) -> Match | Non
     ]
     observed = [v for v in (txn.counterparty_account, txn.counterparty) if v]
     tokens = [t for v in observed for t in _tokens(v)]
+    # A bill masks names to a surname or a last character (王*, *伟): one such name matches every
+    # 王. When the row shows an account and the suspect's known accounts are all different, it is
+    # someone else with that surname — a masked name alone then does not bring the row in.
+    known = suspect.payment_accounts + suspect.phones
+    other_account = bool(txn.counterparty_account and known) and not any(
+        values_match(a, t) for a in known for t in _tokens(txn.counterparty_account or ""))
     for name, values in fields:
         for value in values:
-            if any(values_match(value, t) for t in tokens):
+            if any(values_match(value, t) and not (other_account and "*" in normalize(t)) for t in tokens):
                 return Match(index, name, value)
             if name in ("shop", "platform_account", "name") and any(_contains(o, value) for o in observed):
                 return Match(index, name, value)

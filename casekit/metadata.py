@@ -107,6 +107,10 @@ def image_metadata(path: Path) -> dict[str, Any]:
     """Image size and embedded capture time, without decoding pixels. Never raises."""
     from PIL import Image
 
+    from .ocr.images import register_heif
+
+    register_heif()  # iPhone HEIC carries its capture time in EXIF like a JPEG
+
     info: dict[str, Any] = {}
     try:
         with warnings.catch_warnings():

@@ -22,6 +22,7 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
+from .guide import write_guide
 from .render import pipeline
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
@@ -29,7 +30,7 @@ from .render.pdf import check_cjk_font
 from .render.pdfa import Attachment
 from .render.viewmodels import build_view
 from .steps import RECIPIENTS, STEP_TITLES, Status, evaluate
-from .store import print_cache_dir
+from .store import print_cache_dir, sha256_file
 
 PIECE_CACHE = "pieces"  # rendered pieces, in the print cache (render/pieces.py)
 
@@ -40,9 +41,10 @@ class BuildResult:
 
     outputs: list[dict[str, Any]] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
+    guide: str = ""  # out/guide.pdf, the victim's own guide (casekit/guide.py)
 
     def to_json(self) -> dict[str, Any]:
-        return {"outputs": self.outputs, "gaps": self.gaps}
+        return {"outputs": self.outputs, "gaps": self.gaps, "guide": self.guide}
 
 
 def recipients_for(recipient: str) -> list[str]:
@@ -70,15 +72,16 @@ COMPLETE_COPIES = ("police",)  # recipients whose copy is not redacted (issue 15
 def attachments(model: CaseModel, recipient: str) -> list[Attachment]:
     """What a packet carries: MANIFEST.sha256 (its hash is printed in the appendix); for a complete
     (police) copy also every original it cites (AFRelationship Source, the original file name, its
-    SHA-256 in the description) and custody.jsonl, as they were when the build started. The
+    SHA-256 in the description; read when it is attached and refused unless it still has that
+    hash) and custody.jsonl, as they were when the build started. The
     platform and consumer copies are redacted, so they carry no originals (which would show what
     their pages paint out) and no custody log (whose entries may quote accepted facts)."""
     files = []
     complete = recipient in COMPLETE_COPIES
     for n, e in enumerate(model.for_step(recipient), 1):
         if complete and e.path.is_file():
-            files.append(Attachment(f"{e.id} {e.original_name}", e.original_name, e.path.read_bytes(),
-                                    f"证据{n} {e.id} {e.original_name} SHA-256 {e.sha256}"))
+            files.append(Attachment(f"{e.id} {e.original_name}", e.original_name, e.path,
+                                    f"证据{n} {e.id} {e.original_name} SHA-256 {e.sha256}", sha256=e.sha256))
     for name in ("MANIFEST.sha256", "custody.jsonl") if complete else ("MANIFEST.sha256",):
         path = model.root / name
         if path.is_file():
@@ -148,18 +151,19 @@ def build_packets(
     font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
     pdf_views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
     files = {r: attachments(model, r) for r in wanted} if attach else {}
-    rendered = pipeline.build_pdfs(model.root, pdf_views, out_dir, roots, pipeline.default_workers(jobs),
-                                   cache / PIECE_CACHE, files, model.now, chunk or pipeline.RUN_SIZE)
+    pdf_paths = {r: out_dir / f"{r}.pdf" for r in wanted}
+    pages = pipeline.build_pdfs(model.root, pdf_views, out_dir, roots, pipeline.default_workers(jobs),
+                                cache / PIECE_CACHE, files, model.now, pdf_paths, chunk or pipeline.RUN_SIZE)
     for r in wanted:
-        html, (pdf, pages) = htmls[r], rendered[r]
-        pdf_path, html_path = out_dir / f"{r}.pdf", out_dir / f"{r}.html"
-        atomic_write_bytes(html_path, html.encode("utf-8"))
-        atomic_write_bytes(pdf_path, pdf)
-        result.outputs.append({"recipient": r, "pdf": str(pdf_path), "pages": pages,
+        html_path = out_dir / f"{r}.html"
+        atomic_write_bytes(html_path, htmls[r].encode("utf-8"))
+        result.outputs.append({"recipient": r, "pdf": str(pdf_paths[r]), "pages": pages[r],
                                "attachments": len(files.get(r, []))})
-        for path, data in ((pdf_path, pdf), (html_path, html.encode("utf-8"))):
-            logged.append({"path": path.relative_to(model.root).as_posix(),
-                           "sha256": hashlib.sha256(data).hexdigest()})
+        for path in (pdf_paths[r], html_path):
+            logged.append({"path": path.relative_to(model.root).as_posix(), "sha256": sha256_file(path)})
+    guide = write_guide(model, status, out_dir)
+    result.guide = str(guide)
+    logged.append({"path": guide.relative_to(model.root).as_posix(), "sha256": sha256_file(guide)})
     case.log("build", recipients=wanted, draft=draft, outputs=logged,
              loss=f"{model.timeline.loss.net:.2f}")
     return result

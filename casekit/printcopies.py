@@ -155,6 +155,9 @@ def print_image(src: Path, cache_dir: Path, box_mm: tuple[float, float] = EXHIBI
     cached = cached_print(key, cache_dir, box_mm)
     if cached is not None:
         return cached
+    from .ocr.images import register_heif
+
+    register_heif()  # an iPhone HEIC original prints from its decoded pixels
     try:
         with Image.open(src) as img:
             data, ext = _encode_print_copy(img, box_mm, _draft_jpeg(img, box_mm))

@@ -190,13 +190,18 @@ class Proposal:
     field: str
     value: str
     source: SourceRef = SourceRef()
+    unsure: bool = False  # the engine was unsure of a character in it: check before accepting
 
     def to_json(self) -> dict[str, Any]:
-        return {"field": self.field, "value": self.value, "source": self.source.to_json()}
+        data = {"field": self.field, "value": self.value, "source": self.source.to_json()}
+        if self.unsure:
+            data["unsure"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Proposal":
-        return cls(data["field"], str(data["value"]), SourceRef.from_json(data.get("source")))
+        return cls(data["field"], str(data["value"]), SourceRef.from_json(data.get("source")),
+                   bool(data.get("unsure", False)))
 
 
 @dataclass

@@ -228,6 +228,21 @@ class ImagePlan:
         """"身份证号、银行卡号" — what the copy hides, in the order of KIND_NAMES."""
         return "、".join(KIND_NAMES[k] for k in KIND_NAMES if k in self.kinds)
 
+    def flag(self) -> str:
+        """The 证据清单's word on what this copy of an exhibit hides (empty when nothing)."""
+        if self.withheld:
+            return f"本副本不附此图（含{self.describe() or '个人信息'}）"
+        return f"图中已遮盖{self.describe()}" if self.painted else ""
+
+    def note(self) -> str:
+        """The exhibit page's note above the transcript on what this copy hides."""
+        if self.withheld:
+            return (f"此图含{self.describe() or '个人信息'}，但无法确定其在图中的位置；为保护个人信息，本副本不附此图，"
+                    "原件及其哈希见证据清单与电子数据说明。")
+        if self.painted:
+            return f"为保护个人信息，本副本已在图中遮盖{self.describe()}（共 {len(self.boxes)} 处），原件未作改动。"
+        return ""
+
 
 def _inside(inner: Box, outer: Box) -> bool:
     cx, cy = inner[0] + inner[2] / 2, inner[1] + inner[3] / 2

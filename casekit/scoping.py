@@ -3,7 +3,8 @@
 A case folder often holds more than one scam's screenshots. An item is *linked* to this case when
 it shows one of the suspects' identifiers (name, platform account, 快手号/微信号, phone, payment
 account, IM id), the case's order number, or — for a payment screen with no such identifier — the
-same payment as a linked item (same amount, within `matching`'s same-payment window). The user's
+same payment as a linked item (same amount, within `matching`'s same-payment window), a payee
+account a linked chat gave, or an amount a linked chat names within a day. The user's
 own word (`casekit link` / `casekit unlink`, custody-logged) comes before all of this.
 
 Filings use linked items only; an item that links to nothing is listed by `status` with the two
@@ -13,6 +14,7 @@ account's spending, so a linked bill never brings its other rows in.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -158,6 +160,50 @@ def _same_payment(ex: Extraction, linked: list[Extraction]) -> bool:
     return False
 
 
+_ACCOUNT_KINDS = ("phone", "bank_card", "account_id")
+MENTION_WINDOW = timedelta(days=1)
+
+
+def _payee_given(ex: Extraction, linked: list[Extraction]) -> str | None:
+    """The account a linked chat gave that this payment screen paid ("支付宝转我 186…", and the
+    screen shows 186****3377): the payee the seller named, though the user never wrote it down."""
+    given = [e.value for other in linked if other.kind == "chat_screenshot" for e in other.entities
+             if e.kind in _ACCOUNT_KINDS]
+    for t in ex.transactions:
+        found = next((v for v in given if values_match(t.counterparty_account, v)), None)
+        if found:
+            return found
+    return None
+
+
+def _amount_said(ex: Extraction, linked: list[Extraction]) -> bool:
+    """A linked chat names this payment's amount ("已经转了1280") within a day of it."""
+    for t in ex.transactions:
+        if t.time is None:
+            continue
+        whole = f"{t.amount:.2f}".removesuffix(".00")
+        said = re.compile(r"(?<![\d.])" + re.escape(whole) + r"(?:\.00)?(?![\d])")
+        for other in linked:
+            if other.kind != "chat_screenshot":
+                continue
+            for m in other.messages:
+                if m.time and abs(m.time - t.time) <= MENTION_WINDOW and said.search(m.text.replace(",", "")):
+                    return True
+    return False
+
+
+def _by_linked(ex: Extraction, linked: list[Extraction]) -> str | None:
+    """Why a payment screen with none of the case's identifiers still belongs, or None."""
+    if _same_payment(ex, linked):
+        return "与已关联证据中的同一笔付款金额、时间一致"
+    payee = _payee_given(ex, linked)
+    if payee:
+        return f"收款账户与本案聊天中对方给出的账户一致（{payee}）"
+    if _amount_said(ex, linked):
+        return "付款金额与时间与本案聊天中所说的付款一致"
+    return None
+
+
 def scope(facts: Facts, extractions: dict[str, Extraction | None], user: dict[str, Link] | None = None) -> dict[str, Link]:
     """A `Link` for every item in `extractions` (evidence id → records, None when not read yet)."""
     user = user or {}
@@ -178,8 +224,9 @@ def scope(facts: Facts, extractions: dict[str, Extraction | None], user: dict[st
     for eid, ex in extractions.items():
         if eid in out or ex is None:
             continue
-        if ex.kind == "payment_screenshot" and _same_payment(ex, linked):  # type: ignore[arg-type]
-            out[eid] = Link(eid, True, "与已关联证据中的同一笔付款金额、时间一致")
+        why = _by_linked(ex, linked) if ex.kind == "payment_screenshot" else None
+        if why:
+            out[eid] = Link(eid, True, why)
         else:
             out[eid] = Link(eid, False, "与本案对方均不匹配")
     return out

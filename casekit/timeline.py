@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from .facts import CST, Facts
+from .law import cite
 from .matching import match_transaction, values_match
 from .records import Extraction, Message, SourceRef, Transaction
 
@@ -89,13 +90,20 @@ class TimelineEvent:
     text: str
     party: str | None = None
     amount: Decimal | None = None
-    precision: str = "minute"  # "minute" | "day" | "approx" | "unknown"
+    # "unconfirmed": the screen shows a label (昨天 21:30, 星期三) that nothing dates; "unknown": no label
+    precision: str = "minute"  # "minute" | "day" | "approx" | "unconfirmed" | "unknown"
     sources: list[SourceRef] = field(default_factory=list)
     evidence_ids: list[str] = field(default_factory=list)
     step: str = "identify"
     paid_total: Decimal = ZERO
     refunded_total: Decimal = ZERO
     payment: Payment | None = None
+    corrected: bool = False  # a chat line whose text, speaker or time the user corrected (casekit.corrections)
+    time_text: str | None = None  # the label as the screen shows it, when it could not be dated
+
+    @property
+    def dated(self) -> bool:
+        return self.time is not None and self.precision not in ("unconfirmed", "unknown")
 
 
 @dataclass
@@ -130,7 +138,8 @@ class Timeline:
         """The `casekit timeline --json` object: events with running totals, loss, deadlines."""
         return {
             "events": [{
-                "time": e.time.isoformat() if e.time else None, "precision": e.precision, "kind": e.kind,
+                "time": e.time.isoformat() if e.time else None, "precision": e.precision, "time_text": e.time_text,
+                "kind": e.kind,
                 "text": e.text, "party": e.party, "amount": _money(e.amount), "evidence": e.evidence_ids,
                 "paid_total": _money(e.paid_total), "refunded_total": _money(e.refunded_total),
             } for e in self.events],
@@ -287,24 +296,29 @@ def _message_events(extractions: dict[str, Extraction], paying_evidence: set[str
         for m in ex.messages:
             if m.kind == "transfer" and eid in paying_evidence:
                 continue  # the transfer card is shown once, as its payment
-            precision = "minute"
-            when = m.time
-            if when is None and last_time is not None:
-                when, precision = last_time, "approx"
-            elif when is None:
-                precision = "unknown"
-            else:
+            when, precision = m.time, "minute"
+            if when is not None:
                 last_time = when
+            elif m.time_text:
+                # under a label (昨天 21:30, 星期三) nothing could date: it may be days after the
+                # last dated line, so it does not borrow that line's time
+                precision, last_time = "unconfirmed", None
+            elif last_time is not None:
+                when, precision = last_time, "approx"
+            else:
+                precision = "unknown"
             text, party = _message_text(m)
             src = m.source if m.source.evidence_id else SourceRef(eid, m.source.row, m.source.box)
             same = seen.setdefault((text, when, precision), [])
             earlier = next((e for e in same if eid not in e.evidence_ids), None)
-            if earlier is not None and precision != "unknown":
+            if earlier is not None and when is not None:
                 earlier.evidence_ids.append(eid)
                 earlier.sources.append(src)
                 continue
             event = TimelineEvent(when, "message", text, party, precision=precision,
-                                  sources=[src], evidence_ids=[eid])
+                                  sources=[src], evidence_ids=[eid],
+                                  time_text=m.time_text if when is None else None,
+                                  corrected=bool(m.corrected))
             same.append(event)
             events.append(event)
     return events
@@ -391,7 +405,7 @@ def compute_deadlines(facts: Facts, timeline: Timeline, now: datetime) -> list[D
     out: list[Deadline] = []
     last = timeline.last_payment
     if last and last.time and now - last.time < URGENT_WINDOW:
-        out.append(Deadline("紧急止付：立即拨打 110 或 96110，提供收款账户", last.time + URGENT_WINDOW,
+        out.append(Deadline("紧急止付：立即拨打 110 或到派出所，提供收款账户", last.time + URGENT_WINDOW,
                             "最后一笔付款后越早越好（DOMAIN §1.2）", urgent=True))
     if facts.filing.after_sales_deadline:
         out.append(Deadline("平台售后处理期限（App 显示）", facts.filing.after_sales_deadline,
@@ -407,6 +421,60 @@ def compute_deadlines(facts: Facts, timeline: Timeline, now: datetime) -> list[D
         except ValueError:  # 29 February
             end = start + timedelta(days=365 * 3)
         out.append(Deadline("12315 投诉时效（知道权益受损之日起 3 年）", _at_end_of(end),
-                            "《市场监督管理投诉举报处理暂行办法》第十五条"))
+                            cite("tsjb_15")))
     out.sort(key=lambda d: (not d.urgent, d.due))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Causal order (issue 15 §1): an effect dated before its cause means a date was read or inferred
+# wrong (most often a year-less chat date put in the wrong year), and every filing would say so.
+
+RECEIVED_WORDS = ("已收款", "已被接收", "已领取", "收款成功")
+BLOCKED_WORDS = ("拉黑", "拒收", "你还不是他", "你还不是她", "不是对方好友", "已被对方删除", "开启了朋友验证")
+UNDELIVERED_WORDS = ("没发货", "不发货", "未发货", "没收到货", "没有收到货")
+REFUSAL_WORDS = ("拒绝退款", "不予退款", "不能退款", "不给退", "拒绝了你的退款", "拒绝了您的退款", "不退")
+REQUEST_WORDS = ("退款", "退钱", "退货")
+
+
+@dataclass(frozen=True)
+class OrderProblem:
+    """An event dated before the event it follows from."""
+
+    effect: TimelineEvent
+    effect_label: str  # zh-CN: what the effect is ("被对方拉黑/拒收")
+    cause_time: datetime
+    cause_label: str  # zh-CN: what should have come first ("付款")
+
+
+def _said(ev: TimelineEvent, words: tuple[str, ...]) -> bool:
+    return ev.kind in ("message", "user") and any(w in ev.text for w in words)
+
+
+def causal_problems(timeline: Timeline, facts: Facts) -> list[OrderProblem]:
+    """Effects dated before their causes: 已收款 before any payment, blocking or a non-delivery
+    complaint before the purchase, a refund refusal before any refund request, a refund before any
+    payment. Only dated events are compared (an undated one is reported as such elsewhere)."""
+    dated = [e for e in timeline.events if e.dated]
+    paid = [e.time for e in dated if e.kind == "payment"]
+    first_paid = min(paid) if paid else None
+    purchase = facts.order.ordered_at or first_paid
+    out: list[OrderProblem] = []
+
+    def check(effects: list[TimelineEvent], label: str, cause: datetime | None, cause_label: str) -> None:
+        if cause is None:
+            return
+        for ev in effects:
+            if ev.time < cause - SAME_PAYMENT_WINDOW:  # type: ignore[operator]
+                out.append(OrderProblem(ev, label, cause, cause_label))
+                return  # the first one says enough; fixing its date usually fixes the rest
+
+    check([e for e in dated if _said(e, RECEIVED_WORDS) and e.payment is None], "对方已收款", first_paid, "付款")
+    check([e for e in dated if _said(e, BLOCKED_WORDS)], "被对方拉黑/拒收", purchase, "购买付款")
+    check([e for e in dated if _said(e, UNDELIVERED_WORDS)], "催发货/未发货", purchase, "购买付款")
+    check([e for e in dated if e.kind == "refund"], "收到退款", first_paid, "付款")
+    # a refusal is the other side's (her own "不退款我就报警" is a demand, not a refusal)
+    refusals = [e for e in dated if _said(e, REFUSAL_WORDS) and not e.text.startswith("我：")]
+    requests = [e.time for e in dated if _said(e, REQUEST_WORDS) and e not in refusals]
+    check(refusals, "拒绝退款", min(requests) if requests else None, "申请退款")  # type: ignore[type-var]
     return out

@@ -139,3 +139,21 @@ def verify_case(case: Case) -> Report:
         check_corrections(case, report)
     return report
 
+
+def packet_custody_head(path: Path) -> str:
+    """"第 12 条　<SHA-256>", printed in a packet's appendix: the custody log's last entry that changed the evidence or its records
+    (every entry but "build"/"verify") and the hash of that line; the chain from the first line up
+    to it is what the packet rests on (`casekit verify` checks it; a later change breaks it). A
+    rebuild of unchanged evidence prints the same line."""
+    try:
+        lines = [line for line in path.read_bytes().split(b"\n") if line]
+    except OSError:
+        return "—"
+    for n in range(len(lines), 0, -1):
+        try:
+            action = json.loads(lines[n - 1]).get("action")
+        except ValueError:
+            action = None
+        if action not in ("build", "verify"):
+            return f"第 {n} 条　{line_hash(lines[n - 1])}"
+    return "—"

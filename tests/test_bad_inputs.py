@@ -25,8 +25,9 @@ from casekit.verify import verify_case
 from .badfiles import BROKEN_TOMLS, make_corpus, make_symlinks
 from .conftest import run_casekit
 
-CONTRACT_KEYS = {"file", "sha256", "kind", "messages", "transactions", "entities", "warnings"}
-KINDS = {"chat_screenshot", "payment_screenshot", "image", "bill", "other"}
+CONTRACT_KEYS = {"file", "sha256", "kind", "messages", "transactions", "entities", "proposals", "warnings"}
+KINDS = {"chat_screenshot", "payment_screenshot", "order_page", "refund_record", "product_page", "profile",
+         "filing_receipt", "image", "bill", "other"}
 BUG_MARKERS = ("bug:", "程序错误")  # run_importer's catch-all: an importer raised
 
 

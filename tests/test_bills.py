@@ -32,9 +32,10 @@ def owner_of(path: Path) -> str:
 
 
 def test_fixture_set_is_complete():
-    """Every shared fixture is here (15 real exports), plus our synthetic bills."""
+    """Every shared fixture is here (15 real exports), the 3 example exports of
+    aqni/beancount-daoru, plus our synthetic bills."""
     real = [p for p in FIXTURES if p.parent.name != "synthetic"]
-    assert len(real) == 15
+    assert len(real) == 18
     assert {p.parent.name for p in real} == set(OWNER)
 
 
@@ -113,7 +114,7 @@ def test_alipay_2026_layout_every_field(monkeypatch):
         (at("2026-03-05 14:10:55"), Decimal("1280.00"), "out", "支出", "小美好物旗舰店", "xm***@shop.example",
          "招商银行储蓄卡(8705)&支付宝随机立减", "交易成功", "2026030522001100001", "T2603051410558831",
          "羊绒大衣 <b>限时</b> 特价", False, None),
-        (at("2026-03-09 09:01:02"), Decimal("1280.00"), "none", "不计收支", "小美好物旗舰店", "xm***@shop.example",
+        (at("2026-03-09 09:01:02"), Decimal("1280.00"), "in", "不计收支", "小美好物旗舰店", "xm***@shop.example",
          "招商银行储蓄卡(8705)", "退款成功", "2026030522001100001*REFUND_88", "T2603051410558831",
          "退款-羊绒大衣", True, "2026030522001100001"),
         (at("2026-03-06 08:00:00"), Decimal("19.00"), "out", "支出", "早餐店", None, "账户余额", "交易成功",

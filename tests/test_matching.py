@@ -63,3 +63,12 @@ def test_matches_order_id():
 def test_unrelated_does_not_match():
     assert not belongs(txn(counterparty="美团外卖", counterparty_account="mt@meituan.com"), FACTS)
     assert not belongs(txn(counterparty="张"), FACTS)  # too short to be a containment match
+
+
+def test_masked_name_with_another_account_is_someone_else():
+    """王* in a bill is every 王: with an account other than the suspect's, it is not the suspect."""
+    facts = parse_facts('[[suspects]]\nname = "王大伟"\npayment_accounts = ["13812345678"]\n')
+    assert not belongs(txn(counterparty="王*", counterparty_account="6222****1111"), facts)
+    assert belongs(txn(counterparty="王*", counterparty_account="138****5678"), facts)
+    assert belongs(txn(counterparty="王*"), facts)  # no account shown: the name is all there is
+    assert belongs(txn(counterparty="王大伟", counterparty_account="6222****1111"), facts)  # a full name

@@ -274,3 +274,24 @@ def test_line_breaks_are_those_of_one_weasyprint_document(tmp_path):
         assert a == b, f"page {number} differs"
     joined = "\n".join("\n".join(p) for p in ours)
     assert "已收款" in joined and "refund.example.com" in joined  # the long lines are there
+
+
+def test_an_original_is_attached_only_with_the_hash_it_was_recorded_with(tmp_path):
+    """Originals are read when they are attached (render/pdfa.Attachment), one at a time: a file that
+    no longer has its recorded SHA-256 is refused, never attached as if it were the evidence."""
+    import hashlib
+
+    from casekit.errors import IntegrityError
+    from casekit.render.pdfa import Attachment
+
+    original = tmp_path / "shot.png"
+    original.write_bytes(b"the original")
+    digest = hashlib.sha256(b"the original").hexdigest()
+    item = Attachment("E0001 shot.png", "shot.png", original, "证据1", sha256=digest)
+    assert item.content() == b"the original"
+    original.write_bytes(b"changed")
+    with pytest.raises(IntegrityError):
+        item.content()
+    original.unlink()
+    with pytest.raises(IntegrityError):
+        item.content()

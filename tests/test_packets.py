@@ -86,7 +86,6 @@ def make_case(root: Path, toml: str) -> Case:
     pay.save(src / "pay.png")
     (src / "bill.csv").write_text("交易时间,交易对方,金额\n2026-03-05 14:12:30,张*,1280.00\n", encoding="utf-8")
     add_paths(case, [src])
-    items = {i.original_name: i for i in case.items()}
     records = {
         "chat.png": Extraction("chat_screenshot", messages=[
             Message("them", f"加我微信私下转账便宜200 {INJECT}", name="小美客服", time=t(14, 0)),
@@ -100,6 +99,14 @@ def make_case(root: Path, toml: str) -> Case:
             Decimal("1280.00"), "out", t(14, 12), counterparty="张*", counterparty_account="138****5678",
             order_id="2026030522001", memo=INJECT, source=SourceRef(None, row=2))]),
     }
+    store_records(case, records)
+    return case
+
+
+def store_records(case: Case, records: dict[str, Extraction]) -> None:
+    """Save each original's records (by original file name) as if `extract` had read them, each
+    record's source pointing at its item."""
+    items = {i.original_name: i for i in case.items()}
     for name, ex in records.items():
         item = items[name]
         for txn in ex.transactions:
@@ -107,7 +114,6 @@ def make_case(root: Path, toml: str) -> Case:
         for msg in ex.messages:
             msg.source = SourceRef(item.id)
         case.save_extraction(item.id, item.sha256, "test", ex)
-    return case
 
 
 def pdftext(path: Path, layout: bool = True) -> str:
@@ -147,7 +153,7 @@ def test_outputs_and_json_shape(built):
 
 
 @pytest.mark.parametrize("recipient,doc", [("police", "报案材料"), ("consumer", "消费投诉书"),
-                                           ("platform", "平台投诉/退款申请")])
+                                           ("platform", "平台投诉/举报商家")])  # paid off-platform
 def test_every_section_present(built, recipient, doc):
     text = squash(built[2][recipient])
     for heading in ("目录", doc, "证据清单", "案件时间线", "证据1", "证据2", "证据3", "附：电子数据说明"):
@@ -207,9 +213,12 @@ def test_injection_is_inert(built):
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
-def test_police_packet_has_fund_flow_and_stop_payment(built):
+def test_police_packet_has_fund_flow_and_no_late_stop_payment(built):
     text = built[2]["police"]
-    assert "资金流向图" in text and "紧急止付请求" in text
+    assert "资金流向图" in text
+    # the last payment is 15 days old: 紧急止付 can no longer help, so it is not asked for (issue 15 §5);
+    # tests/test_route_packets.py builds a case paid hours ago, which asks for it
+    assert "紧急止付" not in text
     assert "某某市公安局某某分局某某派出所" in text
 
 
@@ -219,7 +228,7 @@ def test_custody_build_entry_with_hashes(built):
     build = [e for e in entries if e.get("action") == "build"][-1]
     paths = {o["path"]: o["sha256"] for o in build["outputs"]}
     import hashlib
-    for name in ("out/police.pdf", "out/consumer.pdf", "out/platform.pdf"):
+    for name in ("out/police.pdf", "out/consumer.pdf", "out/platform.pdf", "out/guide.pdf"):
         assert paths[name] == hashlib.sha256((case.root / name).read_bytes()).hexdigest()
 
 
@@ -322,3 +331,37 @@ def test_case_template_without_anchors_falls_back_to_one_document(tmp_path):
     assert result.outputs[0]["pages"] == total
     assert set(re.findall(r"共 (\d+) 页", text)) == {str(total)}
     assert "证据1 自定义" in text
+
+
+def _lines_exhibit(case: Case, folder: Path, name: str, count: int) -> None:
+    """A chat screenshot whose transcript is `count` short lines (one printed line each)."""
+    folder.mkdir(exist_ok=True)
+    render_chat([{"speaker": "them", "text": f"{name} 截图"}])[0].save(folder / f"{name}.png")
+    add_paths(case, [folder / f"{name}.png"])
+    item = next(i for i in case.items() if i.original_name == f"{name}.png")
+    messages = [Message("them", f"{name} 第{n}条", name="小美好物旗舰店", time=t(14, 0)) for n in range(count)]
+    for msg in messages:
+        msg.source = SourceRef(item.id)
+    case.save_extraction(item.id, item.sha256, "test", Extraction("chat_screenshot", messages=messages))
+
+
+def test_transcript_beside_the_screenshot_at_full_size(tmp_path):
+    """packet.css floats the screenshot right and its transcript runs beside it, then under it: 36
+    short lines keep to the exhibit's one page with the image at its full print size; 70 lines run
+    onto a second page and the image is not shrunk either. Read back from the PDF (page text, and
+    pdfimages -list: every placed screenshot has the same resolution, so none was drawn smaller)."""
+    case = make_case(tmp_path / "beside", CASE_TOML)
+    for name, count in (("short", 36), ("long", 70)):
+        _lines_exhibit(case, tmp_path / "more", name, count)
+    pdf = Path(build_packets(case, "police", now=NOW, jobs=2).outputs[0]["pdf"])
+    pages = pdftext(pdf).split("\f")
+    first = {name: next(n for n, p in enumerate(pages, 1) if f"{name} 第0条" in p) for name in ("short", "long")}
+    last = {name: max(n for n, p in enumerate(pages, 1) if f"{name} 第" in p) for name in first}
+    assert last == {"short": first["short"], "long": first["long"] + 1}, (first, last)
+    image_page = pages[first["short"] - 1]
+    # the first lines beside the image, the last under it: all on the one page
+    assert all(f"short 第{n}条" in image_page for n in (0, 20, 35))
+    listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = [row.split() for row in listing.splitlines()[2:]]
+    chats = {int(r[0]): (int(r[3]), int(r[12])) for r in rows if int(r[0]) in first.values()}
+    assert len(set(chats.values())) == 1, chats  # same print copy size, same resolution: same printed size

@@ -138,8 +138,8 @@ def test_no_nested_brackets(built):
 
 
 def test_a_few_lines_too_many_do_not_spill(built):
-    """An exhibit a few lines too long keeps to one page: render/pipeline.fit_spills measures it
-    alone with a smaller image and keeps the size that saves the page (read back from the PDF)."""
+    """An exhibit with a few more lines than fit under its screenshot keeps to one page: its
+    transcript runs beside the screenshot (packet.css), read back from the PDF."""
     _, pdfs = built
     pages = layout_pages(pdfs["police"])
     heads = [p.split("\n")[0] for p in pages]
@@ -150,7 +150,7 @@ def test_a_few_lines_too_many_do_not_spill(built):
 def test_bill_names_follow_the_importers():
     """Every bill importer has a name for its bills (a new one without would print 支付账单明细)."""
     from casekit.importers.bills import BILL_IMPORTERS
-    from casekit.render.naming import BILL_SOURCES
+    from casekit.naming import BILL_SOURCES
 
     bills = {i.name for i in BILL_IMPORTERS}
     assert bills and bills <= set(BILL_SOURCES), bills - set(BILL_SOURCES)

@@ -49,7 +49,8 @@ def test_palette_copy_is_embedded_as_indexed_image(tmp_path):
     page, box = done.anchors["slot"]
     joined = joining.join([joining.Part(done.pdf, [joining.Slot(page, box, out)])], [], "t")
     pdf = tmp_path / "x.pdf"
-    pdf.write_bytes(joined.save())
+    with pdf.open("wb") as handle:
+        joined.save(handle)
     listing = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     row = listing.splitlines()[2].split()
     with Image.open(out) as img:

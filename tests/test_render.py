@@ -12,7 +12,8 @@ from PIL import Image
 
 from casekit.errors import MissingDependency
 from casekit.render import pdf as pdfmod
-from casekit.render.jinja import make_env, mask, money, templates_dir
+from casekit.formatting import mask, money
+from casekit.render.jinja import make_env, templates_dir
 from casekit.render.pdf import make_fetcher
 from casekit.printcopies import print_image
 from casekit.render.viewmodels import Gap, Redactor, rmb_upper

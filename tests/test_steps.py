@@ -64,7 +64,8 @@ def test_police_gaps_name_the_fix(tmp_path):
 def test_urgent_stop_payment_hint_first_within_48h(tmp_path):
     model = load_case_model(FakeCase(tmp_path, TOML, RECORDS), now=PAY_TIME + timedelta(hours=3))
     hints = evaluate(model).hints
-    assert hints[0].urgent and "110" in hints[0].text and "96110" in hints[0].text
+    assert hints[0].urgent and "110" in hints[0].text and "派出所" in hints[0].text
+    assert "或 96110" not in hints[0].text and "96110 是反诈咨询/举报专线，不办理止付" in hints[0].text
     assert "13812345678" in hints[0].text
 
 

@@ -43,3 +43,18 @@ def test_chat_lines_of_one_screenshot_share_a_row(tmp_path):
     assert sum(1 for r in rows if r["kind"] == "付款") == 1
     assert [r["n"] for r in rows] == list(range(1, len(rows) + 1))
     assert sum(len(str(r["event"]).split("<br>")) for r in rows) == len(model.timeline.events)
+
+
+def test_a_corrected_chat_line_is_marked_in_the_timeline(tmp_path):
+    """Issue 14 "Also": D5 marks corrected text, as the exhibit transcripts do; others stay unmarked."""
+    from casekit.corrections import Change, save
+    from casekit.render.viewmodels import CORRECTED
+
+    case = make_case(tmp_path / "case", CASE_TOML)
+    chat_png = next(i.id for i in case.items() if i.original_name == "chat.png")
+    save(case, chat_png, [Change("message", 3, "text", "对方已将我拉黑删除")])
+    model = load_case_model(case, now=NOW)
+    rows = build_view(model, evaluate(model), "police", True, case.out_dir)["timeline"]
+    events = [str(r["event"]) for r in rows]
+    assert any(e.endswith("对方已将我拉黑删除" + CORRECTED) for e in events), events
+    assert sum(CORRECTED in e for e in events) == 1

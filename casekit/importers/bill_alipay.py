@@ -13,9 +13,10 @@ and, when derivable, `refund_of` = the payment's order id.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
-from .billkit import DIRECTION_WORDS, Layout, RowContext, TableImporter
+from .billkit import DIRECTION_WORDS, Layout, RowContext, TableImporter, parse_amount
 
 _COMMON = dict(
     markers=("支付宝",),
@@ -39,6 +40,7 @@ WEB = Layout(
         "merchant_order_id": ("商家订单号",),
         "memo": ("商品名称", "备注"),
         "category": ("类型",),
+        "refunded": ("成功退款（元）",),
     },
     **_COMMON,
 )
@@ -59,7 +61,7 @@ APP = Layout(
         "memo": ("商品说明", "备注"),
         "category": ("交易分类",),
     },
-    **_COMMON,
+    **{**_COMMON, "file_types": frozenset({"csv", "pdf"})},  # pdf: the app's 交易流水证明
 )
 
 # Refund order ids: "{original}_{suffix}" (old) and "{original}*REFUND_{suffix}" (2026).
@@ -70,11 +72,27 @@ class AlipayImporter(TableImporter):
     """Alipay CSV bills, every generation in the fixtures."""
 
     def direction_of(self, rec: dict[str, Any], row: RowContext) -> tuple[str, str | None]:
+        """收/支 as printed; the old web export leaves it blank or 其他 on refunds and on many
+        successful payments (收钱码 payments among them), and then 资金状态 (已支出 / 已收入) says
+        which way the money went; a 退款成功 row is money back whether 收/支 is blank, 其他 or 不计收支."""
         raw = rec.get("direction", "")
-        if not raw and rec.get("fund_status"):
-            fund = rec["fund_status"]
-            return DIRECTION_WORDS.get(fund, "none"), fund
+        if raw in ("", "其他"):
+            fund = rec.get("fund_status", "")
+            if fund in ("已支出", "已收入"):
+                return DIRECTION_WORDS[fund], raw or fund
+        if raw in ("", "其他", "不计收支") and "退款成功" in rec.get("status", ""):
+            # the app marks a refund to the card it came from 不计收支; the money still came back
+            return "in", raw or rec["status"]
         return super().direction_of(rec, row)
+
+    def companions(self, tx: Any, rec: dict[str, Any], row: RowContext) -> list[Any]:
+        """A web-export payment row whose 成功退款（元） is not zero also records that refund;
+        `finish` drops it again when the export has the refund's own row."""
+        refunded = parse_amount(rec.get("refunded"))
+        if tx.is_refund or tx.direction != "out" or refunded is None or refunded.value <= 0:
+            return []
+        return [replace(tx, amount=abs(refunded.value), direction="in", direction_raw="成功退款（元）", is_refund=True,
+                        refund_of=tx.order_id, status=tx.status, merchant_order_id=tx.merchant_order_id)]
 
     def mark_refund(self, tx: Any, rec: dict[str, Any], row: RowContext) -> None:
         status, category = rec.get("status", ""), rec.get("category", "")
@@ -87,8 +105,12 @@ class AlipayImporter(TableImporter):
         for payment in payments:
             if payment.merchant_order_id and payment.order_id:
                 by_merchant.setdefault(payment.merchant_order_id, []).append(payment)
-        for refund in (t for t in transactions if t.is_refund):
+        rows = [t for t in transactions if t.is_refund and t.direction_raw != "成功退款（元）"]
+        for refund in rows:
             refund.refund_of = _refund_target(refund, by_merchant, ids)
+        # the same refund as its own row and in its payment's 成功退款 column counts once
+        covered = {r.refund_of for r in rows if r.refund_of}
+        transactions[:] = [t for t in transactions if not (t.direction_raw == "成功退款（元）" and t.refund_of in covered)]
 
 
 def _refund_target(refund: Any, by_merchant: dict[str, list[Any]], ids: set[str]) -> str | None:

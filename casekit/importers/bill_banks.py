@@ -79,6 +79,7 @@ CMB_DEBIT_PDF = Layout(
         "memo": ("交易摘要", "客户摘要"),
     },
     method_label="招商银行",
+    file_types=frozenset({"csv", "pdf"}),  # the 流水 PDF itself, or its CSV conversion
 )
 
 CMB_CREDIT_PDF = Layout(

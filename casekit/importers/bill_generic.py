@@ -92,7 +92,7 @@ def generic_importer(column_map: dict[str, Any]) -> TableImporter:
         name="generic",
         required=required,
         columns=columns,
-        file_types=frozenset({"csv", "xlsx", "xls"}),
+        file_types=frozenset({"csv", "xlsx", "xls", "pdf"}),
         stop_prefixes=("---", "#", "合计", "共"),
         sign=column_map.get("sign", "negative_out"),
     )

@@ -48,7 +48,30 @@ class WechatImporter(TableImporter):
             if not t.is_refund and t.direction == "out" and t.merchant_order_id and t.order_id:
                 first_payment.setdefault(t.merchant_order_id, t.order_id)
         for refund in (t for t in transactions if t.is_refund):
-            refund.refund_of = first_payment.get(refund.merchant_order_id or "")
+            # the refund row carries the payment's 商户单号 in 商户单号, or (the other form seen in
+            # real exports) in its own 交易单号
+            refund.refund_of = (first_payment.get(refund.merchant_order_id or "")
+                                or first_payment.get(refund.order_id or ""))
 
 
-WECHAT = WechatImporter("wechat", (LAYOUT,))
+# 微信支付交易明细证明 (the PDF the app sends for police and courts): its own column names
+PROOF_PDF = Layout(
+    name="wechat_proof_pdf",
+    required=("交易单号", "交易时间", "交易类型", "收/支/其他", "金额(元)", "交易对方"),
+    columns={
+        "time": ("交易时间",),
+        "amount": ("金额(元)",),
+        "direction": ("收/支/其他",),
+        "counterparty": ("交易对方",),
+        "method": ("交易方式",),
+        "order_id": ("交易单号",),
+        "merchant_order_id": ("商户单号",),
+        "category": ("交易类型",),
+    },
+    markers=("微信支付",),
+    file_types=frozenset({"pdf"}),
+    seconds_expected=True,
+    thousands_expected=False,
+)
+
+WECHAT = WechatImporter("wechat", (LAYOUT, PROOF_PDF))

@@ -262,7 +262,9 @@ def parse_when(value: Any, clock: Any = None) -> When | None:
 
 
 def file_type(head: bytes) -> str | None:
-    """"xls", "xlsx", "csv" (any text) or None (binary we do not read), from the first bytes."""
+    """"xls", "xlsx", "pdf", "csv" (any text) or None (binary we do not read), from the first bytes."""
+    if head.startswith(b"%PDF-"):
+        return "pdf"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "xls"
     if head.startswith(b"PK\x03\x04"):
@@ -400,6 +402,10 @@ def read_tables(path: Path, head: bytes, max_rows: int | None = None, problems: 
         return read_xlsx(path, max_rows)
     if kind == "csv":
         return [read_csv(path, sniff_encoding(head), problems)]
+    if kind == "pdf":
+        from .pdftables import pdf_rows
+
+        return [Sheet(None, iter(pdf_rows(path, max_rows)), True)]
     raise TableError("not a table")
 
 
@@ -481,7 +487,7 @@ def rows_text(rows: list[list[Any]]) -> str:
 FIELDS = (
     "time", "clock", "amount", "amount_in", "amount_out", "direction", "fund_status", "status",
     "counterparty", "counterparty_account", "method", "order_id", "merchant_order_id", "memo",
-    "category", "currency", "card",
+    "category", "currency", "card", "refunded",
 )
 _RAW_FIELDS = frozenset({"time", "clock", "amount", "amount_in", "amount_out"})
 _JOINED_FIELDS = frozenset({"memo"})
@@ -563,7 +569,7 @@ class TableImporter:
                 if kind not in layout.file_types:
                     continue
                 header = find_header(rows, layout.required, layout.columns, layout.forbidden)
-                if header is not None and self._markers_ok(layout, header.preamble):
+                if header is not None and (self._markers_ok(layout, header.preamble) or preamble_cut(layout, header)):
                     return layout, sheet_name
         return None
 
@@ -576,6 +582,7 @@ class TableImporter:
 
     @staticmethod
     def _markers_ok(layout: Layout, preamble: list[list[Any]]) -> bool:
+        """The marker lines above the header (支付宝, 微信支付) are there."""
         if not layout.markers:
             return True
         text = rows_text(preamble)
@@ -631,6 +638,11 @@ class TableImporter:
         if header is None:  # pragma: no cover - match() just found it
             return
         preamble_text = rows_text(header.preamble)
+        if not self._markers_ok(layout, header.preamble):
+            warnings.append(bilingual("账单开头的说明行（账号、起止时间等）不在文件中，可能被截取过；已按标准表头读取，"
+                                      "请尽量提交平台导出的完整原件",
+                                      "the lines above the header (account, period) are missing, the file may have been "
+                                      "cut; read by its standard header — file the complete original export if you can"))
         method = self._account_method(layout, preamble_text)
         width = len(header.names)
         while width and not header.names[width - 1]:
@@ -680,6 +692,7 @@ class TableImporter:
                 stats["ids"] += 1
                 stats["tabbed_ids"] += raw_id.rstrip(" ").endswith("\t")
             transactions.append(tx)
+            transactions.extend(self.companions(tx, rec, RowContext(number, layout, preamble_text, ctx, warn_row)))
         self.finish(layout, transactions, warnings)
         extraction.transactions.extend(transactions)
         warnings.extend(row_warnings[:MAX_ROW_WARNINGS])
@@ -844,6 +857,11 @@ class TableImporter:
         text = " ".join(str(rec.get(f, "")) for f in ("status", "category", "memo"))
         tx.is_refund = tx.direction == "in" and ("退款" in text or "退货" in text)
 
+    def companions(self, tx: Any, rec: dict[str, Any], row: RowContext) -> list[Any]:
+        """Further transactions one row stands for (a payment row that also says what was
+        refunded on it); none by default."""
+        return []
+
     def finish(self, layout: Layout, transactions: list[Any], warnings: list[str]) -> None:
         """After all rows: link refunds to the payments they return (per source)."""
 
@@ -880,6 +898,16 @@ class TableImporter:
         if stats["undecodable"]:
             warnings.append(bilingual(f"有无法解码的字节（已替换为 �）：{stats['undecodable']}行",
                                       f"undecodable bytes (replaced by �): {stats['undecodable']} rows"))
+
+
+def preamble_cut(layout: Layout, header: Header) -> bool:
+    """An export whose lines above the header were cut off (copied out, or opened and saved
+    from the header row): nothing above the header, and every column the layout names is
+    there — the standard header row itself identifies the source."""
+    if rows_text(header.preamble).strip():
+        return False
+    names = set(header.names)
+    return all(any(norm_header(c) in names for c in candidates) for candidates in layout.columns.values())
 
 
 def _text_or_none(value: Any) -> str | None:

@@ -19,18 +19,22 @@ from typing import Any
 from ..errors import BadInput, bilingual
 from ..ocr.cache import OcrCache, cache_key, file_sha256
 from ..ocr.engine import OcrEngine, Word, engine_id, group_rows, make_engine
-from ..ocr.entities import amount_warnings, extract_entities, located_entities, union_box
+from ..ocr.entities import amount_warnings, card_amount, extract_entities, located_entities, union_box
 from ..ocr.images import open_image, sniff_image
 from ..ocr.lines import OcrLine
-from ..ocr.payment import LABELS, TITLES, is_transfer_card, looks_like_payment, parse_payment, parse_transfer_card
+from ..ocr.payment import is_transfer_card, parse_transfer_card
 from ..ocr.pipeline import assign_lines, is_dimmed, lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Entity, Extraction, Message, SourceRef
+from ..screens import line_entities, lines_from_words, page_of, payment_notes, read_screen
+from ..screens.payment import TITLES, amount_band
+from ..screens.tiles import owned, shifted, tile_spans
 from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
 
-SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1, "boxes": 1}  # boxes: entities carry image boxes
+SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1, "boxes": 1,  # boxes: entities carry image boxes
+            "screens": 1}  # casekit.screens reads order/refund/... pages: results cached before it are stale
 LOW_CONF = 55.0
 _FILENAME_TIME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})[-_ T]?(\d{2})[-_.:]?(\d{2})[-_.:]?(\d{2})")
 
@@ -87,7 +91,7 @@ class ScreenshotImporter:
         key = None
         digest = file_sha256(path) if cache is not None or ctx.print_cache_dir else None
         if cache is not None:
-            key = cache_key(digest, version, SETTINGS)
+            key = cache_key(digest, version, {**SETTINGS, "dating": ctx.dating(path)})
             hit = cache.get(key)
             if hit is not None:
                 _relocate(hit, ctx, path)
@@ -127,6 +131,7 @@ def _relocate(extraction: Extraction, ctx: ExtractContext, path: Path) -> None:
         record.source = SourceRef(ctx.evidence_id, None, box)
     extraction.entities = [Entity(e.kind, e.value, SourceRef(ctx.evidence_id, None, e.source.box)) if e.source else e
                            for e in extraction.entities]
+    extraction.proposals = [replace(p, source=SourceRef(ctx.evidence_id, None, p.source.box)) for p in extraction.proposals]
 
 
 def _reference(ctx: ExtractContext, path: Path, info: dict[str, Any]) -> tuple[datetime | None, bool]:
@@ -169,33 +174,75 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
         else:
             read_regions(image, layout, engine)
         return _chat_extraction(layout, ctx, reference, exact)
-    grey = _page_read(engine, page_image(image, layout.dark, colour=False, dimmed=is_dimmed(layout.page_bg)), image)
-    lines = [t for t, _ in grey]
-    text = "\n".join(lines)
-    warnings: list[str] = []
-    if _payment_hint(text):
-        # Payment screens carry the evidence that matters most (amount, order number, time), and
+    return _screen_extraction(image, layout, engine, ctx, reference, exact)
+
+
+def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractContext, reference: datetime | None,
+                       exact: bool) -> Extraction:
+    """A screen that is not a chat: payment, order, refund, product, profile page or receipt
+    (casekit.screens); a page with text that is none of them is an image with a warning."""
+    size = (image.width, image.height)
+    grey = _with_amount(engine, image, layout, _page_lines(engine, image, layout, colour=False))
+    reading = read_screen(grey, size, reference, ctx.evidence_id, exact)
+    lines = grey
+    if not getattr(engine, "whole_page", False) and (reading is None or reading.kind == "payment_screenshot"):
         # Tesseract's two greyings of the same page fail differently (a dropped bold amount in
-        # one, 2026 read as 2020 in the other): read the colour page too and compare fields.
-        colour = _page_read(engine, page_image(image, layout.dark, colour=True), image)
-        lines_c = [t for t, _ in colour]
-        text_c = "\n".join(lines_c)
-        readings = [parse_payment(ls) for ls, t in ((lines_c, text_c), (lines, text)) if looks_like_payment(t)]
-        readings = [tx for tx in readings if tx is not None]
-        if readings:
-            tx = readings[0]
-            for other in readings[1:]:
-                warnings.extend(_merge_reading(tx, other))
-            text, grey = (text_c, colour) if looks_like_payment(text_c) else (text, grey)
-            tx.source = SourceRef(ctx.evidence_id, None, (0, 0, image.width, image.height))
+        # one, 2026 read as 2020 in the other): payment screens are read in colour too and the
+        # fields compared; a page none of the parsers took gets its second chance the same way.
+        # An engine that reads the original page itself (whole_page) has no second greying.
+        if reading is not None or _screen_hint(grey, size):
+            colour = _with_amount(engine, image, layout, _page_lines(engine, image, layout, colour=True))
+            second = read_screen(colour, size, reference, ctx.evidence_id, exact)
+            if reading is None:
+                reading, lines = second, colour
+            elif second is not None and second.kind == reading.kind:
+                tx = second.transactions[0]  # the colour reading first, as it keeps bold amounts
+                notes = set(payment_notes(tx))  # asked again below, for the merged fields
+                merged = _merge_reading(tx, reading.transactions[0])
+                second.warnings = merged + [w for w in second.warnings if w not in notes] + payment_notes(tx)
+                reading, lines = second, colour
+    text = "\n".join(line.text for line in lines)
+    if reading is not None:
+        warnings = list(reading.warnings)
+        if reading.kind == "payment_screenshot":
             warnings.extend(_amount_checks(text, card=False))
-            if not tx.order_id:
-                warnings.append(bilingual("支付截图中未读到订单号，请人工核对", "no order number read on the payment screen; check by hand"))
-            return Extraction(kind="payment_screenshot", transactions=[tx], entities=_page_entities(grey, text, ctx),
-                              warnings=warnings, text=text)
+        return Extraction(kind=reading.kind, messages=reading.messages, transactions=reading.transactions,
+                          entities=reading.entities, proposals=reading.proposals, warnings=warnings, text=text)
+    warnings: list[str] = []
     if not text:
         warnings.append(bilingual("图像中未识别到文字", "no text recognised in the image"))
-    return Extraction(kind="image", entities=_page_entities(grey, text, ctx), warnings=warnings, text=text)
+    elif not _picture_text(text):
+        warnings.append(bilingual("图中有文字，但不是能识别的聊天、付款、订单或退款页面；请人工核对并在 case.toml 的"
+                                  " [evidence] 中写明这是什么",
+                                  "the image holds text but is no chat, payment, order or refund screen casekit knows; "
+                                  "check it and say what it is under [evidence] in case.toml"))
+    return Extraction(kind="image", entities=line_entities(lines, ctx.evidence_id), warnings=warnings, text=text)
+
+
+def _with_amount(engine: OcrEngine, image, layout: Layout, lines: list) -> list:
+    """`lines` plus the big amount read from its own crop when the whole-page reading dropped it
+    (screens.payment.amount_band); one extra engine call, only then."""
+    band = amount_band(page_of(lines, (image.width, image.height)))
+    if band is None or getattr(engine, "whole_page", False):
+        return lines
+    crop = image.crop((0, band[0], image.width, band[1]))
+    page = page_image(crop, layout.dark, colour=True)
+    found = [line for line in shifted(lines_from_words(_page_read(engine, page, crop)), band[0])
+             if card_amount(line.text) is not None]
+    return sorted(lines + found, key=lambda line: line.box[1])
+
+
+def _page_lines(engine: OcrEngine, image, layout: Layout, colour: bool) -> list:
+    """The whole page as OcrLines; a long stitched capture in overlapping tiles (screens.tiles),
+    unless the engine reads whole pages itself (it tiles on its own terms)."""
+    spans = [(0, image.height)] if getattr(engine, "whole_page", False) else tile_spans(image.height)
+    out = []
+    for index, (top, bottom) in enumerate(spans):
+        tile = image if len(spans) == 1 else image.crop((0, top, image.width, bottom))
+        page = page_image(tile, layout.dark, colour=colour, dimmed=not colour and is_dimmed(layout.page_bg))
+        lines = shifted(lines_from_words(_page_read(engine, page, tile)), top)
+        out.extend(line for line in lines if len(spans) == 1 or owned(line, spans, index))
+    return out
 
 
 _LAST_READ: list = []  # [(engine, image, lines)]: one whole-page reading kept for a second ask
@@ -228,25 +275,10 @@ def _page_read(engine: OcrEngine, page, image) -> list[tuple[str, list]]:
     return out
 
 
-def _page_entities(lines: list[tuple[str, list]], text: str, ctx: ExtractContext) -> list:
-    """Entities of a whole-page reading, each with the box of the words (else the line) showing it;
-    one found only across lines keeps no box (redaction then withholds the picture)."""
-    out, seen = [], set()
-    for line, words in lines:
-        boxes = [w.src for w in words if w.src]
-        box = union_box(boxes) if boxes else None
-        for e in located_entities(line, words, box, ctx.evidence_id):
-            if (e.kind, e.value, e.source.box if e.source else None) not in seen:
-                seen.add((e.kind, e.value, e.source.box if e.source else None))
-                out.append(e)
-    found = {(e.kind, e.value) for e in out}
-    return out + [e for e in extract_entities(text) if (e.kind, e.value) not in found]
-
-
-def _payment_hint(text: str) -> bool:
-    """Worth a second reading as a payment screen: a title or a field label is visible."""
-    compact = "".join(text.split())
-    return any(t in compact for t in TITLES) or sum(label in compact for label, _ in LABELS) >= 2
+def _screen_hint(lines, size) -> bool:
+    """Worth a second reading: a payment title or two labels any screen parser knows."""
+    page = page_of(lines, size)
+    return any(t in page.compact for t in TITLES) or sum(1 for r in page.rows if r.known) >= 2
 
 
 _CHECKED_FIELDS = (("amount", "金额", "amount"), ("order_id", "订单号", "order number"),

@@ -29,8 +29,29 @@ MAGIC = (
 )
 
 
+HEIF_BRANDS = (b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1", b"avif")
+
+
+def register_heif() -> None:
+    """Let Pillow open HEIC/HEIF (iPhone photos and screenshots) through pi-heif, once."""
+    global _HEIF_READY
+    if _HEIF_READY:
+        return
+    try:
+        from pi_heif import register_heif_opener
+    except ImportError:  # not installed: HEIC files then read as "not a readable image"
+        return
+    register_heif_opener()
+    _HEIF_READY = True
+
+
+_HEIF_READY = False
+
+
 def sniff_image(head: bytes) -> str | None:
     """The image format named by the file's magic bytes, or None."""
+    if len(head) >= 12 and head[4:8] == b"ftyp" and head[8:12] in HEIF_BRANDS:
+        return "HEIF"
     for magic, name in MAGIC:
         if head.startswith(magic):
             if name == "BMP" and len(head) < 26:
@@ -63,6 +84,7 @@ def _bad(path: Path, zh: str, en: str) -> BadInput:
 def open_image(path: Path, max_pixels: int = MAX_PIXELS) -> LoadedImage:
     """Open `path` as an RGB image, refusing bombs, fakes and truncated files with `BadInput`."""
     path = Path(path)
+    register_heif()
     try:
         with _warnings.catch_warnings():
             _warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -19,6 +19,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pikepdf
 
@@ -131,14 +132,13 @@ class Joined:
     sources: list[pikepdf.Pdf]
     images: "_Images"
 
-    def save(self) -> bytes:
-        """Write the PDF, then close its sources."""
-        buffer = io.BytesIO()
-        self.pdf.save(buffer, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    def save(self, handle: BinaryIO) -> None:
+        """Write the PDF into `handle` (a file: the packet is not held in memory), then close its
+        sources."""
+        self.pdf.save(handle, compress_streams=True, object_stream_mode=pikepdf.ObjectStreamMode.generate)
         for source in self.sources:
             source.close()
         self.images.close()
-        return buffer.getvalue()
 
 
 def join(parts: list[Part], overlay: list[bytes], title: str, lang: str = "zh-CN") -> Joined:
@@ -202,7 +202,3 @@ def join(parts: list[Part], overlay: list[bytes], title: str, lang: str = "zh-CN
     out.docinfo["/Title"] = title
     return Joined(out, keep, images)
 
-
-def page_count(pdf: bytes) -> int:
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        return len(document.pages)

@@ -6,9 +6,6 @@
                      lengths simply add up, and they render side by side.
 2. `pieces.render_all` — every piece laid out by WeasyPrint, on two processes where there are two
                      cores, cached by its HTML (a repeat build renders only what changed).
-2b. `fit_spills`   — an exhibit that runs a page longer only for a short spill is measured again
-                     alone with its image shrunk (at most to 0.6 of its height); the largest size
-                     that saves the page is kept and its run rendered again.
 3. `number_pages`  — pass one is done: each piece's length and where each exhibit starts give
                      every page number; nothing is predicted and nothing is rendered again.
 4. `overlay_pages` → `overlay.overlay_pieces` — pass two: the text-only overlay (footers, exhibit
@@ -27,12 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import BadInput
+from ..fsutil import atomic_write_with
 from . import joining, overlay, pdfa, pieces
 from .jinja import make_env
 
 RUN_SIZE = 25            # exhibits a WeasyPrint document: enough to amortise a process and its fonts
 EXHIBITS_BOOKMARK = "证据材料"
-SPILL_SCALES = (0.9, 0.8, 0.7, 0.6)  # image sizes tried for an exhibit that spills (0.6: still legible)
 # the front matter's pieces: (name, parts, the anchor each part's first page is known by)
 # (the filing and the 证据清单 share one: the filing refers to the 证据清单's page in its running text,
 # which WeasyPrint numbers itself — a number laid later could not take part in the line breaking)
@@ -84,64 +81,13 @@ def plan_pieces(env: Any, recipient: str, view: dict[str, Any], run_size: int = 
             view, piece={"parts": parts, "targets": plan.targets[key]}, pn_slots=numbered(view)))))
         if name != "appendix":
             plan.front.append(key)
-    exhibits = view["exhibits"]
+    exhibits, chunk = view["exhibits"], env.get_template("zh-CN/chunk.html")
     for i in range(0, len(exhibits), run_size):
         run = exhibits[i:i + run_size]
         key = f"{recipient}/run{i // run_size}"
         plan.runs.append((key, run))
-        made.append(run_piece(env, key, slim, run))
+        made.append(pieces.Piece(key, chunk.render(**dict(slim, run=run, image_slots=True))))
     return plan, made
-
-
-def run_piece(env: Any, key: str, view: dict[str, Any], run: list[dict[str, Any]]) -> pieces.Piece:
-    """A run of exhibits as one WeasyPrint document (images as empty slots)."""
-    slim = dict(view, exhibits=[])
-    return pieces.Piece(key, env.get_template("zh-CN/chunk.html").render(**dict(slim, run=run, image_slots=True)))
-
-
-def exhibit_spans(run: list[dict[str, Any]], done: pieces.Rendered) -> list[int]:
-    """How many pages each exhibit of a rendered run takes (from where each one starts)."""
-    starts = [done.anchors.get(f"start-{ex['anchor']}", (0, None))[0] for ex in run]
-    ends = starts[1:] + [done.pages]
-    return [max(1, hi - lo) for lo, hi in zip(starts, ends)]
-
-
-def _scaled(ex: dict[str, Any], scale: float) -> dict[str, Any]:
-    mm = ex["image_mm"]
-    return dict(ex, image_scale=scale,
-                image_mm={"width": f"{float(mm['width']) * scale:.2f}", "height": f"{float(mm['height']) * scale:.2f}"})
-
-
-def fit_spills(env: Any, plans: dict[str, Plan], rendered: dict[str, pieces.Rendered], out_dir: Path,
-               roots: list[Path], cache: Path | None, workers: int) -> None:
-    """Step 2b: shrink the image of an exhibit that spills onto one more page, by measurement:
-    every spilling exhibit at every trial size in one WeasyPrint document a recipient."""
-    trial_pieces, tried = [], {}
-    for plan in plans.values():
-        trials: list[tuple[str, int, float, dict[str, Any]]] = []
-        for key, run in plan.runs:
-            for i, (ex, span) in enumerate(zip(run, exhibit_spans(run, rendered[key]))):
-                if span >= 2 and ex.get("image_mm"):
-                    trials += [(key, i, s, dict(_scaled(ex, s), anchor=f"{ex['anchor']}-fit{n}"))
-                               for n, s in enumerate(SPILL_SCALES)]
-        if trials:
-            tried[plan.recipient] = trials
-            trial_pieces.append(run_piece(env, f"{plan.recipient}/fit", plan.view, [t[3] for t in trials]))
-    if not trial_pieces:
-        return
-    measured = pieces.render_all(trial_pieces, out_dir, roots, cache, workers)
-    redo = []
-    for r, trials in tried.items():
-        plan, runs = plans[r], dict(plans[r].runs)
-        spans = exhibit_spans([t[3] for t in trials], measured[f"{r}/fit"])
-        best: dict[tuple[str, int], float] = {}
-        for (key, i, scale, _), span in zip(trials, spans):
-            if span < exhibit_spans(runs[key], rendered[key])[i]:
-                best[(key, i)] = max(best.get((key, i), 0.0), scale)
-        for (key, i), scale in best.items():
-            runs[key][i].update(_scaled(runs[key][i], scale))
-        redo += [run_piece(env, key, plan.view, runs[key]) for key in {k for k, _ in best}]
-    rendered.update(pieces.render_all(redo, out_dir, roots, cache, workers))
 
 
 def number_pages(plan: Plan, rendered: dict[str, pieces.Rendered]) -> Numbers:
@@ -177,7 +123,7 @@ def overlay_pages(plan: Plan, rendered: dict[str, pieces.Rendered], numbers: Num
         for ex, lo, hi in zip(run, first_pages, ends):
             for n in range(lo, hi):
                 pages[n - 1].stamp = f"案件编号 {case_id}　{ex['label']}　SHA-256 {ex['sha256']}"
-    wanted = numbered(plan.view)
+    wanted = sorted(numbered(plan.view))  # a set: sorted, so the overlay's HTML (its cache key) is the same each build
     for key in plan.front:
         done, first = rendered[key], numbers.starts[key] - 1
         for anchor in wanted:
@@ -215,8 +161,9 @@ def default_workers(requested: int | None = None) -> int:
 
 def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
                workers: int, cache: Path | None, files: dict[str, list[pdfa.Attachment]], when: datetime,
-               run_size: int = RUN_SIZE) -> dict[str, tuple[bytes, int]]:
-    """Each recipient's packet PDF and page count; all packets' pieces share the processes."""
+               targets: dict[str, Path], run_size: int = RUN_SIZE) -> dict[str, int]:
+    """Each recipient's packet PDF written (atomically) to `targets[recipient]`; its page count.
+    All packets' pieces share the processes."""
     env = make_env(case_root)
     plans, todo = {}, []
     for r, view in plans_views.items():
@@ -224,7 +171,6 @@ def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir:
         todo += made
     todo.sort(key=lambda p: "/run" in p.key)  # the front matter first: its pieces are the longest
     rendered = pieces.render_all(todo, out_dir, roots, cache, workers)
-    fit_spills(env, plans, rendered, out_dir, roots, cache, workers)
     numbers = {r: number_pages(plan, rendered) for r, plan in plans.items()}
     layer_pieces = {r: overlay.overlay_pieces(env, f"{r}/overlay", plan.view, overlay_pages(plan, rendered, numbers[r]),
                                               workers)
@@ -234,5 +180,6 @@ def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir:
     for r, plan in plans.items():
         joined = join_packet(plan, rendered, [laid[p.key].pdf for p in layer_pieces[r]], out_dir)
         pdfa.make_pdfa(joined.pdf, f"{plan.view['title']} — {plan.view['case_id']}", files.get(r, []), when)
-        out[r] = (joined.save(), numbers[r].total)
+        atomic_write_with(targets[r], joined.save)
+        out[r] = numbers[r].total
     return out

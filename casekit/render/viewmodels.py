@@ -7,40 +7,49 @@ fund-flow diagram are all made here. Templates only lay them out.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup, escape
 
 from ..casemodel import CaseModel, EvidenceEntry
-from ..channels import channels_for
 from ..facts import CST
 from ..steps import STEP_TITLES, Status
 from ..store import print_cache_dir
 from ..matching import belongs
 from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
-from ..store import line_hash
-from .jinja import date_zh, money
-from .naming import exhibit_name
-from ..printcopies import cached_print, planned_print_mm, print_image, print_images, print_size_mm
+from ..formatting import date_zh, money, rmb_upper, unnest
+from .jinja import make_env
+from ..naming import exhibit_name
+from ..printcopies import print_images, print_size_mm
+from ..verify import packet_custody_head
+from . import filing_text
 
-__all__ = ["Gap", "Redactor", "build_view", "fill_prints", "rmb_upper", "unnest"]
+__all__ = ["Gap", "Redactor", "build_view", "rmb_upper", "unnest"]
 
 RECIPIENT_TITLES = {"police": "报案材料", "consumer": "消费投诉书", "platform": "平台投诉/退款申请"}
 RECIPIENT_TO = {"police": "公安机关", "consumer": "市场监督管理部门/消费者协会", "platform": "平台客服/纠纷处理部门"}
-MAX_PLATFORM_DESCRIPTION = 500
 MAX_NARRATIVE_LINES = 40
 KEY_WORDS = ("转账", "付款", "支付", "微信", "退款", "发货", "拉黑", "保证金", "链接", "订单", "撤回", "删除",
              "收款", "优惠", "投诉", "客服")
 
 CAPTURE_SOURCES = {"exif": "据EXIF", "png": "据PNG元数据", "filename": "据文件名"}
-SHORT_SOURCES = {"chat": "本人手机聊天界面截图", "payment_voucher": "本人手机支付App截图",
-                 "bill": "支付平台导出账单", "order_page": "本人手机订单页截图", "product_page": "本人手机商品页截图",
-                 "profile_page": "本人手机截图（对方主页）", "live_recording": "本人手机录屏"}
+# what the item is; where it was taken from is the user's `original_carrier`, said only when given
+SHORT_SOURCES = {"chat": "聊天界面截图", "payment_voucher": "支付App截图",
+                 "bill": "支付平台导出账单", "order_page": "订单页截图", "product_page": "商品页截图",
+                 "profile_page": "截图（对方主页）", "live_recording": "录屏"}
+
+
+def _sources(e: EvidenceEntry, carrier: str) -> dict[str, str]:
+    """The 证据来源 / 载体 words of one exhibit. "本人手机" only when the user said so (issue 15 §4):
+    nothing tells casekit where a file came from but `[case] original_carrier`."""
+    kind = SHORT_SOURCES.get(e.subtype, "截图/文件" if e.is_image else "电子文件")
+    original = "原始图片文件" if e.is_image else "原始导出文件"
+    return {"short_source": f"{carrier}{kind}" if carrier and e.subtype != "bill" else kind,
+            "carrier_short": f"原件在{carrier}" if carrier and e.is_image else original,
+            "source": f"{carrier}；原文件名 {e.original_name}" if carrier else f"原文件名 {e.original_name}"}
 
 
 @dataclass(frozen=True)
@@ -59,53 +68,6 @@ class Gap:
         return True
 
 
-_DIGITS = "零壹贰叁肆伍陆柒捌玖"
-
-
-def _section(n: int) -> str:
-    out, pending = "", False
-    for unit, div in (("仟", 1000), ("佰", 100), ("拾", 10), ("", 1)):
-        d = n // div % 10
-        if d:
-            out += ("零" if pending else "") + _DIGITS[d] + unit
-            pending = False
-        elif out:
-            pending = True
-    return out
-
-
-def rmb_upper(amount: Decimal) -> str:
-    """人民币大写, e.g. 1280.00 → 壹仟贰佰捌拾元整, 10005.5 → 壹万零伍元伍角."""
-    amount = Decimal(amount).quantize(Decimal("0.01"))
-    if amount < 0:
-        return "负" + rmb_upper(-amount)
-    yuan, cents = divmod(int(amount * 100), 100)
-    jiao, fen = divmod(cents, 10)
-    groups = []
-    n = yuan
-    while n:
-        groups.append(n % 10000)
-        n //= 10000
-    text, pending = "", False
-    for i in reversed(range(len(groups))):
-        g = groups[i]
-        if g == 0:
-            pending = bool(text)
-            continue
-        if text and (pending or g < 1000):
-            text += "零"
-        text += _section(g) + ("", "万", "亿", "万亿")[i]
-        pending = False
-    text = (text or "零") + "元"
-    if not cents:
-        return text + "整"
-    if jiao:
-        text += _DIGITS[jiao] + "角"
-    elif yuan:
-        text += "零"
-    return text + (_DIGITS[fen] + "分" if fen else "整")
-
-
 def _need(value: Any, label: str, draft: bool) -> Any:
     """The value, or a visible gap marker (or a dash outside drafts — a build then refused)."""
     if value:
@@ -113,37 +75,11 @@ def _need(value: Any, label: str, draft: bool) -> Any:
     return Gap(label) if draft else "—"
 
 
-def _fund_flow_svg(victim: str, payees: list[dict[str, str]]) -> Markup:
-    """Victim → payee accounts with amounts and times, as inline SVG (police packet)."""
-    row_h, width = 86, 680
-    height = max(140, 30 + row_h * len(payees))
-    mid = height / 2
-    font = 'font-family="casekit CJK, Noto Sans CJK SC, Source Han Sans SC, sans-serif"'
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="flow" viewBox="0 0 {width} {height}" '
-           f'width="170mm" height="{height * 170 / width:.1f}mm">',
-           '<defs><marker id="arr" markerWidth="10" markerHeight="8" refX="9" refY="4" orient="auto">'
-           '<path d="M0,0 L10,4 L0,8 z" fill="#444"/></marker></defs>',
-           f'<rect x="10" y="{mid - 30}" width="150" height="60" rx="6" fill="#eef3fb" stroke="#345"/>',
-           f'<text x="85" y="{mid - 6}" text-anchor="middle" font-size="14" {font}>报案人</text>',
-           f'<text x="85" y="{mid + 16}" text-anchor="middle" font-size="13" {font}>{escape(victim)}</text>']
-    for i, p in enumerate(payees):
-        y = 15 + row_h * i + row_h / 2
-        out.append(f'<line x1="160" y1="{mid}" x2="448" y2="{y}" stroke="#444" stroke-width="1.5" '
-                   f'marker-end="url(#arr)"/>')
-        lx, ly = 300, (mid + y) / 2
-        out.append(f'<text x="{lx}" y="{ly - 6}" text-anchor="middle" font-size="13" font-weight="bold" '
-                   f'{font}>{escape(p["amount"])}</text>')
-        out.append(f'<text x="{lx}" y="{ly + 10}" text-anchor="middle" font-size="10" fill="#555" '
-                   f'{font}>{escape(p["when"])}</text>')
-        out.append(f'<rect x="450" y="{y - 32}" width="220" height="64" rx="6" fill="#fbf1ee" stroke="#845"/>')
-        out.append(f'<text x="560" y="{y - 10}" text-anchor="middle" font-size="12" {font}>'
-                   f'{escape(p["name"])}</text>')
-        out.append(f'<text x="560" y="{y + 8}" text-anchor="middle" font-size="11" {font}>'
-                   f'{escape(p["account"])}</text>')
-        out.append(f'<text x="560" y="{y + 24}" text-anchor="middle" font-size="10" fill="#555" {font}>'
-                   f'{escape(p["count"])}</text>')
-    out.append("</svg>")
-    return Markup("".join(out))
+def _fund_flow_svg(victim: str, payees: list[dict[str, str]], case_root: Path | None = None) -> Markup:
+    """Victim → payee accounts with amounts and times, as inline SVG (police packet): laid out by
+    templates/zh-CN/_fund_flow.svg, like every other part of a packet."""
+    template = make_env(case_root).get_template("zh-CN/_fund_flow.svg")
+    return Markup(template.render(victim=victim, payees=payees))
 
 
 def _rel(path: Path, out_dir: Path) -> str:
@@ -153,27 +89,6 @@ def _rel(path: Path, out_dir: Path) -> str:
 OCR_NOTE = "以下文字为 OCR 机器识别，以原图为准。"
 CORRECTED = "（经本人核对更正）"
 TIMELINE_OCR_NOTE = "“聊天”一类事件的文字为 OCR 机器识别，以各证据原图为准。"
-_OPEN, _CLOSE = "（(", "）)"
-
-
-def unnest(text: str) -> str:
-    """Brackets inside brackets become 〔〕 (对方（小美好物旗舰店(客服)） → 对方（小美好物旗舰店〔客服〕）):
-    nested round brackets read as a typo in a filing."""
-    if not text or not any(c in text for c in _OPEN):
-        return text
-    out, depth = [], 0
-    for ch in text:
-        if ch in _OPEN:
-            depth += 1
-            out.append("〔" if depth > 1 else ch)
-        elif ch in _CLOSE and depth:
-            out.append("〕" if depth > 1 else ch)
-            depth -= 1
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
 def _marked(record: Any) -> str:
     """The note a corrected or confirmed record carries (casekit/corrections.py sets the flags)."""
     if getattr(record, "corrected", False):
@@ -237,41 +152,20 @@ def _transcript(e: EvidenceEntry, red: Redactor, model: CaseModel,
     return {"lines": lines, "rows": rows, "note": "".join(notes)}
 
 
-def fill_prints(exhibits: list[dict[str, Any]], cache: Path, out_dir: Path) -> None:
-    """Make the print copies `build_view(defer_prints=True)` left out (cache hits after the first
-    call) and put them into the exhibits, in place."""
-    for ex in exhibits:
-        src = ex.pop("print_src", None)
-        if src is None:
-            continue
-        img = print_image(Path(src[0]), cache, key=src[1])
-        ex["image"] = _rel(img, out_dir) if img else None
-        ex["image_missing"] = img is None
-        if img:
-            w, h = print_size_mm(img)
-            scale = ex.get("image_scale", 1.0)  # `_fit_one_page` shrank the planned size: the same here
-            ex["image_mm"] = {"width": f"{w * scale:.2f}", "height": f"{h * scale:.2f}"}
+UNDATED = "日期待确认"
 
 
-def _redaction_flag(plan: ImagePlan) -> str:
-    """The 证据清单's word on what this copy of an exhibit hides (empty when nothing)."""
-    if plan.withheld:
-        return f"本副本不附此图（含{plan.describe() or '个人信息'}）"
-    return f"图中已遮盖{plan.describe()}" if plan.painted else ""
-
-
-def _redaction_note(plan: ImagePlan) -> str:
-    """The exhibit page's note above the transcript on what this copy hides."""
-    if plan.withheld:
-        return (f"此图含{plan.describe() or '个人信息'}，但无法确定其在图中的位置；为保护个人信息，本副本不附此图，"
-                "原件及其哈希见证据清单与电子数据说明。")
-    if plan.painted:
-        return f"为保护个人信息，本副本已在图中遮盖{plan.describe()}（共 {len(plan.boxes)} 处），原件未作改动。"
-    return ""
+def undated(ev: Any) -> str:
+    """An event nothing dates (a label such as 昨天 21:30 with no capture time to count from):
+    日期待确认 and the label as the screen shows it, never a guessed date (issue 15 §1)."""
+    shown = getattr(ev, "time_text", None)
+    return f"{UNDATED}（截图显示“{shown}”）" if shown else UNDATED
 
 
 def _when(ev: Any) -> str:
-    when = date_zh(ev.time, with_time=ev.precision not in ("day",)) if ev.time else "时间不详"
+    if ev.time is None:
+        return undated(ev)
+    when = date_zh(ev.time, with_time=ev.precision not in ("day",))
     return when + "（约）" if ev.precision == "approx" else when
 
 
@@ -294,16 +188,21 @@ def _burst_text(burst: list[Any], red: "Redactor") -> Markup:
     """The row's event text; a burst's lines one under another, each with its own time when the
     burst spans more than one."""
     if len(burst) == 1:
-        return escape(unnest(red.text(burst[0].text, _mine(burst[0]))))
+        return escape(unnest(red.text(burst[0].text, _mine(burst[0]))) + _event_mark(burst[0]))
     timed = len({(e.time, e.precision) for e in burst}) > 1
     lines = []
     for ev in burst:
         prefix = ""
         if timed:
-            clock = f"{ev.time.astimezone(CST) if ev.time.tzinfo else ev.time:%H:%M}" if ev.time else "时间不详"
+            clock = f"{ev.time.astimezone(CST) if ev.time.tzinfo else ev.time:%H:%M}" if ev.time else undated(ev)
             prefix = ("约" if ev.precision == "approx" else "") + clock + " "
-        lines.append(escape(prefix + unnest(red.text(ev.text, _mine(ev)))))
+        lines.append(escape(prefix + unnest(red.text(ev.text, _mine(ev))) + _event_mark(ev)))
     return Markup("<br>").join(lines)
+
+
+def _event_mark(ev: Any) -> str:
+    """D5 marks a chat line the user corrected, as the exhibit transcripts do."""
+    return CORRECTED if getattr(ev, "corrected", False) else ""
 
 
 def _mine(ev: Any) -> bool:
@@ -311,15 +210,11 @@ def _mine(ev: Any) -> bool:
     return ev.kind == "message" and ev.text.startswith("我：")
 
 
-def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path,
-               defer_prints: bool = False) -> dict[str, Any]:
-    """The whole view model of one recipient's packet. With `defer_prints`, print copies not yet
-    in the cache are not made here: such an exhibit gets its printed size from the original's
-    header and a `print_src`, and `fill_prints` makes the copy later (in the worker rendering it).
+def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, out_dir: Path) -> dict[str, Any]:
+    """The whole view model of one recipient's packet.
 
     Each exhibit's `image` is already the copy this recipient may see (casekit/redact.py: painted
-    for the platform and consumer copies where needed; never deferred then, since deferred copies
-    are shared by all recipients); `redaction` is what the 证据清单 prints about it, `image_withheld`
+    for the platform and consumer copies where needed); `redaction` is what the 证据清单 prints about it, `image_withheld`
     says the copy leaves the picture out, and `attach_original` is False when the original shows
     what this copy hides (a packet that carries originals must leave that one out)."""
     f, tl = model.facts, model.timeline
@@ -364,7 +259,9 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         })
     loss = tl.loss
     loss_vm = {"paid": money(loss.paid), "refunded": money(loss.refunded), "net": money(loss.net),
-               "net_upper": "人民币" + rmb_upper(loss.net), "count": len([p for p in tl.payments if p.kind == "payment"])}
+               "net_upper": "人民币" + rmb_upper(loss.net), "count": len([p for p in tl.payments if p.kind == "payment"]),
+               # every record of every payment and refund (bill row, payment screen, chat transfer card)
+               "refs": refs([i for p in tl.payments for i in p.evidence_ids])}
     per_payee = [{"account": red.account(g.account), "name": red.text(g.name or "—"), "paid": money(g.paid),
                   "refunded": money(g.refunded), "net": money(g.net), "count": g.count,
                   "first": date_zh(g.first), "last": date_zh(g.last)} for g in loss.per_payee]
@@ -391,7 +288,7 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         if ev.kind == "message" and not (ev.party is None and "系统" in ev.text) and \
                 not any(w in ev.text for w in KEY_WORDS):
             continue
-        when = date_zh(ev.time, with_time=ev.precision != "day") if ev.time else "某时"
+        when = date_zh(ev.time, with_time=ev.precision != "day") if ev.time else undated(ev)
         ref = "、".join(r["label"] for r in refs(ev.evidence_ids))
         narrative.append(unnest(red.text(f"{when}，{ev.text}", _mine(ev))) + (f"（见{ref}）" if ref else "") + "。")
     if len(narrative) > MAX_NARRATIVE_LINES:
@@ -403,15 +300,6 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     shown = [e for e in evidence if e.is_image and e.path.is_file()]
     plans = {e.id: plan_image(e.extraction, red) for e in shown}
     shown = [e for e in shown if not plans[e.id].withheld]
-    deferred: dict[str, tuple[str, str, tuple[float, float]]] = {}
-    if defer_prints:
-        for e in shown:
-            # a copy to paint is made here: the deferred copies are shared by every recipient's packet
-            if e.sha256 and not plans[e.id].painted and cached_print(e.sha256, cache) is None:
-                planned = planned_print_mm(e.path)
-                if planned is not None:
-                    deferred[e.id] = (str(e.path), e.sha256, planned)
-    shown = [e for e in shown if e.id not in deferred]
     prints = dict(zip([e.id for e in shown], print_images([(e.path, e.sha256 or None) for e in shown], cache)))
     for e in evidence:
         plan = plans.get(e.id, ImagePlan())
@@ -419,18 +307,16 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         if img is not None and plan.painted:
             size_px = displayed_size(e.path)
             img = redacted_print(img, size_px, plan.boxes, cache) if size_px else None
-        size = print_size_mm(img) if img else deferred[e.id][2] if e.id in deferred else (0.0, 0.0)
+        size = print_size_mm(img) if img else (0.0, 0.0)
         transcript = _transcript(e, red, model, case_rows)
-        redaction = _redaction_note(plan)
+        redaction = plan.note()
         if redaction:
             transcript["note"] = redaction + transcript["note"]
         exhibits.append({
             "label": labels[e.id], "anchor": f"ex-{e.id}", "id": e.id,
             "title": unnest(red.text(exhibit_name(e, f))),
             "form": e.form,
-            "source": unnest(red.text(f"{f.case.original_carrier or '本人设备'}；原文件名 {e.original_name}")),
-            "short_source": SHORT_SOURCES.get(e.subtype, "本人手机截图/文件"),
-            "carrier_short": "原件在本人手机" if e.is_image else "原始导出文件",
+            **{k: unnest(red.text(x)) for k, x in _sources(e, f.case.original_carrier).items()},
             "purpose": red.text(e.purpose), "sha256": e.sha256, "size": e.size,
             "captured": date_zh(e.capture_time) + (f"（{CAPTURE_SOURCES.get(e.capture_source, e.capture_source)}）"
                                                    if e.capture_source else "")
@@ -438,19 +324,17 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             "added": date_zh(e.added_at), "stored": f"evidence/ 中的原件（{e.id}）",
             "image": _rel(img, out_dir) if img else None,
             "image_mm": {"width": f"{size[0]:.2f}", "height": f"{size[1]:.2f}"},
-            "image_missing": e.is_image and img is None and e.id not in deferred and not plan.withheld,
+            "image_missing": e.is_image and img is None and not plan.withheld,
             # what this copy hides (the 证据清单 prints it), and whether its original may travel with
             # the packet: an original holding what the copy hides must not be attached to it
-            "redacted": plan.painted or plan.withheld, "redaction": _redaction_flag(plan),
+            "redacted": plan.painted or plan.withheld, "redaction": plan.flag(),
             "image_withheld": plan.withheld, "attach_original": not (plan.painted or plan.withheld),
             "transcript": transcript,
         })
-        if e.id in deferred:
-            exhibits[-1]["print_src"] = deferred[e.id][:2]
 
     manifest = model.root / "MANIFEST.sha256"
     manifest_hash = hashlib.sha256(manifest.read_bytes()).hexdigest() if manifest.is_file() else "—"
-    custody_head = _custody_head(model.root / "custody.jsonl")
+    custody_head = packet_custody_head(model.root / "custody.jsonl")
     title = RECIPIENT_TITLES[recipient]
     o = f.order
     view: dict[str, Any] = {
@@ -464,17 +348,16 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         "custody_head": custody_head, "redacting": red.active,
         "evidence_note": _evidence_note(f, red, exhibits),
         "timeline_note": TIMELINE_OCR_NOTE if any(ev.kind == "message" for ev in tl.events) else "",
-        "carrier": f.case.original_carrier or "本人手机", "hints": [h.text for h in status.hints],
+        "carrier": f.case.original_carrier, "hints": [h.text for h in status.hints],  # "" when not given
         "order": {
             "order_id": _need(o.order_id, "订单号", draft), "shop": _need(red.text(o.shop or next(
                 (s.shop for s in f.suspects if s.shop), "")), "店铺名称", draft),
-            "goods": _need(red.text(o.goods), "商品名称", draft), "quantity": o.quantity or 1,
+            "goods": _need(red.text(o.goods), "商品名称", draft), "quantity": o.quantity or 1, "quantity_given": o.quantity is not None,
             "amount": money(o.amount) if o.amount else _need("", "订单金额", draft),
             "ordered_at": _ordered_at(f, tl, draft, labels),
             "payment_method": o.payment_method or (tl.payments[0].method if tl.payments and tl.payments[0].method else "—"),
         },
-        "channels": [{"name": c.name, "contact": c.contact, "use": c.use, "verified_on": c.verified_on.isoformat()}
-                     for c in channels_for(recipient, f.case.platform)],
+        "channels": [],  # filing_text.apply: the recipient's channels, each marked verified or not
         "demands": [{"label": d.label, "amount": money(d.amount) if d.amount else ""} for d in f.demands],
         "sections": [],
         "step_title": STEP_TITLES[recipient],
@@ -482,10 +365,6 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     if recipient == "police":
         view["unit"] = _need(f.filing.police_unit, "受理派出所", draft)
         view["declared"] = f.filing.truth_declared
-        view["requests"] = ["依法对被报案人涉嫌诈骗一案立案侦查；",
-                            "依法冻结涉案收款账户，追缴被骗款项并返还报案人；",
-                            "依法追究被报案人的法律责任。"]
-        view["stop_payment"] = [p for p in per_payee if p["paid"] != money(0)]
         view["last_payment"] = date_zh(tl.last_payment.time) if tl.last_payment and tl.last_payment.time else "—"
         view["fund_flow_svg"] = _fund_flow_svg(
             str(v.name or "报案人"),
@@ -496,7 +375,6 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["document"] = "d1_police.html"
     elif recipient == "consumer":
         r = f.respondent
-        view["unit"] = f.filing.consumer_unit or "市场监督管理局（经全国12315平台）"
         view["respondent"] = [
             ("名称", _need(r.legal_name or o.shop, "被投诉方名称", draft)),
             ("统一社会信用代码", r.credit_code or "（未知，请平台协助提供）"),
@@ -506,29 +384,33 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         ]
         view["problem"] = _need(f.story.problem, "问题类型", draft)
         view["negotiation"] = red.text(f.story.negotiation) or "—"
-        view["legal_basis"] = _consumer_basis(f)
         view["document"] = "d2_consumer.html"
     else:
-        description = red.text(f.story.summary) or "；".join(n.rstrip("。") for n in narrative)
-        if len(description) > MAX_PLATFORM_DESCRIPTION:
-            description = description[:MAX_PLATFORM_DESCRIPTION - 1] + "…"
         refund = next((d.amount for d in f.demands if d.kind == "refund" and d.amount), None) or o.amount
         view["problem"] = _need(f.story.problem, "问题类型", draft)
-        view["description"] = description
-        view["description_len"] = len(description)
         view["refund_amount"] = money(refund) if refund else _need("", "退款金额", draft)
-        view["after_sales_type"] = "仅退款" if f.story.delivered is not True else "退货退款"
         view["request_no"] = f.filing.platform_request_no or "—"
         view["police_receipt_no"] = f.filing.police_receipt_no or ""
-        view["image_count"] = sum(1 for ex in exhibits if ex["image"] or ex.get("print_src"))  # withheld ones not
+        view["live"] = _live_sale(model)
+        view["image_count"] = sum(1 for ex in exhibits if ex["image"])  # withheld ones not
         view["document"] = "d3_platform.html"
+    filing_text.apply(view, model, recipient, red, draft)
     view["sections"] = [
-        {"anchor": "#doc", "title": title},
+        {"anchor": "#doc", "title": view["title"]},  # the platform's follows its route (filing_text)
         {"anchor": "#evidence-list", "title": "证据清单"},
         {"anchor": "#timeline", "title": "案件时间线"},
     ] + [{"anchor": f"#{x['anchor']}", "title": f"{x['label']}　{x['title']}"} for x in exhibits] + [
         {"anchor": "#appendix", "title": "附：电子数据说明"}]
     return view
+
+
+def _live_sale(model: CaseModel) -> bool:
+    """Whether anyone said the sale was made in a live stream (a 直播间号, a live recording or product
+    page, or 直播 in the user's own words): only then does a filing ask for the 直播回放 (issue 15 §4)."""
+    f = model.facts
+    words = " ".join([f.case.title, f.story.summary, f.story.problem, f.order.goods])
+    return (any(s.live_room_id for s in f.suspects) or "直播" in words
+            or any(e.subtype == "live_recording" for e in model.linked))
 
 
 def _evidence_note(f, red: Redactor, exhibits: list[dict[str, Any]]) -> str:
@@ -544,25 +426,6 @@ def _evidence_note(f, red: Redactor, exhibits: list[dict[str, Any]]) -> str:
     return note
 
 
-def _custody_head(path: Path) -> str:
-    """"第 12 条　<SHA-256>": the custody log's last entry that changed the evidence or its records
-    (every entry but "build"/"verify") and the hash of that line; the chain from the first line up
-    to it is what the packet rests on (`casekit verify` checks it; a later change breaks it). A
-    rebuild of unchanged evidence prints the same line."""
-    try:
-        lines = [line for line in path.read_bytes().split(b"\n") if line]
-    except OSError:
-        return "—"
-    for n in range(len(lines), 0, -1):
-        try:
-            action = json.loads(lines[n - 1]).get("action")
-        except ValueError:
-            action = None
-        if action not in ("build", "verify"):
-            return f"第 {n} 条　{line_hash(lines[n - 1])}"
-    return "—"
-
-
 def _ordered_at(f, tl, draft: bool, labels: dict[str, str]) -> Any:
     """购买时间 as `status` judges it: the order's time; else the first payment's (with its
     source); else the incident date. A gap only when none is known (as `status` says then)."""
@@ -575,15 +438,3 @@ def _ordered_at(f, tl, draft: bool, labels: dict[str, str]) -> Any:
     if f.case.incident_date:
         return f"{date_zh(f.case.incident_date)}（案发日期）"
     return _need("", "下单时间", draft)
-
-
-def _consumer_basis(f) -> list[str]:
-    """Legal bases for D2 demands (DOMAIN §2.4), chosen by the triage facts."""
-    basis = ["《消费者权益保护法》第二十四条、第二十五条（退货、七日无理由退货）",
-             "《电子商务法》第六十一条、第六十二条（平台应协助消费者维权并提供交易记录）"]
-    if f.story.off_platform_payment:
-        basis.append("《最高人民法院关于审理网络消费纠纷案件适用法律若干问题的规定（一）》第五条（诱导平台外付款，经营者不得免责）")
-    if f.story.counterfeit or f.story.delivered is False or f.story.problem in ("虚假宣传", "假冒商品"):
-        basis.append("《消费者权益保护法》第五十五条第一款（经营者欺诈的，按价款三倍赔偿，不足五百元的为五百元）")
-    basis.append("《消费者权益保护法》第四十四条（平台不能提供销售者真实名称、地址和有效联系方式的，可向平台要求赔偿）")
-    return basis

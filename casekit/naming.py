@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from ..casemodel import SUBTYPES, EvidenceEntry
-from ..facts import Facts
-from ..matching import normalize
-from .jinja import date_zh, money
+from .casemodel import SUBTYPES, EvidenceEntry
+from .facts import Facts
+from .formatting import date_zh, money
+from .matching import normalize
 
 # importer name (casekit/importers/bill_*.py) → whose bill it is
 BILL_SOURCES = {"alipay": "支付宝", "wechat": "微信支付", "icbc": "工商银行", "ccb": "建设银行", "cmb": "招商银行",
