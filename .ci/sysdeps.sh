@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages casekit needs, when missing. Idempotent; safe to run often.
 set -euo pipefail
-PKGS=(tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libharfbuzz-subset0 poppler-utils qpdf)
+# libgl1, libglib2.0-0: the shared libraries opencv-python (PP-OCR engine's image code) links against
+PKGS=(tesseract-ocr tesseract-ocr-chi-sim fonts-noto-cjk libharfbuzz-subset0 poppler-utils qpdf libgl1 libglib2.0-0)
 # The web page's tests drive a real headless browser: Debian's Chromium and its WebDriver.
 PKGS+=(chromium chromium-driver)
 # `sysdeps.sh bench`: also what the benchmarks use (held-out Chromium mock-ups and their fonts).

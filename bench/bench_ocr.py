@@ -1,6 +1,8 @@
 """Benchmark of the screenshot reader against raw `tesseract IMG - -l chi_sim`, same images, same run.
 
-    OMP_THREAD_LIMIT=1 .venv/bin/python bench/bench_ocr.py [--quick] [--out bench/results.json]
+    OMP_THREAD_LIMIT=1 .venv/bin/python bench/bench_ocr.py [--quick] [--engines tesseract,rapidocr] [--out bench/results.json]
+
+Every engine named reads every image in the same run (the raw-Tesseract baseline once per image).
 
 Image sets: synthetic chats (casekit.synth: 4 styles × light/dark × 720/1080/1440 px) and payment
 screens, plus the real fixture with hand-written ground truth (bench/real_truth.json).
@@ -32,7 +34,7 @@ from PIL import Image  # noqa: E402
 from casekit.importers.base import ExtractContext  # noqa: E402
 from casekit.ocr.quality import fold, levenshtein  # noqa: E402
 from casekit.importers.screenshots import read_screenshot  # noqa: E402
-from casekit.ocr.engine import TesseractEngine  # noqa: E402
+from casekit.ocr.engine import ENGINE_NAMES, make_engine  # noqa: E402
 from casekit.ocr.entities import find_amounts  # noqa: E402
 from casekit.synth import STYLES, render_chat, render_payment, sample_conversation  # noqa: E402
 
@@ -184,8 +186,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="fewer images")
     parser.add_argument("--only", default=None, help="only groups whose name contains this (e.g. held-out)")
     parser.add_argument("--out", type=Path, default=None, help="write per-image JSON results here")
+    parser.add_argument("--engines", default=",".join(ENGINE_NAMES), help="comma-separated engines to compare")
     args = parser.parse_args()
-    engine = TesseractEngine()
+    engines = {name: make_engine(name) for name in args.engines.split(",")}
     ctx = ExtractContext(reference_time=REFERENCE, reference_source="user")
     rows = []
     groups = (("synthetic chat", chat_cases(args.quick), score_chat),
@@ -197,23 +200,24 @@ def main() -> None:
         if args.only and args.only not in group:
             continue
         for name, img, truth in cases:
-            start = time.perf_counter()
-            ex = read_screenshot(img, engine, ctx)
-            ours = time.perf_counter() - start
             base_text, base_s = baseline(img)
-            row = {"group": group, "name": name, "seconds": round(ours, 2), "base_seconds": round(base_s, 2),
-                   **scorer(truth, ex, base_text)}
-            rows.append(row)
-            print(json.dumps(row, ensure_ascii=False), flush=True)
+            for engine_name, engine in engines.items():
+                start = time.perf_counter()
+                ex = read_screenshot(img, engine, ctx)
+                ours = time.perf_counter() - start
+                row = {"group": group, "engine": engine_name, "name": name, "seconds": round(ours, 2),
+                       "base_seconds": round(base_s, 2), "kind": ex.kind, **scorer(truth, ex, base_text)}
+                rows.append(row)
+                print(json.dumps(row, ensure_ascii=False), flush=True)
     if args.out:
         args.out.write_text(json.dumps(rows, ensure_ascii=False, indent=1))
     print()
-    for group in [g[0] for g in groups]:
-        rs = [r for r in rows if r["group"] == group]
+    for group, engine_name in [(g[0], e) for g in groups for e in engines]:
+        rs = [r for r in rows if r["group"] == group and r["engine"] == engine_name]
         if not rs:
             continue
         total = lambda k: sum(r.get(k, 0) for r in rs)  # noqa: E731
-        print(f"## {group} ({len(rs)} images)")
+        print(f"## {group} — {engine_name} ({len(rs)} images)")
         if "ref_len" in rs[0]:
             print(f"CER ours {total('edits') / total('ref_len'):.3f}  baseline {total('base_edits') / total('ref_len'):.3f}")
             print(f"char recall ours {total('recall') / total('recall_n'):.3f}  baseline {total('base_recall') / total('recall_n'):.3f}")

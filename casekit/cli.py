@@ -242,12 +242,18 @@ def _column_map(path: Optional[Path]) -> Optional[dict[str, Any]]:
     return load_column_map(path)
 
 
+EngineOpt = Annotated[Optional[str], typer.Option(
+    "--engine", help="文字识别引擎 tesseract|rapidocr（默认：环境变量 CASEKIT_OCR_ENGINE，否则 tesseract）/ OCR engine "
+    "(default: $CASEKIT_OCR_ENGINE, else tesseract)", show_default=False)]
+
+
 @app.command("extract")
 def extract_cmd(
     directory: CaseDir,
     jobs: Annotated[Optional[int], typer.Option("-j", "--jobs", min=1, help="并行进程数（默认：全部核心）/ parallel workers (default: all cores)")] = None,
     on_date: Annotated[Optional[str], typer.Option("--date", help="相对时间（如“昨天”）的参考日期 / reference date for relative time labels")] = None,
     column_map: Annotated[Optional[Path], typer.Option("--map", help="未知银行账单的列映射 TOML / column map for an unknown bank's bill")] = None,
+    engine: EngineOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """识别截图、读取账单（已处理的会跳过）/ OCR screenshots and read bills not yet extracted (cached)."""
@@ -260,9 +266,10 @@ def extract_cmd(
 
         with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), transient=True) as bar:
             task = bar.add_task(bilingual("识别与读取", "extracting"), total=None)
-            summary = extract_case(case, jobs, user_date, mapping, on_total=lambda n: bar.update(task, total=n), on_done=lambda *_: bar.advance(task))
+            summary = extract_case(case, jobs, user_date, mapping, on_total=lambda n: bar.update(task, total=n),
+                                   on_done=lambda *_: bar.advance(task), engine=engine)
     else:
-        summary = extract_case(case, jobs, user_date, mapping)
+        summary = extract_case(case, jobs, user_date, mapping, engine=engine)
     from .corrections import stale
 
     gone = stale(case)
@@ -287,12 +294,13 @@ def inspect_cmd(
     file: Annotated[Path, typer.Argument(help="任一截图或账单文件 / any screenshot or bill file", show_default=False)],
     on_date: Annotated[Optional[str], typer.Option("--date", help="相对时间的参考日期 / reference date for relative time labels")] = None,
     column_map: Annotated[Optional[Path], typer.Option("--map", help="列映射 TOML / column map TOML")] = None,
+    engine: EngineOpt = None,
     json_out: JsonFlag = False,
 ) -> None:
     """查看 casekit 从一个文件读到什么（无需案件）/ show what casekit reads from one file (no case needed)."""
     from .inspect import inspect_file
 
-    result = inspect_file(file, _parse_date(on_date), _column_map(column_map))
+    result = inspect_file(file, _parse_date(on_date), _column_map(column_map), engine)
     if json_out:
         _print_json(result)
         return

@@ -89,12 +89,16 @@ def latest_time(metadata: dict[str, Any]) -> datetime | None:
 
 
 def context_for(item: EvidenceItem, case: Case | None, user_date: date | None, column_map: dict[str, Any] | None,
-                incident: date | None, taken_on: date | None = None) -> ExtractContext:
-    """What an importer may know about one evidence item."""
+                incident: date | None, taken_on: date | None = None, engine: str | None = None) -> ExtractContext:
+    """What an importer may know about one evidence item. `engine`: the OCR engine's name
+    (ocr.engine.engine_name has already resolved the default)."""
     reference, source = reference_time(item.metadata, incident, user_date, taken_on)
     latest = latest_time(item.metadata) if source == "incident_date" else None
+    extras: dict[str, Any] = {"latest_time": latest} if latest else {}
+    if engine:
+        extras["ocr_engine"] = engine
     return ExtractContext(
-        extras={"latest_time": latest} if latest else {},
+        extras=extras,
         evidence_id=item.id,
         reference_time=reference,
         reference_source=source,
@@ -112,8 +116,11 @@ def settings_key(ctx: ExtractContext) -> str:
     A changed incident date or --date therefore re-reads the items it affects."""
     reference = ctx.reference_time.isoformat() if ctx.reference_time else None
     latest = ctx.extras.get("latest_time")
-    raw = json.dumps({"v": __version__, "ref": reference, "src": ctx.reference_source, "map": ctx.column_map,
-                      "latest": latest.isoformat() if latest else None}, sort_keys=True, ensure_ascii=True)
+    fields = {"v": __version__, "ref": reference, "src": ctx.reference_source, "map": ctx.column_map,
+              "latest": latest.isoformat() if latest else None}
+    if ctx.extras.get("ocr_engine"):  # another engine's reading is another record (bills: no engine)
+        fields["engine"] = ctx.extras["ocr_engine"]
+    raw = json.dumps(fields, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -159,16 +166,23 @@ def extract_case(
     only: list[str] | None = None,
     on_done: Callable[[str, Extraction | None], None] | None = None,
     on_total: Callable[[int], None] | None = None,
+    engine: str | None = None,
 ) -> ExtractSummary:
-    """Extract every non-excluded item whose stored records are missing or stale."""
+    """Extract every non-excluded item whose stored records are missing or stale. `engine`: OCR
+    engine name (else $CASEKIT_OCR_ENGINE, else the default); a screenshot read by another engine
+    is read again."""
+    from .ocr.engine import engine_name
+
     summary = ExtractSummary()
+    engine = engine_name(engine)
     incident, taken = incident_date(case), taken_days(case)
     todo: list[tuple[EvidenceItem, ExtractContext, str]] = []
     wanted = {i.upper() for i in only} if only else None
     for item in case.items():
         if item.excluded or (wanted is not None and item.id not in wanted):
             continue
-        ctx = context_for(item, case, user_date, column_map, incident, taken.get(item.id))
+        ctx = context_for(item, case, user_date, column_map, incident, taken.get(item.id),
+                          engine=engine if item.media_type.startswith("image/") else None)
         key = settings_key(ctx)
         meta = case.stored_record_meta(item.id)
         if meta and meta.get("sha256") == item.sha256 and meta.get("key") == key:
@@ -182,9 +196,9 @@ def extract_case(
     if not todo:
         return summary
     if any(item.media_type.startswith("image/") for item, _ctx, _key in todo):
-        from .ocr.deps import check_tesseract
+        from .ocr.engine import engine_id, make_engine
 
-        check_tesseract()  # exit 4 with the install command, before any work starts
+        engine_id(make_engine(engine))  # exit 4 with the install command, before any work starts
 
     def store(item: EvidenceItem, key: str, data: dict[str, Any]) -> None:
         extraction = Extraction.from_json(data)
@@ -207,7 +221,10 @@ def extract_case(
             # pool runs with Ctrl-C held and this loop takes it between two waits: pending work
             # is cancelled, the pool lets running items finish and stops its workers, and only
             # then does KeyboardInterrupt leave this block.
-            with interrupts_at_checkpoints() as checkpoint, ProcessPoolExecutor(max_workers=min(jobs, len(todo)), initializer=_worker_init) as pool:
+            workers = min(jobs, len(todo))
+            for _item, ctx, _key in todo:  # each worker's onnxruntime (PP-OCR) gets its share of the cores
+                ctx.extras["ocr_threads"] = max(1, (os.cpu_count() or 1) // workers)
+            with interrupts_at_checkpoints() as checkpoint, ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:
                 pending: dict[Future[dict[str, Any]], tuple[EvidenceItem, str]] = {
                     pool.submit(run_importer, str(item.path), ctx): (item, key) for item, ctx, key in todo
                 }

@@ -13,8 +13,13 @@ from .metadata import describe
 from .store import sha256_file
 
 
-def inspect_file(path: Path, user_date: date | None = None, column_map: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Read one file without a case. Raises BadInput for a path that is not a readable regular file."""
+def inspect_file(path: Path, user_date: date | None = None, column_map: dict[str, Any] | None = None,
+                 engine: str | None = None) -> dict[str, Any]:
+    """Read one file without a case. Raises BadInput for a path that is not a readable regular file
+    (or an unknown `engine` name: ocr.engine.ENGINE_NAMES)."""
+    from .ocr.engine import engine_name
+
+    engine = engine_name(engine)
     if not path.exists():
         raise BadInput(f"文件不存在：{path}", f"file not found: {path}", hint_zh="检查路径", hint_en="check the path")
     if not path.is_file():
@@ -25,7 +30,8 @@ def inspect_file(path: Path, user_date: date | None = None, column_map: dict[str
         raise BadInput(f"没有读取权限：{path}", f"permission denied: {path}", hint_zh="检查文件权限", hint_en="check the file's permissions") from None
     meta = describe(path, path.name, head)
     reference, source = reference_time(meta, None, user_date)
-    ctx = ExtractContext(reference_time=reference, reference_source=source, column_map=column_map)
+    ctx = ExtractContext(reference_time=reference, reference_source=source, column_map=column_map,
+                         extras={"ocr_engine": engine})
     extraction = run_importer(str(path), ctx)
     return {
         "file": str(path),

@@ -72,7 +72,7 @@ def test_missing_chi_sim_is_exit_4_with_the_install_command(tmp_path: Path, inpu
     add_paths(new_case, [inputs / "Screenshot_20260306-101500.png"])
     empty = tmp_path / "tessdata"
     empty.mkdir()
-    result = run_casekit("extract", new_case.root, env={"TESSDATA_PREFIX": str(empty)})
+    result = run_casekit("extract", new_case.root, "--engine", "tesseract", env={"TESSDATA_PREFIX": str(empty)})
     assert result.returncode == 4, result.stderr
     assert "apt-get install" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

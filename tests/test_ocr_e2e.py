@@ -1,4 +1,5 @@
-"""End to end on real Tesseract: generated screens and one real fixture (slow, runs in CI)."""
+"""End to end on the real engines (Tesseract and PP-OCR): generated screens and one real fixture
+(slow, runs in CI)."""
 
 from datetime import datetime
 from decimal import Decimal
@@ -15,8 +16,16 @@ FIX = Path(__file__).parent / "fixtures" / "screenshots"
 REF = datetime(2026, 3, 6, 10, 15)
 
 
+@pytest.fixture
+def engine(request, monkeypatch):
+    """Run the test with the OCR engine named by the parameter (through $CASEKIT_OCR_ENGINE)."""
+    monkeypatch.setenv("CASEKIT_OCR_ENGINE", request.param)
+    return request.param
+
+
 @pytest.mark.slow
-def test_dark_chat_end_to_end(tmp_path):
+@pytest.mark.parametrize("engine", ["tesseract", "rapidocr"], indirect=True)
+def test_dark_chat_end_to_end(tmp_path, engine):
     img, truth = render_chat([
         {"kind": "time", "text": "星期三 上午9:05"},
         {"speaker": "them", "text": "系统升级需要您先交保证金500元"},
@@ -37,7 +46,8 @@ def test_dark_chat_end_to_end(tmp_path):
 
 
 @pytest.mark.slow
-def test_payment_screen_end_to_end(tmp_path):
+@pytest.mark.parametrize("engine", ["tesseract", "rapidocr"], indirect=True)
+def test_payment_screen_end_to_end(tmp_path, engine):
     img, truth = render_payment("alipay_transfer", amount="1280.00", counterparty="张伟", account="138****6621",
                                 order_id="20260305200040011100660012345678", time="2026-03-05 14:10:22", width=720)
     path = tmp_path / "pay.png"
@@ -51,7 +61,8 @@ def test_payment_screen_end_to_end(tmp_path):
 
 
 @pytest.mark.slow
-def test_real_wechat_group_fixture():
+@pytest.mark.parametrize("engine", ["tesseract", "rapidocr"], indirect=True)
+def test_real_wechat_group_fixture(engine):
     path = FIX / "cow_wechat_group_1.jpg"
     assert [i.name for i in claimants(path)] == ["screenshot"]
     ex = extract_file(path, ExtractContext(reference_time=REF))

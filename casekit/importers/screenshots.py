@@ -18,12 +18,12 @@ from typing import Any
 
 from ..errors import BadInput, bilingual
 from ..ocr.cache import OcrCache, cache_key, file_sha256
-from ..ocr.deps import check_tesseract
-from ..ocr.engine import OcrEngine, TesseractEngine
-from ..ocr.entities import amount_warnings, card_amount, extract_entities, located_entities
+from ..ocr.engine import OcrEngine, Word, engine_id, group_rows, make_engine
+from ..ocr.entities import amount_warnings, card_amount, extract_entities, located_entities, union_box
 from ..ocr.images import open_image, sniff_image
+from ..ocr.lines import OcrLine
 from ..ocr.payment import is_transfer_card, parse_transfer_card
-from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions
+from ..ocr.pipeline import assign_lines, is_dimmed, lines_of, page_image, read_regions
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Entity, Extraction, Message, SourceRef
@@ -70,7 +70,8 @@ def _exif_time(image_info: dict[str, Any], path: Path) -> str | None:
 
 @dataclass
 class ScreenshotImporter:
-    """Reads PNG/JPEG/WebP/GIF/BMP/TIFF images. `engine` is for tests (replay); None = Tesseract."""
+    """Reads PNG/JPEG/WebP/GIF/BMP/TIFF images. `engine` is for tests (replay); None = the engine
+    named by `ctx.extras["ocr_engine"]`, else $CASEKIT_OCR_ENGINE, else the default (ocr.engine)."""
 
     name: str = "screenshot"
     kind: str = "chat_screenshot"
@@ -83,14 +84,14 @@ class ScreenshotImporter:
     def extract(self, path: Path, ctx: ExtractContext) -> Extraction:
         """OCR the image (cached) and return what it shows."""
         path = Path(path)
-        engine = self.engine or TesseractEngine()
-        if self.engine is None:
-            check_tesseract()  # a missing chi_sim is a system problem (exit 4), not a content warning
+        engine = self.engine or make_engine(ctx.extras.get("ocr_engine"), ctx.extras.get("ocr_threads"))
+        # a missing engine or model is a system problem (exit 4), not a content warning
+        version = engine_id(engine)
         cache = OcrCache(Path(ctx.cache_dir)) if ctx.cache_dir else None
         key = None
         digest = file_sha256(path) if cache is not None or ctx.print_cache_dir else None
         if cache is not None:
-            key = cache_key(digest, engine.version, {**SETTINGS, "dating": ctx.dating(path)})
+            key = cache_key(digest, version, {**SETTINGS, "dating": ctx.dating(path)})
             hit = cache.get(key)
             if hit is not None:
                 _relocate(hit, ctx, path)
@@ -168,7 +169,10 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
     layout = segment(image)
     reference, exact = _reference(ctx, path, info)
     if is_chat(layout):
-        read_regions(image, layout, engine)
+        if getattr(engine, "whole_page", False):
+            assign_lines(layout, _whole_page_lines(engine, image))
+        else:
+            read_regions(image, layout, engine)
         return _chat_extraction(layout, ctx, reference, exact)
     return _screen_extraction(image, layout, engine, ctx, reference, exact)
 
@@ -241,9 +245,27 @@ def _page_lines(engine: OcrEngine, image, layout: Layout, colour: bool) -> list:
     return out
 
 
+_LAST_READ: list = []  # [(engine, image, lines)]: one whole-page reading kept for a second ask
+
+
+def _whole_page_lines(engine: OcrEngine, image) -> list[OcrLine]:
+    """`engine.read_lines(image)` of the original screen, read once per (engine, image): payment
+    pages ask twice (grey and colour variants, which only Tesseract needs)."""
+    if _LAST_READ and _LAST_READ[0][0] is engine and _LAST_READ[0][1] is image:
+        return _LAST_READ[0][2]
+    lines = engine.read_lines(image)
+    _LAST_READ[:] = [(engine, image, lines)]
+    return lines
+
+
 def _page_read(engine: OcrEngine, page, image) -> list[tuple[str, list]]:
     """A whole-page reading as (line text, its words), each word with its box in `image`'s pixels
-    (the page sent to the engine may be upscaled)."""
+    (the page sent to the engine may be upscaled). A whole-page engine (PP-OCR) reads the original
+    `image` itself, not the prepared `page`."""
+    if getattr(engine, "whole_page", False):
+        # boxes of one row make one line, as Tesseract's psm 6 gives it (label and value together)
+        return lines_of(group_rows([Word(ln.text, *ln.box, ln.conf * 100.0, src=ln.box)
+                                    for ln in _whole_page_lines(engine, image)]))
     fx, fy = page.width / image.width, page.height / image.height
     out = []
     for text, words in lines_of(engine.words(page, psm=6)):

@@ -1,5 +1,10 @@
-"""OCR engines behind one small interface: Tesseract (pytesseract `image_to_data`) and a recorded
-replay engine, so the logic around OCR can be unit-tested fast and deterministically.
+"""OCR engines behind one small interface: Tesseract (pytesseract `image_to_data`), PP-OCRv4
+(`rapid.RapidOcrEngine`, rapidocr-onnxruntime) and a recorded replay engine, so the logic around OCR
+can be unit-tested fast and deterministically.
+
+Every engine gives `words(image)` (boxes in the coordinates of the image sent) and
+`read_lines(image)` (whole-page `OcrLine`s, boxes in that image's pixels, confidence 0..1).
+`make_engine(name)` picks one by name: the argument, else $CASEKIT_OCR_ENGINE, else DEFAULT_ENGINE.
 
 Recordings are keyed by a hash of the exact pixels sent to the engine plus its settings; change
 the preprocessing and the recordings must be regenerated (`tests/fixtures/ocr_recorded/regen.py`).
@@ -12,13 +17,21 @@ import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from PIL import Image
 
+from ..errors import BadInput
 from .deps import check_tesseract
 
+if TYPE_CHECKING:
+    from .lines import OcrLine
+
 DEFAULT_LANG = "chi_sim"
+ENGINE_NAMES = ("tesseract", "rapidocr")
+# Chosen by measurement (bench/OCR.md): the engine `extract` and `inspect` use unless told otherwise.
+DEFAULT_ENGINE = "tesseract"
+ENGINE_ENV = "CASEKIT_OCR_ENGINE"
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,83 @@ class OcrEngine(Protocol):
 
     def words(self, image: Image.Image, *, psm: int = 6, lang: str = DEFAULT_LANG) -> list[Word]:
         """Words found in `image`, with boxes and confidences."""
+
+    def read_lines(self, image: Image.Image) -> list[OcrLine]:
+        """Every text line of a whole page, boxes in `image`'s pixels."""
+
+
+def engine_name(name: str | None = None) -> str:
+    """The engine to use: `name`, else $CASEKIT_OCR_ENGINE, else DEFAULT_ENGINE. An unknown name is
+    a BadInput (one line, exit 2)."""
+    chosen = (name or os.environ.get(ENGINE_ENV) or DEFAULT_ENGINE).strip().lower()
+    if chosen not in ENGINE_NAMES:
+        raise BadInput(f"未知的文字识别引擎：{chosen}", f"unknown OCR engine: {chosen}",
+                       hint_zh="可选：" + " / ".join(ENGINE_NAMES), hint_en="choose one of: " + ", ".join(ENGINE_NAMES))
+    return chosen
+
+
+def make_engine(name: str | None = None, threads: int | None = None) -> OcrEngine:
+    """A new engine object by name (see engine_name); its dependencies are checked on first use.
+    `threads`: CPU threads for an engine that has a pool of its own (PP-OCR's onnxruntime)."""
+    if engine_name(name) == "rapidocr":
+        from .rapid import RapidOcrEngine
+
+        return RapidOcrEngine(threads)
+    return TesseractEngine()
+
+
+def engine_id(engine: OcrEngine) -> str:
+    """Name and version, for cache keys: results of two engines never stand in for each other."""
+    return f"{engine.name}|{engine.version}"
+
+
+def lines_from_words(words: list[Word], fx: float = 1.0, fy: float = 1.0) -> list[OcrLine]:
+    """Tesseract words grouped by its line ids into OcrLines, top to bottom; boxes divided by the
+    scale (fx, fy) the page was sent at, so they are in the original image's pixels."""
+    from .lines import OcrLine
+    from .text import clean, join_words
+
+    by_line: dict[tuple[int, int, int], list[Word]] = {}
+    for w in words:
+        by_line.setdefault(w.line_key, []).append(w)
+    out = []
+    for ws in sorted(by_line.values(), key=lambda ws: min(w.top for w in ws)):
+        ws = sorted(ws, key=lambda w: w.left)
+        text = clean(join_words([w.text for w in ws]))
+        if not text:
+            continue
+        mapped = tuple(Word(w.text, w.left, w.top, w.width, w.height, w.conf, w.block, w.par, w.line,
+                            (int(w.left / fx), int(w.top / fy), max(1, round(w.width / fx)), max(1, round(w.height / fy))))
+                       for w in ws)
+        x0 = min(m.src[0] for m in mapped)
+        y0 = min(m.src[1] for m in mapped)
+        x1 = max(m.src[0] + m.src[2] for m in mapped)
+        y1 = max(m.src[1] + m.src[3] for m in mapped)
+        n = sum(len(w.text) for w in ws) or 1
+        conf = sum(w.conf * len(w.text) for w in ws) / n / 100.0
+        out.append(OcrLine(text, (x0, y0, x1 - x0, y1 - y0), max(0.0, min(1.0, conf)), mapped))
+    return out
+
+
+def group_rows(words: list[Word]) -> list[Word]:
+    """Words on one text row (vertical overlap over half the smaller height) get one line id, as
+    Tesseract's psm 6 puts a row into one line: a detector's boxes of one row (label and value of
+    a payment page, text either side of an emoji) read as one line. Returned top to bottom."""
+    out: list[Word] = []
+    row, top, bottom = -1, 0.0, 0.0
+    for w in sorted(words, key=lambda w: (w.top, w.left)):
+        if row < 0 or min(bottom, w.top + w.height) - max(top, w.top) < 0.5 * min(w.height, bottom - top):
+            row, top, bottom = row + 1, float(w.top), float(w.top + w.height)
+        else:
+            top, bottom = min(top, w.top), max(bottom, w.top + w.height)
+        out.append(Word(w.text, w.left, w.top, w.width, w.height, w.conf, w.block, w.par, row, w.src))
+    return out
+
+
+def page_lines(engine: OcrEngine, image: Image.Image) -> list[OcrLine]:
+    """Whole-page lines from an engine that only gives words (psm 6; small pages upscaled 2x)."""
+    page = image if image.width >= 700 else image.resize((image.width * 2, image.height * 2), Image.LANCZOS)
+    return lines_from_words(engine.words(page, psm=6), page.width / image.width, page.height / image.height)
 
 
 def image_key(image: Image.Image, psm: int, lang: str) -> str:
@@ -101,6 +191,10 @@ class TesseractEngine:
                             int(data["line_num"][i])))
         return out
 
+    def read_lines(self, image: Image.Image) -> list[OcrLine]:
+        """Whole-page lines: `image_to_data` (psm 6) grouped by Tesseract's line ids."""
+        return page_lines(self, image)
+
 
 class RecordingEngine:
     """Wraps a real engine and records every answer into a JSON file (for replay in fast tests)."""
@@ -122,6 +216,9 @@ class RecordingEngine:
         self.path.write_text(json.dumps(self.records, ensure_ascii=False, indent=0))
         return result
 
+    def read_lines(self, image: Image.Image) -> list[OcrLine]:
+        return page_lines(self, image)
+
 
 class ReplayEngine:
     """Answers from a recording; an image it has not seen raises KeyError (a test should fail)."""
@@ -136,4 +233,7 @@ class ReplayEngine:
         key = image_key(image, psm, lang)
         if key not in self.records:
             raise KeyError(f"no recorded OCR for this image ({key[:12]}); regenerate the recording")
-        return [Word(**w) for w in self.records[key]]
+        return [Word(**{**w, "src": tuple(w["src"]) if w.get("src") else None}) for w in self.records[key]]
+
+    def read_lines(self, image: Image.Image) -> list[OcrLine]:
+        return page_lines(self, image)
