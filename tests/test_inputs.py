@@ -11,7 +11,7 @@ from PIL import Image
 
 from casekit.importers.base import ExtractContext
 from casekit.importers.registry import extract_file
-from casekit.screens.tiles import TALL, tile_spans
+from casekit.ocr.tiles import TALL, tile_spans
 from casekit.synth import render_payment
 from casekit.synth_pages import render_page, render_refund
 

@@ -29,7 +29,7 @@ from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_t
 from ..records import Entity, Extraction, Message, SourceRef
 from ..screens import line_entities, lines_from_words, page_of, payment_notes, read_screen
 from ..screens.payment import TITLES, amount_band
-from ..screens.tiles import owned, shifted, tile_spans
+from ..ocr.tiles import owned, shifted, tile_spans
 from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
 
@@ -170,7 +170,7 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
     reference, exact = _reference(ctx, path, info)
     if is_chat(layout):
         if getattr(engine, "whole_page", False):
-            assign_lines(layout, _whole_page_lines(engine, image))
+            assign_lines(layout, engine.read_lines(image))
         else:
             read_regions(image, layout, engine)
         return _chat_extraction(layout, ctx, reference, exact)
@@ -203,11 +203,10 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
                 reading, lines = second, colour
     text = "\n".join(line.text for line in lines)
     if reading is not None:
-        warnings = list(reading.warnings)
         if reading.kind == "payment_screenshot":
-            warnings.extend(_amount_checks(text, card=False))
-        return Extraction(kind=reading.kind, messages=reading.messages, transactions=reading.transactions,
-                          entities=reading.entities, proposals=reading.proposals, warnings=warnings, text=text)
+            reading.warnings.extend(_amount_checks(text, card=False))
+        reading.text = text
+        return reading
     warnings: list[str] = []
     if not text:
         warnings.append(bilingual("图像中未识别到文字", "no text recognised in the image"))
@@ -233,9 +232,11 @@ def _with_amount(engine: OcrEngine, image, layout: Layout, lines: list) -> list:
 
 
 def _page_lines(engine: OcrEngine, image, layout: Layout, colour: bool) -> list:
-    """The whole page as OcrLines; a long stitched capture in overlapping tiles (screens.tiles),
+    """The whole page as OcrLines; a long stitched capture in overlapping tiles (ocr.tiles),
     unless the engine reads whole pages itself (it tiles on its own terms)."""
-    spans = [(0, image.height)] if getattr(engine, "whole_page", False) else tile_spans(image.height)
+    if getattr(engine, "whole_page", False):
+        return _row_lines(engine, image)
+    spans = tile_spans(image.height)
     out = []
     for index, (top, bottom) in enumerate(spans):
         tile = image if len(spans) == 1 else image.crop((0, top, image.width, bottom))
@@ -245,27 +246,16 @@ def _page_lines(engine: OcrEngine, image, layout: Layout, colour: bool) -> list:
     return out
 
 
-_LAST_READ: list = []  # [(engine, image, lines)]: one whole-page reading kept for a second ask
-
-
-def _whole_page_lines(engine: OcrEngine, image) -> list[OcrLine]:
-    """`engine.read_lines(image)` of the original screen, read once per (engine, image): payment
-    pages ask twice (grey and colour variants, which only Tesseract needs)."""
-    if _LAST_READ and _LAST_READ[0][0] is engine and _LAST_READ[0][1] is image:
-        return _LAST_READ[0][2]
-    lines = engine.read_lines(image)
-    _LAST_READ[:] = [(engine, image, lines)]
-    return lines
+def _row_lines(engine: OcrEngine, image) -> list[OcrLine]:
+    """A whole-page engine's (PP-OCR) reading of the original `image`, the boxes of one row joined
+    into one line as Tesseract's psm 6 gives it (label and value together)."""
+    words = [Word(ln.text, *ln.box, ln.conf * 100.0, src=ln.box) for ln in engine.read_lines(image)]
+    return lines_from_words(lines_of(group_rows(words)))
 
 
 def _page_read(engine: OcrEngine, page, image) -> list[tuple[str, list]]:
     """A whole-page reading as (line text, its words), each word with its box in `image`'s pixels
-    (the page sent to the engine may be upscaled). A whole-page engine (PP-OCR) reads the original
-    `image` itself, not the prepared `page`."""
-    if getattr(engine, "whole_page", False):
-        # boxes of one row make one line, as Tesseract's psm 6 gives it (label and value together)
-        return lines_of(group_rows([Word(ln.text, *ln.box, ln.conf * 100.0, src=ln.box)
-                                    for ln in _whole_page_lines(engine, image)]))
+    (the page sent to the engine may be upscaled)."""
     fx, fy = page.width / image.width, page.height / image.height
     out = []
     for text, words in lines_of(engine.words(page, psm=6)):

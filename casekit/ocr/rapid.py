@@ -23,6 +23,7 @@ from PIL import Image
 from ..errors import MissingDependency
 from .engine import DEFAULT_LANG, Word, group_rows
 from .lines import OcrLine
+from .tiles import owned, tile_spans
 
 INSTALL_HINT = "pip install 'rapidocr-onnxruntime==1.4.4'"
 TILE = 1800  # px: tile height (RapidOCR's own limit is a 2000 px long side)
@@ -83,16 +84,7 @@ def det_scale(width: int, height: int) -> float:
 
 def _tiles(height: int, width: int) -> list[tuple[int, int]]:
     """(top, bottom) of the overlapping tiles that cover an image of this size."""
-    tile = max(TILE, min(2000, width))
-    if height <= 2000:
-        return [(0, height)]
-    out, top = [], 0
-    while True:
-        bottom = min(height, top + tile)
-        out.append((top, bottom))
-        if bottom >= height:
-            return out
-        top = bottom - OVERLAP
+    return tile_spans(height, tile=max(TILE, min(2000, width)), overlap=OVERLAP, tall=2000)
 
 
 def _read_tile(model: Any, part: Image.Image, scale: float) -> list[tuple[Any, str, float]]:
@@ -152,15 +144,10 @@ class RapidOcrEngine:
         for i, (top, bottom) in enumerate(tiles):
             part = rgb if (top, bottom) == (0, rgb.height) else rgb.crop((0, top, rgb.width, bottom))
             result = _read_tile(model, part, scale)
-            # a line counts in this tile when its centre is outside the half of the overlap that
-            # the neighbouring tile owns
-            low = top + OVERLAP // 2 if i > 0 else top
-            high = bottom - OVERLAP // 2 if i < len(tiles) - 1 else bottom
             for points, text, score in result or []:
-                box = _quad_box(points, 0, top)
-                cy = box[1] + box[3] / 2
-                if low <= cy < high and str(text).strip():
-                    out.append(OcrLine(str(text).strip(), box, float(score)))
+                line = OcrLine(str(text).strip(), _quad_box(points, 0, top), float(score))
+                if line.text and owned(line, tiles, i):  # a line at a seam is kept by one tile only
+                    out.append(line)
         out.sort(key=lambda ln: (ln.box[1] + ln.box[3] / 2, ln.box[0]))
         return out
 

@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from ..errors import bilingual
 from ..ocr.entities import extract_entities, located_entities, union_box
 from ..ocr.lines import OcrLine
-from ..records import Entity, Kind, Message, Proposal, SourceRef, Transaction
+from ..records import Entity, Extraction, Kind, Proposal, SourceRef, Transaction
 from . import order, payment, product, profile, receipt, refund
 from .rows import Page, read_rows
-
-
-@dataclass
-class ScreenReading:
-    """What one non-chat screen shows."""
-
-    kind: Kind
-    transactions: list[Transaction] = field(default_factory=list)
-    entities: list[Entity] = field(default_factory=list)
-    proposals: list[Proposal] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    messages: list[Message] = field(default_factory=list)  # refund request/refusal, delivery: timeline notices
-    facts: dict = field(default_factory=dict)  # the fields as read (refund status, reasons …)
-    page: Page | None = None
 
 
 def vocabulary() -> list[str]:
@@ -71,14 +56,15 @@ def classify(page: Page) -> Kind | None:
 
 
 def read_screen(lines: list[OcrLine], size: tuple[int, int], reference: datetime | None, evidence_id: str,
-                exact_reference: bool = True) -> ScreenReading | None:
-    """The screen's kind and records; None when it is no kind we know. `exact_reference` says
+                exact_reference: bool = True) -> Extraction | None:
+    """The screen's kind and records (`text` left for the importer to fill); None when it is no
+    kind we know. `exact_reference` says
     `reference` is the capture time itself (a countdown is then turned into a deadline)."""
     page = page_of(lines, size)
     kind = classify(page)
     if kind is None:
         return None
-    reading = ScreenReading(kind, page=page)
+    reading = Extraction(kind)
     found: list[tuple[str, str]] = []
     if kind == "payment_screenshot":
         tx = payment.parse_payment(page)
@@ -89,7 +75,7 @@ def read_screen(lines: list[OcrLine], size: tuple[int, int], reference: datetime
     elif kind == "order_page":
         reading.proposals, reading.entities, found, reading.messages = order.read_order(page, evidence_id)
     elif kind == "refund_record":
-        reading.proposals, reading.entities, found, reading.facts, reading.messages = refund.read_refund(
+        reading.proposals, reading.entities, found, reading.messages = refund.read_refund(
             page, evidence_id, reference, exact_reference)
     elif kind == "profile":
         reading.proposals, reading.entities, found = profile.read_profile(page, evidence_id)

@@ -87,8 +87,8 @@ def notices(facts: dict, fields, evidence_id: str | None) -> list[Message]:
 
 
 def read_refund(page: Page, evidence_id: str | None, reference: datetime | None, exact: bool = True):
-    """(proposals, entities, warnings, facts, messages) of a refund page; `facts` are the fields
-    as read, `messages` the request and the refusal as timeline notices."""
+    """(proposals, entities, warnings, messages) of a refund page; `messages` are the request and
+    the refusal as timeline notices."""
     fields = fields_of(page, LABELS)
     request_no = reference_no(fields["request_no"].value) if "request_no" in fields else None
     order_id = reference_no(fields["order_id"].value) if "order_id" in fields else None
@@ -121,4 +121,4 @@ def read_refund(page: Page, evidence_id: str | None, reference: datetime | None,
     warnings = [warning] if warning else []
     if request_no is None:
         warnings.append(("退款页面中未读到退款编号，请人工核对", "no refund number read on the refund page; check by hand"))
-    return proposals, entities, warnings, facts, notices(facts, fields, evidence_id)
+    return proposals, entities, warnings, notices(facts, fields, evidence_id)

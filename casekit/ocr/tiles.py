@@ -1,4 +1,5 @@
-"""Long stitched screenshots (over 5,000 px tall) read in overlapping tiles.
+"""Long pages read in overlapping tiles: stitched screenshots over 5,000 px tall for Tesseract,
+anything over 2,000 px for PP-OCR (casekit/ocr/rapid.py).
 
 An engine given a whole 1080 × 15,000 capture either shrinks it (PP-OCR caps the long side) or
 spends its time on one huge page; cut into tiles of TILE px that overlap by OVERLAP px, every
@@ -11,16 +12,16 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..ocr.lines import OcrLine
+from .lines import OcrLine
 
 TALL = 5_000  # px: a capture taller than this is read in tiles
 TILE = 3_000
 OVERLAP = 400
 
 
-def tile_spans(height: int, tile: int = TILE, overlap: int = OVERLAP) -> list[tuple[int, int]]:
-    """(top, bottom) of each tile, covering the whole height."""
-    if height <= TALL:
+def tile_spans(height: int, tile: int = TILE, overlap: int = OVERLAP, tall: int = TALL) -> list[tuple[int, int]]:
+    """(top, bottom) of each tile, covering the whole height; one span when it is at most `tall`."""
+    if height <= tall:
         return [(0, height)]
     spans, top = [], 0
     while True:
