@@ -103,6 +103,8 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         # The evidence list and the checklist refresh themselves once the reading is done.
         wait_for(lambda: "聊天截图" in driver.find_element(By.ID, "items").text, 30, "the evidence list to refresh")
         wait_for(lambda: "第1步" in driver.find_element(By.ID, "steps").text, 10, "the checklist")
+        # the reminders refresh with them: none still speaks of the loss before anything was read
+        wait_for(lambda: "损失 ¥0.00" not in driver.find_element(By.ID, "hints").text, 10, "the reminders")
         snap(driver, "02-uploaded-and-read")
 
         # The facts form: the police station the victim will go to.

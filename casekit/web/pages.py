@@ -15,6 +15,7 @@ import tomlkit
 from ..corrections import LABELS_ZH, apply_case
 from ..errors import BadInput, CasekitError
 from ..factsedit import current, show
+from ..formatting import money
 from ..interview import QUESTIONS
 from ..store import Case
 
@@ -78,7 +79,7 @@ def overview(case: Case) -> dict[str, Any]:
         return data
     status = evaluate(model)
     data["title"] = model.facts.case.title or case.root.name
-    data["loss"] = f"{model.timeline.loss.net:.2f}"
+    data["loss"] = money(model.timeline.loss.net)  # as the reminders and the packets write it
     data["hints"] = [{"text": h.text, "urgent": h.urgent} for h in sorted(status.hints, key=lambda h: not h.urgent)]
     for step in status.steps.values():
         checks = sorted(step.checks, key=lambda c: (c.ok, not c.required))
