@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import socket
 import sys
 from collections.abc import Callable
@@ -75,19 +76,30 @@ def serve(case_root: Path, port: int = 0, on_ready: Callable[[str], None] | None
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
                             timeout_graceful_shutdown=5)
     server = uvicorn.Server(config)
+    stop_requested = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        # Ctrl-C before uvicorn takes the signal over (or after it gives it back and re-raises
+        # it): ask for a stop instead of raising KeyboardInterrupt into asyncio's loop set-up,
+        # which left a half-built loop behind and printed a traceback as Python exited.
+        nonlocal stop_requested
+        stop_requested = True
+        server.should_exit = True
+
+    previous = signal.signal(signal.SIGINT, request_stop)
     try:
         if on_ready:
             on_ready(url)
-        if open_browser and graphical_session():
+        if open_browser and graphical_session() and not stop_requested:
             import webbrowser
 
             with contextlib.suppress(Exception):  # no browser here: the printed URL is enough
                 webbrowser.open(url)
-        server.run(sockets=sockets)
+        if not stop_requested:
+            server.run(sockets=sockets)
     except KeyboardInterrupt:
-        # Either uvicorn shut down gracefully and re-raised Ctrl-C, or Ctrl-C came before it had
-        # taken the signal over (right after the URL was printed): stopping is the normal end.
-        pass
+        pass  # a Ctrl-C uvicorn re-raised after its graceful shutdown: stopping is the normal end
     finally:
+        signal.signal(signal.SIGINT, previous)
         for s in sockets:
             s.close()
