@@ -260,3 +260,20 @@ def test_build_command_names_the_guide(off_platform_late, cli):
     assert out.exit_code == 0 and json.loads(out.stdout)["guide"] == str(root / "out" / "guide.pdf")
     out = cli("build", root)
     assert out.exit_code == 0 and "guide.pdf" in out.stdout and "不要递交" in out.stdout
+
+
+def test_guide_is_pdfa3b_like_the_packets(off_platform):
+    """§6: the guide goes through render's own PDF/A step (read back with pikepdf and qpdf)."""
+    import subprocess
+
+    import pikepdf
+
+    path = Path(off_platform[0].guide)
+    with pikepdf.open(path) as pdf:
+        meta = pdf.open_metadata()
+        assert meta.pdfa_status == "3B"
+        assert str(meta["dc:title"]) == str(pdf.docinfo.Title) and "维权指南" in str(pdf.docinfo.Title)
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == pikepdf.Name.GTS_PDFA1 and b"sRGB" in intent.DestOutputProfile.read_bytes()
+        assert len(pdf.attachments) == 0  # the guide carries no evidence
+    assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
