@@ -108,6 +108,8 @@ requested_on = 2026-03-09
 merchant_reply = "商品无质量问题，不予退款"
 return_carrier = "顺丰速运"
 return_waybill = "SF1234567890"
+[evidence.E0001]
+taken_on = 2026-03-06
 '''
 
 
@@ -277,3 +279,14 @@ def test_guide_is_pdfa3b_like_the_packets(off_platform):
         assert intent.S == pikepdf.Name.GTS_PDFA1 and b"sRGB" in intent.DestOutputProfile.read_bytes()
         assert len(pdf.attachments) == 0  # the guide carries no evidence
     assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+
+
+def test_evidence_list_gives_each_exhibit_its_capture_or_import_time(checkout):
+    """§7: the 证据清单 prints 取证时间 for an exhibit with one (here the user's taken_on, the
+    chat screenshot's file having no capture time) and 导入时间 otherwise — read from the PDFs."""
+    result, _ = checkout
+    for out in result.outputs:
+        lst = flat(pdftext(Path(out["pdf"]), layout=False)).split("证据清单")[-1]
+        assert "取证时间2026年3月6日（本人填写）" in lst, out["recipient"]
+        assert re.search(r"导入时间\d{4}年\d{1,2}月\d{1,2}日", lst), out["recipient"]
+        assert lst.count("取证时间") + lst.count("导入时间") >= 2
