@@ -1,4 +1,4 @@
-"""The route (casekit/route.py) and the filing text made from it (casekit/render/filing_text.py),
+"""The route (casekit/route.py) and the filing text made from it (casekit/filing_text.py),
 on facts alone: fast logic tests; tests/test_route_packets.py reads the built PDFs."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from casekit.facts import CST, parse_facts
-from casekit.render.filing_text import fit_sentences, sentences
+from casekit.filing_text import fit_sentences, sentences
 from casekit.route import (CHECKOUT, COUNTERFEIT, NOT_AS_DESCRIBED, NOT_DELIVERED, OFF_PLATFORM, RETURN,
                            compensation_for, decide, payment_path, problem_type, region_of, triage_amount)
 from casekit.timeline import Loss, Payment, Timeline
@@ -89,7 +89,7 @@ def _view(tmp_path, toml: str, recipient: str, now=NOW) -> dict:
     from casekit.casemodel import load_case_model
     from casekit.records import Extraction, SourceRef, Transaction
     from casekit.redact import Redactor
-    from casekit.render import filing_text
+    from casekit import filing_text
 
     from .test_steps import FakeCase
 

@@ -25,7 +25,7 @@ from .jinja import make_env
 from ..naming import exhibit_name
 from ..printcopies import print_images, print_size_mm
 from ..verify import packet_custody_head
-from . import filing_text
+from .. import filing_text
 
 __all__ = ["Gap", "Redactor", "build_view", "rmb_upper", "unnest"]
 

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..casemodel import CaseModel
-from ..channels import as_rows, channels_for, stop_payment_channels
-from ..law import cite, law_name
-from ..redact import Redactor
-from ..route import (CHECKOUT, NOT_AS_DESCRIBED, NOT_DELIVERED, COUNTERFEIT, OFF_PLATFORM, OTHER, PATH_LABELS,
+from .casemodel import CaseModel
+from .channels import as_rows, channels_for, stop_payment_channels
+from .law import cite, law_name
+from .redact import Redactor
+from .route import (CHECKOUT, NOT_AS_DESCRIBED, NOT_DELIVERED, COUNTERFEIT, OFF_PLATFORM, OTHER, PATH_LABELS,
                      PROBLEM_LABELS, QUALITY, RETURN, Route, decide, jurisdiction)
-from .jinja import date_zh, money
+from .formatting import date_zh, money
 
 MAX_PLATFORM_DESCRIPTION = 500  # the in-app box's limit is not published: 500 is the safe default (DOMAIN D3)
 POLICE_ONLY_DEMANDS = ("investigate", "freeze")
