@@ -186,7 +186,8 @@ def _chat_bursts(events: list[Any]) -> list[list[Any]]:
     for ev in events:
         last = rows[-1][-1] if rows else None
         if last is not None and ev.kind == "message" == last.kind and ev.evidence_ids == last.evidence_ids \
-                and ev.step == last.step:
+                and ev.step == last.step and ev.dated == last.dated and ev.time_text == last.time_text:
+            # an undated line is never under a dated row, nor under another label's
             rows[-1].append(ev)
         else:
             rows.append([ev])
@@ -281,12 +282,15 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     for n, burst in enumerate(_chat_bursts(tl.events), 1):
         ev = burst[0]
         timeline_rows.append({
-            "n": n, "time": _when(ev), "kind": kind_names.get(ev.kind, ev.kind), "event": _burst_text(burst, red),
+            # an undated row: 待确认 in the narrow time cell, the label as the screen shows it atop the event
+            "n": n, "time": _when(ev) if ev.dated else "待确认", "kind": kind_names.get(ev.kind, ev.kind),
+            "event": _burst_text(burst, red) if ev.dated else Markup("<br>").join([undated(ev), _burst_text(burst, red)]),
             "party": unnest(red.text("、".join(dict.fromkeys(e.party for e in burst if e.party)) or "—")),
             "amount": money(ev.amount) if ev.amount is not None else "",
             "refs": refs(ev.evidence_ids), "step": step_names.get(ev.step, ev.step),
             "running": money(ev.paid_total - ev.refunded_total) if ev.kind in ("payment", "refund") else "",
             "is_money": ev.kind in ("payment", "refund"),
+            "undated": not ev.dated,  # the rows nothing dates come last, under 日期待确认 (D5)
         })
     deadlines = [{"label": d.label, "due": date_zh(d.due), "basis": d.basis, "urgent": d.urgent,
                   "passed": d.passed(model.now)} for d in tl.deadlines]
