@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -26,7 +27,7 @@ from ..corrections import Change
 from ..errors import BadInput, CasekitError, bilingual
 from ..render.jinja import templates_dir
 from ..store import Case
-from . import pages
+from . import english, pages
 from .jobs import Job, Jobs
 from .security import Guard, Secrets
 from .uploads import Limits, add_staged, receive_files
@@ -54,13 +55,26 @@ class Web:
         lang = self.lang(request)
         html = self.env.get_template(name).render(
             lang=lang, t=(lambda zh, en: en if lang == "en" else zh), csrf=self.keys.csrf,
+            say=functools.partial(say, lang), pick=functools.partial(english.pick, lang=lang),
+            gap=functools.partial(english.gap_line, lang=lang), failure=functools.partial(english.error_line, lang=lang),
             busy=self.jobs.busy(), path=request.url.path, **context)
         return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
     def problem(self, request: Request, exc: CasekitError, status: int = 400) -> HTMLResponse:
-        """The error as one alert line: a fragment for htmx/XHR, else a page with a way back."""
+        """The error as one alert line (in the page's language): a fragment for htmx/XHR, else a
+        page with a way back."""
         fragment = request.headers.get("hx-request") or request.headers.get("x-requested-with")
-        return self.page(request, "_alert.html" if fragment else "error.html", status=status, message=exc.one_line())
+        return self.page(request, "_alert.html" if fragment else "error.html", status=status,
+                         message=english.error_line(exc, self.lang(request)))
+
+
+def say(lang: str, text: english.Shown | None) -> Markup:
+    """A library text on the page: marked lang="zh-CN" on the English page when it has no English."""
+    if text is None:
+        return Markup("")
+    if lang == "en" and text.lang != "en":
+        return Markup('<span lang="zh-CN" class="untranslated">{}</span>').format(text.text)
+    return Markup("{}").format(text.text)
 
 
 def mutation(handler: Callable[[Web, Request, dict[str, str]], Awaitable[Response]]) -> Callable[[Web, Request], Awaitable[Response]]:
@@ -93,7 +107,7 @@ def _after(request: Request, url: str) -> Response:
 # ---- pages ------------------------------------------------------------------------------
 async def overview(web: Web, request: Request) -> Response:
     # The case model is read in a worker thread: a large case must not hold up the progress polls.
-    data = await run_in_threadpool(pages.overview, web.case)
+    data = await run_in_threadpool(pages.overview, web.case, web.lang(request))
     proposals = await run_in_threadpool(pages.pending_proposals, web.case)
     return web.page(request, "overview.html", case=data, proposals=proposals,
                     job=web.jobs.latest("extract"), build_job=web.jobs.latest("build"), recipients=pages.RECIPIENTS)
@@ -286,7 +300,7 @@ async def save_facts(web: Web, request: Request, form: dict[str, str]) -> Respon
     try:
         changed = await run_in_threadpool(save_answers, web.case, answers, pages.FACT_KINDS)
     except CasekitError as exc:
-        return web.page(request, "facts.html", status=400, groups=pages.facts_form(web.case), error=exc.one_line(), posted=form)
+        return web.page(request, "facts.html", status=400, groups=pages.facts_form(web.case), error=english.error_line(exc, web.lang(request)), posted=form)
     return _after(request, f"/facts?saved={len(changed)}")
 
 
