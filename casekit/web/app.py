@@ -47,6 +47,7 @@ class Web:
         self.keys, self.limits, self.jobs = keys, limits, Jobs()
         self.web_dir = templates_dir() / "web"
         self.env = Environment(loader=FileSystemLoader(str(self.web_dir)), autoescape=select_autoescape(default=True))
+        self.env.globals["RECIPIENTS"] = pages.RECIPIENTS
 
     def lang(self, request: Request) -> str:
         return "en" if request.cookies.get(LANG_COOKIE) == "en" else "zh"
@@ -238,14 +239,14 @@ async def build(web: Web, request: Request, form: dict[str, str]) -> Response:
     draft = form.get("draft") == "1"
 
     def work(job: Job) -> dict[str, Any]:
-        job.total = 3
-
-        def step(recipient: str) -> None:
+        def compose(recipient: str) -> None:  # the packet's text, before any page is laid out
             job.step = recipient
-            job.done += 1
 
-        result = build_packets(web.case, "all", draft=draft, progress=step, jobs=1)
-        return result.to_json()
+        def piece(done: int, total: int) -> None:  # each rendered piece of the PDFs, as the library reports it
+            job.step, job.done, job.total = "pieces", done, total
+
+        result = build_packets(web.case, "all", draft=draft, progress=compose, on_piece=piece, jobs=1)
+        return {**result.to_json(), "pieces": job.total or 0}
 
     job = web.jobs.start("build", work)
     return web.page(request, "_progress.html", job=job or web.jobs.latest("build"), kind="build", refused=job is None)
