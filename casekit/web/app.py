@@ -35,6 +35,8 @@ from .uploads import Limits, add_staged, receive_files
 STATIC = {"htmx.min.js": "text/javascript", "app.js": "text/javascript", "app.css": "text/css",
           "htmx.LICENSE.txt": "text/plain"}
 LANG_COOKIE = "casekit_lang"
+FORM_MAX_BYTES = 1024 * 1024  # a form post (facts, corrections); uploads have their own limits
+FORM_MAX_FIELDS = 2000  # the facts form with its [[events]] / [[demands]] rows
 SHUTDOWN_WAIT = 120.0  # seconds Ctrl-C waits for a running job (each item's result is saved as it finishes)
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -85,8 +87,13 @@ def mutation(handler: Callable[[Web, Request, dict[str, str]], Awaitable[Respons
     @functools.wraps(handler)
     async def run(web: Web, request: Request) -> Response:
         form: dict[str, str] = {}
+        length = request.headers.get("content-length", "")
+        if request.headers.get("transfer-encoding") or (length and (not length.isdigit() or int(length) > FORM_MAX_BYTES)):
+            # a form is small; a body of unknown or huge length is refused before it is read
+            return web.problem(request, BadInput(f"表单内容过大（上限 {FORM_MAX_BYTES // 1024} KiB），未保存",
+                                                 f"form too large (limit {FORM_MAX_BYTES // 1024} KiB); nothing was saved"), 413)
         if request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            async with request.form(max_files=0, max_fields=100, max_part_size=64 * 1024) as data:
+            async with request.form(max_files=0, max_fields=FORM_MAX_FIELDS, max_part_size=64 * 1024) as data:
                 form = {k: v for k, v in data.items() if isinstance(v, str)}
         header_ok = request.scope.get("state", {}).get("csrf_header_ok", False)
         if not (header_ok or web.keys.csrf_ok(form.get("csrf"))):
@@ -135,7 +142,8 @@ async def item_original(web: Web, request: Request) -> Response:
 
 
 async def facts_page(web: Web, request: Request) -> Response:
-    return web.page(request, "facts.html", groups=pages.facts_form(web.case), saved=request.query_params.get("saved"))
+    return web.page(request, "facts.html", groups=pages.facts_form(web.case), tables=pages.row_tables(web.case),
+                    saved=request.query_params.get("saved"))
 
 
 async def static(web: Web, request: Request) -> Response:
@@ -298,10 +306,12 @@ async def save_facts(web: Web, request: Request, form: dict[str, str]) -> Respon
     from ..factsedit import save_answers
 
     answers = {(table, key): form[f"{table}.{key}"] for table, key in pages.FACT_KINDS if f"{table}.{key}" in form}
+    rows = pages.posted_rows(form)
     try:
-        changed = await run_in_threadpool(save_answers, web.case, answers, pages.FACT_KINDS)
+        changed = await run_in_threadpool(save_answers, web.case, answers, pages.FACT_KINDS, rows)
     except CasekitError as exc:
-        return web.page(request, "facts.html", status=400, groups=pages.facts_form(web.case), error=english.error_line(exc, web.lang(request)), posted=form)
+        return web.page(request, "facts.html", status=400, groups=pages.facts_form(web.case), tables=pages.row_tables(web.case, form),
+                        error=english.error_line(exc, web.lang(request)), posted=form)
     return _after(request, f"/facts?saved={len(changed)}")
 
 

@@ -249,3 +249,65 @@ def pending_proposals(case: Case) -> list[dict[str, Any]] | None:
         return []  # case.toml does not read: the overview already says so at the top
     return [{"field": p.field, "value": p.value, "evidence_id": p.evidence_id, "current": p.current,
              "conflict": bool(p.conflict), "unsure": bool(getattr(p, "unsure", False))} for p in waiting]
+
+
+# The [[events]] and [[demands]] blocks as rows of the facts form (casekit.factsedit.ROWS).
+ROW_TABLES = [
+    ("events", "自己记得的事件（聊天以外的）", "Events you remember (beyond the chats)",
+     [("time", "时间（2026-03-05 14:10，或只写日期）", "Time (2026-03-05 14:10, or just the date)", "text"),
+      ("text", "发生了什么", "What happened", "text"),
+      ("evidence", "相关证据编号（如 E0001，可不填）", "Evidence ids (e.g. E0001, optional)", "text")]),
+    ("demands", "诉求", "Demands",
+     [("kind", "诉求类型", "Kind of demand", "kind"),
+      ("amount", "金额（1280.00，可不填）", "Amount (1280.00, optional)", "money"),
+      ("note", "具体写法（可不填）", "Wording (optional)", "text")]),
+]
+DEMAND_KIND_EN = {"refund": "refund of the whole price", "compensation": "compensation by law",
+                  "investigate": "a criminal investigation", "freeze": "freezing and recovering the money"}
+ROW_FIELD = re.compile(r"^(events|demands)\.(\d+|new)\.(\w+)$")
+
+
+def row_tables(case: Case, posted: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Each row table with its blocks as case.toml holds them (or as posted, after a refused
+    save) and one empty row to add a block."""
+    from ..facts import DEMAND_KINDS, DEMAND_LABELS
+    from ..factsedit import fingerprint, row_values
+
+    text = case.toml_path.read_text("utf-8") if case.toml_path.exists() else ""
+    try:
+        doc = tomlkit.parse(text)
+    except Exception:
+        doc = tomlkit.document()
+    posted = posted or {}
+    out = []
+    for table, zh, en, fields in ROW_TABLES:
+        rows = []
+        blocks = list(doc.get(table) or [])
+        for key, block in [(str(i), b) for i, b in enumerate(blocks)] + [("new", None)]:
+            values = row_values(table, block) if block is not None else {f: "" for f, *_ in fields}
+            shown = {f: posted.get(f"{table}.{key}.{f}", v) for f, v in values.items()}
+            rows.append({"key": key, "n": len(rows) + 1, "shown": shown, "was": fingerprint(values) if block is not None else "",
+                         "remove": posted.get(f"{table}.{key}.remove") == "1"})
+        out.append({"table": table, "zh": zh, "en": en, "fields": fields, "rows": rows,
+                    "kinds": [(k, DEMAND_LABELS.get(k, k), DEMAND_KIND_EN.get(k, k)) for k in DEMAND_KINDS]})
+    return out
+
+
+def posted_rows(form: dict[str, str]) -> dict[str, list[Any]]:
+    """The facts form's row fields (events.0.time, demands.new.kind, …) as factsedit.RowEdits."""
+    from ..factsedit import ROWS, RowEdit
+
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for name, value in form.items():
+        match = ROW_FIELD.match(name)
+        if match and (match.group(3) in ROWS[match.group(1)] or match.group(3) in ("remove", "was")):
+            found.setdefault(match.group(1), {}).setdefault(match.group(2), {})[match.group(3)] = value
+    out: dict[str, list[Any]] = {}
+    for table, rows in found.items():
+        edits = []
+        for key in sorted(rows, key=lambda k: (k == "new", int(k) if k.isdigit() else 0)):
+            fields = rows[key]
+            values = {k: v for k, v in fields.items() if k in ROWS[table]}
+            edits.append(RowEdit(None if key == "new" else int(key), values, fields.get("remove") == "1", fields.get("was", "")))
+        out[table] = edits
+    return out
