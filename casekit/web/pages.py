@@ -132,7 +132,8 @@ def item_view(case: Case, eid: str) -> dict[str, Any]:
         row = {"n": n, "speaker": m.speaker, "speaker_zh": SPEAKERS_ZH.get(m.speaker, m.speaker), "name": m.name or "",
                "text": m.text, "time": field_text(m, "time"), "time_text": m.time_text or "",
                "kind": m.kind, "corrected": [(LABELS_ZH.get(f, f), FIELD_EN.get(f, f)) for f in m.corrected], "confirmed": m.confirmed,
-               "confidence": None if m.confidence is None else round(m.confidence), "low": low}
+               "confidence": None if m.confidence is None else round(m.confidence), "low": low,
+               "pieces": text_pieces(m.text, m.weak), "weak": len(m.weak)}
         messages.append(row)
         if m.source.box:
             boxes.append({"record": "message", "n": n, "box": list(m.source.box), "low": low, "speaker": m.speaker})
@@ -150,6 +151,24 @@ def item_view(case: Case, eid: str) -> dict[str, Any]:
             "messages": messages, "transactions": transactions, "warnings": list(extraction.warnings) if extraction else [],
             "message_fields": [(f, LABELS_ZH[f], FIELD_EN[f]) for f in ("text", "speaker", "name", "time")],
             "transaction_fields": [(f, LABELS_ZH[f], FIELD_EN[f]) for f in ("amount", "time", "counterparty", "counterparty_account", "order_id")]}
+
+
+def text_pieces(text: str, weak: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
+    """A message's text cut into (piece, read with low confidence) runs for the transcript.
+    A corrected text has no weak spans (casekit.corrections drops them with the reading)."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in sorted(weak):
+        start, end = max(start, at), min(end, len(text))
+        if start >= end:
+            continue
+        if start > at:
+            out.append((text[at:start], False))
+        out.append((text[start:end], True))
+        at = end
+    if at < len(text) or not out:
+        out.append((text[at:], False))
+    return out
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
