@@ -123,10 +123,13 @@ def build_packets(
     jobs: int | None = None,
     chunk: int | None = None,
     attach: bool = True,
+    on_piece: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Build packets for `recipient` into `case.out_dir`; log a custody "build" entry.
     `jobs`: worker processes (default: all cores); `chunk`: exhibits per WeasyPrint run (default
-    `pipeline.RUN_SIZE`); `attach`: carry the originals, MANIFEST.sha256 and custody.jsonl."""
+    `pipeline.RUN_SIZE`); `attach`: carry the originals, MANIFEST.sha256 and custody.jsonl.
+    `progress(recipient)` as each packet's text is composed; `on_piece(done, total)` as each
+    rendered piece of the PDFs is ready (the web page's progress bar)."""
     wanted = recipients_for(recipient)
     model = load_case_model(case, now=now)
     status = evaluate(model)
@@ -153,7 +156,8 @@ def build_packets(
     files = {r: attachments(model, r) for r in wanted} if attach else {}
     pdf_paths = {r: out_dir / f"{r}.pdf" for r in wanted}
     pages = pipeline.build_pdfs(model.root, pdf_views, out_dir, roots, pipeline.default_workers(jobs),
-                                cache / PIECE_CACHE, files, model.now, pdf_paths, chunk or pipeline.RUN_SIZE)
+                                cache / PIECE_CACHE, files, model.now, pdf_paths, chunk or pipeline.RUN_SIZE,
+                                on_piece)
     for r in wanted:
         html_path = out_dir / f"{r}.html"
         atomic_write_bytes(html_path, htmls[r].encode("utf-8"))
