@@ -123,7 +123,10 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         chat_id = next(i.id for i in new_case.items() if i.original_name == "聊天记录.png")
         driver.get(served.url.split("/?")[0] + f"/item/{chat_id}")
         snap(driver, "03-chat-item")
-        bubble = next(d for d in driver.find_elements(By.CSS_SELECTOR, "details.bubble") if "徽信" in d.text)
+        # the bubble whose reading is the misread one (its text on the page carries the
+        # screen-reader note of an uncertain character inside the word, so match the form's value)
+        bubble = next(d for d in driver.find_elements(By.CSS_SELECTOR, "details.bubble")
+                      if any(a.get_attribute("value") == MISREAD for a in d.find_elements(By.TAG_NAME, "textarea")))
         bubble.find_element(By.TAG_NAME, "summary").click()  # click the bubble to fix it
         area = bubble.find_element(By.TAG_NAME, "textarea")
         assert area.get_attribute("value") == MISREAD
