@@ -19,6 +19,7 @@ FULL = [
     ["bench_bills.py"],
     ["bench_extract.py", "--n", "12"],
     ["bench_ocr.py"],
+    ["bench_real.py", "--speed"],
     ["bench_screens.py"],
     ["bench_packets.py", "--sizes", "10,50,200,500", "--naive-max", "200"],
 ]

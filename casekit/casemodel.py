@@ -7,7 +7,7 @@ every document sees the same figures.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -80,6 +80,7 @@ class EvidenceEntry:
     link_reason: str = ""
     link_checked: bool = True  # False: nothing in it could be compared (kept, not proven)
     link_by_user: bool = False  # the user's own `casekit link`/`unlink`, not the matching
+    taken_on: date | None = None  # `[evidence.Exxxx] taken_on`: the user's word on the capture day
 
     @property
     def form(self) -> str:
@@ -156,6 +157,7 @@ def evidence_entry(item: Any, extraction: Extraction | None, facts: Facts) -> Ev
         steps=tuple(note.steps) if note and note.steps else default_steps,
         extraction=extraction,
         metadata=meta,
+        taken_on=note.taken_on if note else None,
     )
 
 

@@ -44,7 +44,14 @@ def timeline_cmd(
         return
     for d in tl.deadlines:
         typer.echo(("!! " if d.urgent else "   ") + f"{d.label}：{date_zh(d.due)}")
-    for e in tl.events:
+    for n, e in enumerate(tl.events):
+        if not e.dated and (n == 0 or tl.events[n - 1].dated):
+            typer.echo(bilingual("—— 日期待确认（以下各条无法确定日期，排在最后）——",
+                                 "-- date to be confirmed (the lines below cannot be dated; listed last) --"))
+            typer.echo(bilingual("   补救：在 case.toml 写 [evidence.编号] taken_on = YYYY-MM-DD 再 casekit extract，"
+                                 "或 casekit correct DIR 编号 N time YYYY-MM-DDTHH:MM",
+                                 "   fix: set [evidence.ID] taken_on = YYYY-MM-DD in case.toml and re-run extract, "
+                                 "or casekit correct DIR ID N time YYYY-MM-DDTHH:MM"))
         when = date_zh(e.time) if e.time else undated(e)
         amount = f"  {money(e.amount)}" if e.amount is not None else ""
         refs = f"  [{','.join(e.evidence_ids)}]" if e.evidence_ids else ""

@@ -170,7 +170,8 @@ def _set(record: Message | Transaction, field: str, value: str | None) -> Messag
     elif field == "amount":
         typed = Decimal(value) if value else record.amount
     fields = set(record.corrected) | {field}
-    return replace(record, **{field: typed}, corrected=tuple(sorted(fields)))
+    extra = {"weak": ()} if field == "text" and isinstance(record, Message) else {}  # the spans were of the text read
+    return replace(record, **{field: typed}, **extra, corrected=tuple(sorted(fields)))
 
 
 def _records(extraction: Extraction, record: RecordType) -> list[Any]:

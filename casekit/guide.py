@@ -10,8 +10,11 @@ it goes through the same Jinja2 environment, stylesheet and WeasyPrint as the pa
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import Path
 from typing import Any
+
+import pikepdf
 
 from .casemodel import CaseModel
 from .channels import as_rows, channels_for, stop_payment_channels
@@ -19,6 +22,7 @@ from .fsutil import atomic_write_bytes
 from .law import cite
 from .render.jinja import date_zh, make_env, money, templates_dir
 from .render.pdf import html_to_pdf
+from .render.pdfa import make_pdfa
 from .route import PATH_LABELS, PROBLEM_LABELS, decide, jurisdiction
 from .steps import Status
 
@@ -130,7 +134,12 @@ def write_guide(model: CaseModel, status: Status, out_dir: Path) -> Path:
     """Render the guide to out/guide.pdf (atomically) and return its path."""
     view = build_guide_view(model, status)
     html = make_env(model.root).get_template("zh-CN/guide.html").render(**view)
-    pdf = html_to_pdf(html, out_dir, [model.root, templates_dir()])
+    laid = html_to_pdf(html, out_dir, [model.root, templates_dir()])
+    # PDF/A-3b like the packets (render's own step), with nothing attached: the guide is not evidence
+    with pikepdf.open(BytesIO(laid)) as pdf:
+        make_pdfa(pdf, f"{view['title']} — {view['case_id']}", [], model.now)
+        out = BytesIO()
+        pdf.save(out)
     path = Path(out_dir) / GUIDE_NAME
-    atomic_write_bytes(path, pdf)
+    atomic_write_bytes(path, out.getvalue())
     return path

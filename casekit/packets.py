@@ -123,10 +123,13 @@ def build_packets(
     jobs: int | None = None,
     chunk: int | None = None,
     attach: bool = True,
+    on_piece: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Build packets for `recipient` into `case.out_dir`; log a custody "build" entry.
     `jobs`: worker processes (default: all cores); `chunk`: exhibits per WeasyPrint run (default
-    `pipeline.RUN_SIZE`); `attach`: carry the originals, MANIFEST.sha256 and custody.jsonl."""
+    `pipeline.RUN_SIZE`); `attach`: carry the originals, MANIFEST.sha256 and custody.jsonl.
+    `progress(recipient)` as each packet's text is composed; `on_piece(done, total)` as each
+    rendered piece of the PDFs is ready (the web page's progress bar)."""
     wanted = recipients_for(recipient)
     model = load_case_model(case, now=now)
     status = evaluate(model)
@@ -159,7 +162,7 @@ def build_packets(
     guide_html = env.get_template("zh-CN/guide.html").render(**dict(guide_view, font_faces=font_faces))
     pages = pipeline.build_pdfs(model.root, pdf_views, out_dir, roots, pipeline.default_workers(jobs),
                                 cache / PIECE_CACHE, files, model.now, pdf_paths, chunk or pipeline.RUN_SIZE,
-                                alongside={"guide": (guide_html, guide)})
+                                alongside={"guide": (guide_html, guide)}, on_piece=on_piece)
     for r in wanted:
         html_path = out_dir / f"{r}.html"
         atomic_write_bytes(html_path, htmls[r].encode("utf-8"))

@@ -61,6 +61,8 @@ class Message:
     time_text: str | None = None
     source: SourceRef = field(default_factory=SourceRef)
     confidence: float | None = None  # OCR mean confidence of the bubble, 0-100
+    # [start, end) spans of `text` whose words were read with low confidence (casekit.ocr.weak)
+    weak: tuple[tuple[int, int], ...] = ()
     # Set by casekit.corrections when a case is loaded, never stored with the raw records:
     # the fields the user corrected, and whether the user confirmed the record as read.
     corrected: tuple[str, ...] = ()
@@ -78,6 +80,8 @@ class Message:
         }
         if self.confidence is not None:
             data["confidence"] = round(float(self.confidence), 1)
+        if self.weak:
+            data["weak"] = [list(span) for span in self.weak]
         return data
 
     @classmethod
@@ -91,6 +95,7 @@ class Message:
             time_text=data.get("time_text"),
             source=SourceRef.from_json(data.get("source")),
             confidence=data.get("confidence"),
+            weak=tuple((int(a), int(b)) for a, b in data.get("weak") or ()),
         )
 
 

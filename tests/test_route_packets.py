@@ -108,6 +108,8 @@ requested_on = 2026-03-09
 merchant_reply = "商品无质量问题，不予退款"
 return_carrier = "顺丰速运"
 return_waybill = "SF1234567890"
+[evidence.E0001]
+taken_on = 2026-03-06
 '''
 
 
@@ -260,3 +262,31 @@ def test_build_command_names_the_guide(off_platform_late, cli):
     assert out.exit_code == 0 and json.loads(out.stdout)["guide"] == str(root / "out" / "guide.pdf")
     out = cli("build", root)
     assert out.exit_code == 0 and "guide.pdf" in out.stdout and "不要递交" in out.stdout
+
+
+def test_guide_is_pdfa3b_like_the_packets(off_platform):
+    """§6: the guide goes through render's own PDF/A step (read back with pikepdf and qpdf)."""
+    import subprocess
+
+    import pikepdf
+
+    path = Path(off_platform[0].guide)
+    with pikepdf.open(path) as pdf:
+        meta = pdf.open_metadata()
+        assert meta.pdfa_status == "3B"
+        assert str(meta["dc:title"]) == str(pdf.docinfo.Title) and "维权指南" in str(pdf.docinfo.Title)
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == pikepdf.Name.GTS_PDFA1 and b"sRGB" in intent.DestOutputProfile.read_bytes()
+        assert len(pdf.attachments) == 0  # the guide carries no evidence
+    assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+
+
+def test_evidence_list_gives_each_exhibit_its_capture_or_import_time(checkout):
+    """§7: the 证据清单 prints 取证时间 for an exhibit with one (here the user's taken_on, the
+    chat screenshot's file having no capture time) and 导入时间 otherwise — read from the PDFs."""
+    result, _ = checkout
+    for out in result.outputs:
+        lst = flat(pdftext(Path(out["pdf"]), layout=False)).split("证据清单")[-1]
+        assert "取证时间2026年3月6日（本人填写）" in lst, out["recipient"]
+        assert re.search(r"导入时间\d{4}年\d{1,2}月\d{1,2}日", lst), out["recipient"]
+        assert lst.count("取证时间") + lst.count("导入时间") >= 2

@@ -188,3 +188,24 @@ def test_a_broken_case_toml_is_one_clear_line_on_the_page_not_a_crash(case):
         status, _, page = served.form("/facts", {"victim.name": "钱某某"})
     assert status == 400 and "case.toml" in page.decode("utf-8") and "Traceback" not in page.decode("utf-8")
     assert case.toml_path.read_bytes() == before
+
+
+def test_words_read_with_low_confidence_are_marked_in_the_transcript_for_eyes_and_screen_readers(case):
+    """Word-level highlight: the spans a reading scored low (Message.weak) are <mark>ed with a
+    wavy underline and a hidden label; a corrected text loses them with the reading."""
+    eid = chat_of(case)
+    item = case.item(eid)
+    extraction = case.load_extraction(eid)
+    text = extraction.messages[0].text
+    at = text.index("微信")
+    extraction.messages[0].weak = ((at, at + 2),)
+    case.save_extraction(eid, item.sha256, "test", extraction)
+    assert case.load_extraction(eid).messages[0].weak == ((at, at + 2),)  # stored with the raw records
+    with InThread(case.root) as served:
+        html = served.request("GET", f"/item/{eid}")[2].decode("utf-8")
+        assert '<mark class="weak">微信<span class="sr-only">（此处识别没把握）</span></mark>' in html
+        assert "没把握的字：1" in html and html.count('<mark class="weak">') == 1
+        assert "加我" + '<mark class="weak">' in html  # the text around the mark is all there, in order
+        served.form(f"/item/{eid}/correct", {"record": "message", "number": "1", "text": "加我微信私下转账便宜200"})
+        html = served.request("GET", f"/item/{eid}")[2].decode("utf-8")
+    assert '<mark class="weak">' not in html  # the user's own text is not a machine reading

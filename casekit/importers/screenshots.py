@@ -30,6 +30,7 @@ from ..records import Entity, Extraction, Message, SourceRef
 from ..screens import line_entities, lines_from_words, page_of, payment_notes, read_screen
 from ..screens.payment import TITLES, amount_band
 from ..ocr.tiles import owned, shifted, tile_spans
+from ..ocr.weak import WEAK_CONF, weak_spans, weak_threshold
 from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
 
@@ -173,7 +174,7 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
             assign_lines(layout, engine.read_lines(image))
         else:
             read_regions(image, layout, engine)
-        return _chat_extraction(layout, ctx, reference, exact)
+        return _chat_extraction(layout, ctx, reference, exact, weak_threshold(getattr(engine, "name", "")))
     return _screen_extraction(image, layout, engine, ctx, reference, exact)
 
 
@@ -307,7 +308,8 @@ def _amount_checks(text: str, card: bool) -> list[str]:
     return out
 
 
-def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | None, exact: bool) -> Extraction:
+def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | None, exact: bool,
+                     weak: float = WEAK_CONF["tesseract"]) -> Extraction:
     contact = layout.title.text if layout.title is not None and layout.title.text else None
     messages: list[Message] = []
     transactions = []
@@ -354,7 +356,7 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
                 if when is None:
                     unresolved.add(text)
             else:
-                messages.append(Message("system", text, "notice", None, when, time_text, ref, r.conf))
+                messages.append(Message("system", text, "notice", None, when, time_text, ref, r.conf, weak_spans(text, r.words, weak)))
             continue
         if r.role not in ("bubble", "line"):
             continue
@@ -373,9 +375,9 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
             if tx is not None:
                 tx.source = ref
                 transactions.append(tx)
-            messages.append(Message(speaker, text, "transfer", name, when, time_text, ref, r.conf))
+            messages.append(Message(speaker, text, "transfer", name, when, time_text, ref, r.conf, weak_spans(text, r.words, weak)))
             continue
-        messages.append(Message(speaker, text, "text", name, when, time_text, ref, r.conf))
+        messages.append(Message(speaker, text, "text", name, when, time_text, ref, r.conf, weak_spans(text, r.words, weak)))
         warnings.extend(_amount_checks(text, card=False))
         if r.conf is not None and r.conf < LOW_CONF:
             warnings.append(bilingual(f"此段文字识别置信度低，请人工核对：{text[:20]}",

@@ -20,7 +20,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 CACHE_VERSION = "r3"  # bump when what a render records changes
 
@@ -113,10 +113,11 @@ def _worker_init() -> None:
 
 
 def render_all(pieces: list[Piece], base_dir: Path, roots: list[Path], cache: Path | None,
-               workers: int) -> dict[str, Rendered]:
+               workers: int, on_done: Callable[[int], None] | None = None) -> dict[str, Rendered]:
     """Every piece, by key: cache hits first, the rest on `workers` processes, in the order given
     (put the longest first). Each render runs in a fresh process, so the peak memory is one piece
-    per worker whatever the packet's size."""
+    per worker whatever the packet's size. `on_done(n)`: n more pieces are done (cache hits at
+    once, then each render as it finishes)."""
     out: dict[str, Rendered] = {}
     todo: list[tuple[Piece, str]] = []
     for piece in pieces:
@@ -127,9 +128,14 @@ def render_all(pieces: list[Piece], base_dir: Path, roots: list[Path], cache: Pa
         else:
             todo.append((piece, key))
     keys = {piece.key: key for piece, key in todo}
-    results: list[Any]
+    if on_done and out:
+        on_done(len(out))
+    results: list[Any] = []
     if workers <= 1 or not todo:  # one piece too in a process of its own: the parent stays small
-        results = [render(piece, base_dir, roots) for piece, _ in todo]
+        for piece, _ in todo:
+            results.append(render(piece, base_dir, roots))
+            if on_done:
+                on_done(1)
     else:
         import multiprocessing
 
@@ -138,7 +144,10 @@ def render_all(pieces: list[Piece], base_dir: Path, roots: list[Path], cache: Pa
         load()  # imported once, inherited by the forked workers
         ctx = multiprocessing.get_context("fork")
         with ctx.Pool(min(workers, len(todo)), initializer=_worker_init, maxtasksperchild=1) as pool:
-            results = list(pool.imap_unordered(_worker, [(p, base_dir, roots) for p, _ in todo]))
+            for result in pool.imap_unordered(_worker, [(p, base_dir, roots) for p, _ in todo]):
+                results.append(result)
+                if on_done:
+                    on_done(1)
     for result in results:
         if isinstance(result, tuple):
             cls, zh, en, hint_zh, hint_en = result

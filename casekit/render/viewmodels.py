@@ -37,6 +37,15 @@ KEY_WORDS = ("转账", "付款", "支付", "微信", "退款", "发货", "拉黑
 
 CAPTURE_SOURCES = {"exif": "据EXIF", "png": "据PNG元数据", "filename": "据文件名"}
 # what the item is; where it was taken from is the user's `original_carrier`, said only when given
+def _captured(e: Any) -> str:
+    """When the item was taken: its file's capture time (and where that was read), else the day
+    the user gave as `[evidence.Exxxx] taken_on`, else —."""
+    if e.capture_time:
+        return date_zh(e.capture_time) + (f"（{CAPTURE_SOURCES.get(e.capture_source, e.capture_source)}）"
+                                          if e.capture_source else "")
+    return f"{date_zh(e.taken_on)}（本人填写）" if e.taken_on else "—"
+
+
 SHORT_SOURCES = {"chat": "聊天界面截图", "payment_voucher": "支付App截图",
                  "bill": "支付平台导出账单", "order_page": "订单页截图", "product_page": "商品页截图",
                  "profile_page": "截图（对方主页）", "live_recording": "录屏"}
@@ -177,7 +186,8 @@ def _chat_bursts(events: list[Any]) -> list[list[Any]]:
     for ev in events:
         last = rows[-1][-1] if rows else None
         if last is not None and ev.kind == "message" == last.kind and ev.evidence_ids == last.evidence_ids \
-                and ev.step == last.step:
+                and ev.step == last.step and ev.dated == last.dated and ev.time_text == last.time_text:
+            # an undated line is never under a dated row, nor under another label's
             rows[-1].append(ev)
         else:
             rows.append([ev])
@@ -272,12 +282,15 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
     for n, burst in enumerate(_chat_bursts(tl.events), 1):
         ev = burst[0]
         timeline_rows.append({
-            "n": n, "time": _when(ev), "kind": kind_names.get(ev.kind, ev.kind), "event": _burst_text(burst, red),
+            # an undated row: 待确认 in the narrow time cell, the label as the screen shows it atop the event
+            "n": n, "time": _when(ev) if ev.dated else "待确认", "kind": kind_names.get(ev.kind, ev.kind),
+            "event": _burst_text(burst, red) if ev.dated else Markup("<br>").join([undated(ev), _burst_text(burst, red)]),
             "party": unnest(red.text("、".join(dict.fromkeys(e.party for e in burst if e.party)) or "—")),
             "amount": money(ev.amount) if ev.amount is not None else "",
             "refs": refs(ev.evidence_ids), "step": step_names.get(ev.step, ev.step),
             "running": money(ev.paid_total - ev.refunded_total) if ev.kind in ("payment", "refund") else "",
             "is_money": ev.kind in ("payment", "refund"),
+            "undated": not ev.dated,  # the rows nothing dates come last, under 日期待确认 (D5)
         })
     deadlines = [{"label": d.label, "due": date_zh(d.due), "basis": d.basis, "urgent": d.urgent,
                   "passed": d.passed(model.now)} for d in tl.deadlines]
@@ -318,9 +331,9 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
             "form": e.form,
             **{k: unnest(red.text(x)) for k, x in _sources(e, f.case.original_carrier).items()},
             "purpose": red.text(e.purpose), "sha256": e.sha256, "size": e.size,
-            "captured": date_zh(e.capture_time) + (f"（{CAPTURE_SOURCES.get(e.capture_source, e.capture_source)}）"
-                                                   if e.capture_source else "")
-            if e.capture_time else "—",
+            "captured": _captured(e),
+            # the 证据清单's one time: when it was taken (file metadata, else the user's taken_on), else imported
+            "taken": f"取证时间 {_captured(e)}" if e.capture_time or e.taken_on else f"导入时间 {date_zh(e.added_at)}",
             "added": date_zh(e.added_at), "stored": f"evidence/ 中的原件（{e.id}）",
             "image": _rel(img, out_dir) if img else None,
             "image_mm": {"width": f"{size[0]:.2f}", "height": f"{size[1]:.2f}"},

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -26,7 +27,7 @@ from ..corrections import Change
 from ..errors import BadInput, CasekitError, bilingual
 from ..render.jinja import templates_dir
 from ..store import Case
-from . import pages
+from . import english, pages
 from .jobs import Job, Jobs
 from .security import Guard, Secrets
 from .uploads import Limits, add_staged, receive_files
@@ -34,6 +35,8 @@ from .uploads import Limits, add_staged, receive_files
 STATIC = {"htmx.min.js": "text/javascript", "app.js": "text/javascript", "app.css": "text/css",
           "htmx.LICENSE.txt": "text/plain"}
 LANG_COOKIE = "casekit_lang"
+FORM_MAX_BYTES = 1024 * 1024  # a form post (facts, corrections); uploads have their own limits
+FORM_MAX_FIELDS = 2000  # the facts form with its [[events]] / [[demands]] rows
 SHUTDOWN_WAIT = 120.0  # seconds Ctrl-C waits for a running job (each item's result is saved as it finishes)
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -46,6 +49,7 @@ class Web:
         self.keys, self.limits, self.jobs = keys, limits, Jobs()
         self.web_dir = templates_dir() / "web"
         self.env = Environment(loader=FileSystemLoader(str(self.web_dir)), autoescape=select_autoescape(default=True))
+        self.env.globals["RECIPIENTS"] = pages.RECIPIENTS
 
     def lang(self, request: Request) -> str:
         return "en" if request.cookies.get(LANG_COOKIE) == "en" else "zh"
@@ -54,13 +58,26 @@ class Web:
         lang = self.lang(request)
         html = self.env.get_template(name).render(
             lang=lang, t=(lambda zh, en: en if lang == "en" else zh), csrf=self.keys.csrf,
+            say=functools.partial(say, lang), pick=functools.partial(english.pick, lang=lang),
+            gap=functools.partial(english.gap_line, lang=lang), failure=functools.partial(english.error_line, lang=lang),
             busy=self.jobs.busy(), path=request.url.path, **context)
         return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
     def problem(self, request: Request, exc: CasekitError, status: int = 400) -> HTMLResponse:
-        """The error as one alert line: a fragment for htmx/XHR, else a page with a way back."""
+        """The error as one alert line (in the page's language): a fragment for htmx/XHR, else a
+        page with a way back."""
         fragment = request.headers.get("hx-request") or request.headers.get("x-requested-with")
-        return self.page(request, "_alert.html" if fragment else "error.html", status=status, message=exc.one_line())
+        return self.page(request, "_alert.html" if fragment else "error.html", status=status,
+                         message=english.error_line(exc, self.lang(request)))
+
+
+def say(lang: str, text: english.Shown | None) -> Markup:
+    """A library text on the page: marked lang="zh-CN" on the English page when it has no English."""
+    if text is None:
+        return Markup("")
+    if lang == "en" and text.lang != "en":
+        return Markup('<span lang="zh-CN" class="untranslated">{}</span>').format(text.text)
+    return Markup("{}").format(text.text)
 
 
 def mutation(handler: Callable[[Web, Request, dict[str, str]], Awaitable[Response]]) -> Callable[[Web, Request], Awaitable[Response]]:
@@ -70,8 +87,13 @@ def mutation(handler: Callable[[Web, Request, dict[str, str]], Awaitable[Respons
     @functools.wraps(handler)
     async def run(web: Web, request: Request) -> Response:
         form: dict[str, str] = {}
+        length = request.headers.get("content-length", "")
+        if request.headers.get("transfer-encoding") or (length and (not length.isdigit() or int(length) > FORM_MAX_BYTES)):
+            # a form is small; a body of unknown or huge length is refused before it is read
+            return web.problem(request, BadInput(f"表单内容过大（上限 {FORM_MAX_BYTES // 1024} KiB），未保存",
+                                                 f"form too large (limit {FORM_MAX_BYTES // 1024} KiB); nothing was saved"), 413)
         if request.headers.get("content-type", "").startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            async with request.form(max_files=0, max_fields=100, max_part_size=64 * 1024) as data:
+            async with request.form(max_files=0, max_fields=FORM_MAX_FIELDS, max_part_size=64 * 1024) as data:
                 form = {k: v for k, v in data.items() if isinstance(v, str)}
         header_ok = request.scope.get("state", {}).get("csrf_header_ok", False)
         if not (header_ok or web.keys.csrf_ok(form.get("csrf"))):
@@ -93,7 +115,7 @@ def _after(request: Request, url: str) -> Response:
 # ---- pages ------------------------------------------------------------------------------
 async def overview(web: Web, request: Request) -> Response:
     # The case model is read in a worker thread: a large case must not hold up the progress polls.
-    data = await run_in_threadpool(pages.overview, web.case)
+    data = await run_in_threadpool(pages.overview, web.case, web.lang(request))
     proposals = await run_in_threadpool(pages.pending_proposals, web.case)
     return web.page(request, "overview.html", case=data, proposals=proposals,
                     job=web.jobs.latest("extract"), build_job=web.jobs.latest("build"), recipients=pages.RECIPIENTS)
@@ -120,7 +142,8 @@ async def item_original(web: Web, request: Request) -> Response:
 
 
 async def facts_page(web: Web, request: Request) -> Response:
-    return web.page(request, "facts.html", groups=pages.facts_form(web.case), saved=request.query_params.get("saved"))
+    return web.page(request, "facts.html", groups=pages.facts_form(web.case), tables=pages.row_tables(web.case),
+                    saved=request.query_params.get("saved"))
 
 
 async def static(web: Web, request: Request) -> Response:
@@ -224,14 +247,14 @@ async def build(web: Web, request: Request, form: dict[str, str]) -> Response:
     draft = form.get("draft") == "1"
 
     def work(job: Job) -> dict[str, Any]:
-        job.total = 3
-
-        def step(recipient: str) -> None:
+        def compose(recipient: str) -> None:  # the packet's text, before any page is laid out
             job.step = recipient
-            job.done += 1
 
-        result = build_packets(web.case, "all", draft=draft, progress=step, jobs=1)
-        return result.to_json()
+        def piece(done: int, total: int) -> None:  # each rendered piece of the PDFs, as the library reports it
+            job.step, job.done, job.total = "pieces", done, total
+
+        result = build_packets(web.case, "all", draft=draft, progress=compose, on_piece=piece, jobs=1)
+        return {**result.to_json(), "pieces": job.total or 0}
 
     job = web.jobs.start("build", work)
     return web.page(request, "_progress.html", job=job or web.jobs.latest("build"), kind="build", refused=job is None)
@@ -283,10 +306,12 @@ async def save_facts(web: Web, request: Request, form: dict[str, str]) -> Respon
     from ..factsedit import save_answers
 
     answers = {(table, key): form[f"{table}.{key}"] for table, key in pages.FACT_KINDS if f"{table}.{key}" in form}
+    rows = pages.posted_rows(form)
     try:
-        changed = await run_in_threadpool(save_answers, web.case, answers, pages.FACT_KINDS)
+        changed = await run_in_threadpool(save_answers, web.case, answers, pages.FACT_KINDS, rows)
     except CasekitError as exc:
-        return web.page(request, "facts.html", status=400, groups=pages.facts_form(web.case), error=exc.one_line(), posted=form)
+        return web.page(request, "facts.html", status=400, groups=pages.facts_form(web.case), tables=pages.row_tables(web.case, form),
+                        error=english.error_line(exc, web.lang(request)), posted=form)
     return _after(request, f"/facts?saved={len(changed)}")
 
 

@@ -25,6 +25,7 @@ class Job:
     step: str = ""
     finished: bool = False
     error: str | None = None
+    failure: CasekitError | None = None  # the error the user can fix, for the page to word in its language
     result: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -75,7 +76,7 @@ class Jobs:
         try:
             job.result = work(job) or {}
         except CasekitError as exc:
-            job.error = exc.one_line()
+            job.error, job.failure = exc.one_line(), exc
         except Exception as exc:  # a bug: keep it visible on the page and on stderr
             traceback.print_exc()
             job.error = f"程序错误 / bug: {type(exc).__name__}: {exc}"

@@ -18,6 +18,7 @@ from ..factsedit import current, show
 from ..formatting import money
 from ..interview import QUESTIONS
 from ..store import Case
+from .english import DIRECTIONS, error_line, KINDS_EN, STEP_EN, Shown, link_reason, shown
 
 EVIDENCE_ID = re.compile(r"^E\d{4,6}$")
 LOW_CONFIDENCE = 70.0  # bubble mean OCR confidence (0-100) under which the page highlights it
@@ -26,8 +27,6 @@ RECIPIENTS = {"police": ("报案材料", "police report"), "consumer": ("12315/�
 KINDS_ZH = {"chat_screenshot": "聊天截图", "payment_screenshot": "付款截图", "order_page": "订单页", "refund_record": "退款记录",
             "product_page": "商品页", "profile": "主页", "filing_receipt": "受理回执", "image": "图片", "bill": "账单",
             "other": "其他", "not_extracted": "未识别"}
-STEP_EN = {"identify": "Step 1 · identify and secure the evidence", "platform": "Step 2 · platform complaint / refund",
-           "police": "Step 3 · police report", "consumer": "Step 4 · 12315 / consumer association complaint"}
 SPEAKERS_ZH = {"me": "我", "them": "对方", "system": "系统"}
 FIELD_EN = {"text": "text", "speaker": "speaker", "name": "name", "time": "time", "amount": "amount",
             "counterparty": "payee", "counterparty_account": "payee account", "order_id": "order id"}
@@ -62,8 +61,9 @@ def changed_fields(case: Case, eid: str, record: str, number: int, form: dict[st
     return {f: form[f] for f in FIELDS[record] if f in form and form[f].strip() != field_text(current_record, f).strip()}
 
 
-def overview(case: Case) -> dict[str, Any]:
-    """The case overview: the checklist (urgent hints first), the items, the packets in out/."""
+def overview(case: Case, lang: str = "zh") -> dict[str, Any]:
+    """The case overview: the checklist (urgent hints first), the items, the packets in out/;
+    the library's texts in `lang` where the page knows their English (casekit.web.english)."""
     from ..casemodel import list_evidence, load_case_model
     from ..steps import evaluate
 
@@ -73,31 +73,40 @@ def overview(case: Case) -> dict[str, Any]:
     try:
         model = load_case_model(case)
     except CasekitError as exc:  # a broken case.toml: say so, still list the evidence
-        data["error"] = exc.one_line()
+        data["error"] = error_line(exc, lang)
         for item, entry in zip(items, list_evidence(case, items)):
-            data["evidence"].append(_item_row(item, entry.kind if entry.extraction is not None else "not_extracted", None))
+            data["evidence"].append(_item_row(item, entry.kind if entry.extraction is not None else "not_extracted", None, lang))
         return data
     status = evaluate(model)
     data["title"] = model.facts.case.title or case.root.name
     data["loss"] = money(model.timeline.loss.net)  # as the reminders and the packets write it
-    data["hints"] = [{"text": h.text, "urgent": h.urgent} for h in sorted(status.hints, key=lambda h: not h.urgent)]
+    data["hints"] = [{"text": shown(h.text, lang), "urgent": h.urgent} for h in sorted(status.hints, key=lambda h: not h.urgent)]
     for step in status.steps.values():
         checks = sorted(step.checks, key=lambda c: (c.ok, not c.required))
         data["steps"].append({"key": step.step, "title": step.title, "title_en": STEP_EN.get(step.step, step.title), "ready": step.ready, "gaps": len(step.gaps),
-                              "checks": [{"label": c.label, "ok": c.ok, "required": c.required,
-                                          "fix": c.fix.replace("DIR", str(case.root)) if not c.ok else "",
+                              "checks": [{"label": shown(c.label, lang), "ok": c.ok, "required": c.required,
+                                          "fix": _fix(c.fix, lang, case) if not c.ok else None,
                                           "field": None if c.ok else fix_field(c.fix),
                                           "add": not c.ok and "casekit add" in c.fix} for c in checks]})
     for item, entry in zip(items, model.evidence):
         kind = entry.kind if entry.extraction is not None else "not_extracted"
-        data["evidence"].append(_item_row(item, kind, entry))
+        data["evidence"].append(_item_row(item, kind, entry, lang))
     return data
 
 
-def _item_row(item: Any, kind: str, entry: Any) -> dict[str, Any]:
+def _fix(fix: str, lang: str, case: Case) -> Shown | None:
+    """A check's fix in `lang`, with the case folder in place of the DIR its commands name."""
+    if not fix:
+        return None
+    text = shown(fix, lang)
+    return Shown(text.text.replace("DIR", str(case.root)), text.lang)
+
+
+def _item_row(item: Any, kind: str, entry: Any, lang: str) -> dict[str, Any]:
     return {"id": item.id, "name": item.original_name, "kind": kind, "kind_zh": KINDS_ZH.get(kind, kind),
-            "excluded": item.excluded, "exclude_reason": item.exclude_reason,
-            "linked": None if entry is None else entry.linked, "link_reason": "" if entry is None else entry.link_reason,
+            "kind_en": KINDS_EN.get(kind, kind), "excluded": item.excluded, "exclude_reason": item.exclude_reason,
+            "linked": None if entry is None else entry.linked,
+            "link_reason": link_reason("" if entry is None else entry.link_reason, lang),
             "image": item.media_type.startswith("image/")}
 
 
@@ -122,24 +131,44 @@ def item_view(case: Case, eid: str) -> dict[str, Any]:
         low = m.confidence is not None and m.confidence < LOW_CONFIDENCE
         row = {"n": n, "speaker": m.speaker, "speaker_zh": SPEAKERS_ZH.get(m.speaker, m.speaker), "name": m.name or "",
                "text": m.text, "time": field_text(m, "time"), "time_text": m.time_text or "",
-               "kind": m.kind, "corrected": [LABELS_ZH.get(f, f) for f in m.corrected], "confirmed": m.confirmed,
-               "confidence": None if m.confidence is None else round(m.confidence), "low": low}
+               "kind": m.kind, "corrected": [(LABELS_ZH.get(f, f), FIELD_EN.get(f, f)) for f in m.corrected], "confirmed": m.confirmed,
+               "confidence": None if m.confidence is None else round(m.confidence), "low": low,
+               "pieces": text_pieces(m.text, m.weak), "weak": len(m.weak)}
         messages.append(row)
         if m.source.box:
             boxes.append({"record": "message", "n": n, "box": list(m.source.box), "low": low, "speaker": m.speaker})
     for n, t in enumerate(extraction.transactions if extraction else [], start=1):
-        transactions.append({"n": n, "direction": t.direction,
+        transactions.append({"n": n, "direction": DIRECTIONS.get(t.direction, (t.direction, t.direction)),
                              **{f: field_text(t, f) for f in ("amount", "counterparty", "counterparty_account", "order_id", "time")},
-                             "corrected": [LABELS_ZH.get(f, f) for f in t.corrected], "confirmed": t.confirmed})
+                             "corrected": [(LABELS_ZH.get(f, f), FIELD_EN.get(f, f)) for f in t.corrected], "confirmed": t.confirmed})
         if t.source.box:
             boxes.append({"record": "transaction", "n": n, "box": list(t.source.box), "low": False, "speaker": ""})
     return {"id": item.id, "name": item.original_name, "sha256": item.sha256, "excluded": item.excluded,
             "exclude_reason": item.exclude_reason, "kind": extraction.kind if extraction else "not_extracted",
             "kind_zh": KINDS_ZH.get(extraction.kind if extraction else "not_extracted", ""),
+            "kind_en": KINDS_EN.get(extraction.kind if extraction else "not_extracted", ""),
             "extracted": extraction is not None, "image": size is not None, "size": size, "boxes": boxes,
             "messages": messages, "transactions": transactions, "warnings": list(extraction.warnings) if extraction else [],
             "message_fields": [(f, LABELS_ZH[f], FIELD_EN[f]) for f in ("text", "speaker", "name", "time")],
             "transaction_fields": [(f, LABELS_ZH[f], FIELD_EN[f]) for f in ("amount", "time", "counterparty", "counterparty_account", "order_id")]}
+
+
+def text_pieces(text: str, weak: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:
+    """A message's text cut into (piece, read with low confidence) runs for the transcript.
+    A corrected text has no weak spans (casekit.corrections drops them with the reading)."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for start, end in sorted(weak):
+        start, end = max(start, at), min(end, len(text))
+        if start >= end:
+            continue
+        if start > at:
+            out.append((text[at:start], False))
+        out.append((text[start:end], True))
+        at = end
+    if at < len(text) or not out:
+        out.append((text[at:], False))
+    return out
 
 
 def image_size(path: Path) -> tuple[int, int] | None:
@@ -165,6 +194,9 @@ QUESTION_EN = {
     "story.off_platform_payment": "Did they ask you to pay outside the platform?", "story.blocked": "Did they block you?",
     "filing.police_unit": "Police station to report to", "filing.consumer_unit": "Market regulator or consumer association",
     "filing.truth_declared": "I declare this is true and know false accusations carry legal liability",
+    "victim.payment_accounts": "The accounts you paid from (e.g. Alipay 139****1111; comma-separated)",
+    "story.delivered": "Did the goods arrive?", "order.received_on": "Date you signed for them (only if they came, 2026-03-08)",
+    "story.food": "Is it food?",
 }
 # More case.toml keys the form offers beyond the interview: (table, key, zh, en, kind).
 EXTRA_FIELDS = [
@@ -236,3 +268,65 @@ def pending_proposals(case: Case) -> list[dict[str, Any]] | None:
         return []  # case.toml does not read: the overview already says so at the top
     return [{"field": p.field, "value": p.value, "evidence_id": p.evidence_id, "current": p.current,
              "conflict": bool(p.conflict), "unsure": bool(getattr(p, "unsure", False))} for p in waiting]
+
+
+# The [[events]] and [[demands]] blocks as rows of the facts form (casekit.factsedit.ROWS).
+ROW_TABLES = [
+    ("events", "自己记得的事件（聊天以外的）", "Events you remember (beyond the chats)",
+     [("time", "时间（2026-03-05 14:10，或只写日期）", "Time (2026-03-05 14:10, or just the date)", "text"),
+      ("text", "发生了什么", "What happened", "text"),
+      ("evidence", "相关证据编号（如 E0001，可不填）", "Evidence ids (e.g. E0001, optional)", "text")]),
+    ("demands", "诉求", "Demands",
+     [("kind", "诉求类型", "Kind of demand", "kind"),
+      ("amount", "金额（1280.00，可不填）", "Amount (1280.00, optional)", "money"),
+      ("note", "具体写法（可不填）", "Wording (optional)", "text")]),
+]
+DEMAND_KIND_EN = {"refund": "refund of the whole price", "compensation": "compensation by law",
+                  "investigate": "a criminal investigation", "freeze": "freezing and recovering the money"}
+ROW_FIELD = re.compile(r"^(events|demands)\.(\d+|new)\.(\w+)$")
+
+
+def row_tables(case: Case, posted: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    """Each row table with its blocks as case.toml holds them (or as posted, after a refused
+    save) and one empty row to add a block."""
+    from ..facts import DEMAND_KINDS, DEMAND_LABELS
+    from ..factsedit import fingerprint, row_values
+
+    text = case.toml_path.read_text("utf-8") if case.toml_path.exists() else ""
+    try:
+        doc = tomlkit.parse(text)
+    except Exception:
+        doc = tomlkit.document()
+    posted = posted or {}
+    out = []
+    for table, zh, en, fields in ROW_TABLES:
+        rows = []
+        blocks = list(doc.get(table) or [])
+        for key, block in [(str(i), b) for i, b in enumerate(blocks)] + [("new", None)]:
+            values = row_values(table, block) if block is not None else {f: "" for f, *_ in fields}
+            shown = {f: posted.get(f"{table}.{key}.{f}", v) for f, v in values.items()}
+            rows.append({"key": key, "n": len(rows) + 1, "shown": shown, "was": fingerprint(values) if block is not None else "",
+                         "remove": posted.get(f"{table}.{key}.remove") == "1"})
+        out.append({"table": table, "zh": zh, "en": en, "fields": fields, "rows": rows,
+                    "kinds": [(k, DEMAND_LABELS.get(k, k), DEMAND_KIND_EN.get(k, k)) for k in DEMAND_KINDS]})
+    return out
+
+
+def posted_rows(form: dict[str, str]) -> dict[str, list[Any]]:
+    """The facts form's row fields (events.0.time, demands.new.kind, …) as factsedit.RowEdits."""
+    from ..factsedit import ROWS, RowEdit
+
+    found: dict[str, dict[str, dict[str, str]]] = {}
+    for name, value in form.items():
+        match = ROW_FIELD.match(name)
+        if match and (match.group(3) in ROWS[match.group(1)] or match.group(3) in ("remove", "was")):
+            found.setdefault(match.group(1), {}).setdefault(match.group(2), {})[match.group(3)] = value
+    out: dict[str, list[Any]] = {}
+    for table, rows in found.items():
+        edits = []
+        for key in sorted(rows, key=lambda k: (k == "new", int(k) if k.isdigit() else 0)):
+            fields = rows[key]
+            values = {k: v for k, v in fields.items() if k in ROWS[table]}
+            edits.append(RowEdit(None if key == "new" else int(key), values, fields.get("remove") == "1", fields.get("was", "")))
+        out[table] = edits
+    return out
