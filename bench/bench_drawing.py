@@ -5,7 +5,7 @@ same font and the same content: is a drawing library worth its second layout sou
     PYTHONPATH=/tmp/draw OMP_THREAD_LIMIT=1 .venv/bin/python bench/bench_drawing.py CASE --exhibits 25
 
 CASE is an extracted case (bench_packets.py makes one). The first `--exhibits` exhibits of its police
-view model (casekit/render/viewmodels.py: the lines casekit prints) are laid out three ways, each in a
+view model (casekit/viewmodels.py: the lines casekit prints) are laid out three ways, each in a
 fresh process, timed by its CPU time:
 - WeasyPrint: the run piece casekit renders (templates/zh-CN/chunk.html + _exhibit.html, packet.css);
 - fpdf2: the same page drawn with its own calls — the heading, the four metadata lines, the image slot
@@ -43,7 +43,7 @@ def load_view(case: Path, n: int) -> tuple[dict, list[dict], list[dict[str, str]
 
     from casekit.casemodel import load_case_model
     from casekit.render.fonts import packet_fonts
-    from casekit.render.viewmodels import build_view
+    from casekit.viewmodels import build_view
     from casekit.steps import evaluate
     from casekit.store import Case, print_cache_dir
 

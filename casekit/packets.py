@@ -28,7 +28,7 @@ from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font
 from .render.pdfa import Attachment
-from .render.viewmodels import build_view
+from .viewmodels import build_view
 from .steps import RECIPIENTS, STEP_TITLES, Status, evaluate
 from .store import print_cache_dir, sha256_file
 
