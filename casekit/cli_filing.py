@@ -35,7 +35,7 @@ def timeline_cmd(
     """案件时间线：聊天、付款、退款按时间合并，同一笔付款只算一次 / the merged case timeline."""
     from .casemodel import load_case_model
     from .formatting import date_zh, money
-    from .render.viewmodels import undated
+    from .viewmodels import undated
 
     model = load_case_model(_open(directory))
     tl = model.timeline

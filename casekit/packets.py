@@ -22,13 +22,13 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
-from .guide import write_guide
+from .guide import GUIDE_NAME, build_guide_view
 from .render import pipeline
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
 from .render.pdf import check_cjk_font
 from .render.pdfa import Attachment
-from .render.viewmodels import build_view
+from .viewmodels import build_view
 from .steps import RECIPIENTS, STEP_TITLES, Status, evaluate
 from .store import print_cache_dir, sha256_file
 
@@ -149,15 +149,20 @@ def build_packets(
             progress(r)
         views[r] = build_view(model, status, r, draft, out_dir)
         htmls[r] = env.get_template("zh-CN/packet.html").render(**views[r])
+    guide_view = build_guide_view(model, status)
+    guide_text = env.get_template("zh-CN/guide.html").render(**guide_view)
     cache = print_cache_dir(model.root)
-    faces = packet_fonts("".join(htmls.values()), cache)
+    faces = packet_fonts("".join(htmls.values()) + guide_text, cache)  # one cut for the packets and the guide
     font_faces = [{"url": Path(os.path.relpath(f["path"], out_dir)).as_posix(), "weight": f["weight"]} for f in faces]
     pdf_views = {r: dict(v, font_faces=font_faces) for r, v in views.items()}
     files = {r: attachments(model, r) for r in wanted} if attach else {}
     pdf_paths = {r: out_dir / f"{r}.pdf" for r in wanted}
+    # the victim's guide (casekit/guide.py) renders beside the packets' pieces, cached like them
+    guide = out_dir / GUIDE_NAME
+    guide_html = env.get_template("zh-CN/guide.html").render(**dict(guide_view, font_faces=font_faces))
     pages = pipeline.build_pdfs(model.root, pdf_views, out_dir, roots, pipeline.default_workers(jobs),
                                 cache / PIECE_CACHE, files, model.now, pdf_paths, chunk or pipeline.RUN_SIZE,
-                                on_piece)
+                                alongside={"guide": (guide_html, guide)}, on_piece=on_piece)
     for r in wanted:
         html_path = out_dir / f"{r}.html"
         atomic_write_bytes(html_path, htmls[r].encode("utf-8"))
@@ -165,7 +170,6 @@ def build_packets(
                                "attachments": len(files.get(r, []))})
         for path in (pdf_paths[r], html_path):
             logged.append({"path": path.relative_to(model.root).as_posix(), "sha256": sha256_file(path)})
-    guide = write_guide(model, status, out_dir)
     result.guide = str(guide)
     logged.append({"path": guide.relative_to(model.root).as_posix(), "sha256": sha256_file(guide)})
     case.log("build", recipients=wanted, draft=draft, outputs=logged,

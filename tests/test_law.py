@@ -12,7 +12,7 @@ from casekit.render.jinja import templates_dir
 
 REPO = Path(__file__).resolve().parent.parent
 # every module whose strings end up printed in a filing, the guide or `status`
-TEXT_MODULES = ["casekit/render/viewmodels.py", "casekit/filing_text.py", "casekit/route.py",
+TEXT_MODULES = ["casekit/viewmodels.py", "casekit/filing_text.py", "casekit/route.py",
                 "casekit/steps.py", "casekit/timeline.py", "casekit/channels.py", "casekit/guide.py",
                 "casekit/law.py"]
 

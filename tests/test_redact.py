@@ -7,7 +7,7 @@ from PIL import Image
 
 from casekit.records import Entity, Extraction, Message, SourceRef
 from casekit.redact import Redactor, luhn_ok, mask_address, plan_image, redacted_print
-from casekit.render.viewmodels import unnest
+from casekit.viewmodels import unnest
 
 ID, CARD, PHONE = "110101199001011234", "6217001234567890122", "13900001111"
 ORDER = "2603051410558831"
@@ -99,7 +99,7 @@ def test_view_model_withholds_an_image_it_cannot_paint_and_says_so(tmp_path):
     before boxes were kept): the platform copy leaves the picture out, names why, and keeps the
     original out of the packet's attachments; the police copy shows it."""
     from casekit.casemodel import load_case_model
-    from casekit.render.viewmodels import build_view
+    from casekit.viewmodels import build_view
     from casekit.steps import evaluate
 
     from .test_packets import CASE_TOML, NOW, make_case

@@ -16,7 +16,7 @@ from casekit.formatting import mask, money
 from casekit.render.jinja import make_env, templates_dir
 from casekit.render.pdf import make_fetcher
 from casekit.printcopies import print_image
-from casekit.render.viewmodels import Gap, Redactor, rmb_upper
+from casekit.viewmodels import Gap, Redactor, rmb_upper
 
 
 @pytest.fixture

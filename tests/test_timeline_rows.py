@@ -8,7 +8,7 @@ from markupsafe import Markup
 from casekit.adding import add_paths
 from casekit.casemodel import load_case_model
 from casekit.records import Extraction, Message, SourceRef
-from casekit.render.viewmodels import build_view
+from casekit.viewmodels import build_view
 from casekit.steps import evaluate
 from casekit.synth import render_chat
 
@@ -48,7 +48,7 @@ def test_chat_lines_of_one_screenshot_share_a_row(tmp_path):
 def test_a_corrected_chat_line_is_marked_in_the_timeline(tmp_path):
     """Issue 14 "Also": D5 marks corrected text, as the exhibit transcripts do; others stay unmarked."""
     from casekit.corrections import Change, save
-    from casekit.render.viewmodels import CORRECTED
+    from casekit.viewmodels import CORRECTED
 
     case = make_case(tmp_path / "case", CASE_TOML)
     chat_png = next(i.id for i in case.items() if i.original_name == "chat.png")

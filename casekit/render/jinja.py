@@ -1,6 +1,6 @@
 """The Jinja2 environment for packets: autoescape, StrictUndefined, case overrides first.
 
-Templates only present a view model computed in Python (`viewmodels.py`); OCR and user text
+Templates only present a view model computed in Python (`casekit/viewmodels.py`); OCR and user text
 reach them as data and are escaped, never parsed as template code.
 """
 

@@ -14,18 +14,17 @@ from typing import Any
 
 from markupsafe import Markup, escape
 
-from ..casemodel import CaseModel, EvidenceEntry
-from ..facts import CST
-from ..steps import STEP_TITLES, Status
-from ..store import print_cache_dir
-from ..matching import belongs
-from ..redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
-from ..formatting import date_zh, money, rmb_upper, unnest
-from .jinja import make_env
-from ..naming import exhibit_name
-from ..printcopies import print_images, print_size_mm
-from ..verify import packet_custody_head
-from .. import filing_text
+from .casemodel import CaseModel, EvidenceEntry
+from .facts import CST
+from .steps import STEP_TITLES, Status
+from .store import print_cache_dir
+from .matching import belongs
+from .redact import ImagePlan, Redactor, displayed_size, plan_image, redacted_print
+from .formatting import date_zh, money, rmb_upper, unnest
+from .naming import exhibit_name
+from .printcopies import print_images, print_size_mm
+from .verify import packet_custody_head
+from . import filing_text
 
 __all__ = ["Gap", "Redactor", "build_view", "rmb_upper", "unnest"]
 
@@ -82,13 +81,6 @@ def _need(value: Any, label: str, draft: bool) -> Any:
     if value:
         return value
     return Gap(label) if draft else "—"
-
-
-def _fund_flow_svg(victim: str, payees: list[dict[str, str]], case_root: Path | None = None) -> Markup:
-    """Victim → payee accounts with amounts and times, as inline SVG (police packet): laid out by
-    templates/zh-CN/_fund_flow.svg, like every other part of a packet."""
-    template = make_env(case_root).get_template("zh-CN/_fund_flow.svg")
-    return Markup(template.render(victim=victim, payees=payees))
 
 
 def _rel(path: Path, out_dir: Path) -> str:
@@ -379,12 +371,12 @@ def build_view(model: CaseModel, status: Status, recipient: str, draft: bool, ou
         view["unit"] = _need(f.filing.police_unit, "受理派出所", draft)
         view["declared"] = f.filing.truth_declared
         view["last_payment"] = date_zh(tl.last_payment.time) if tl.last_payment and tl.last_payment.time else "—"
-        view["fund_flow_svg"] = _fund_flow_svg(
-            str(v.name or "报案人"),
-            [{"name": g["name"], "account": g["account"], "amount": g["paid"], "count": f"{g['count']} 笔",
-              "when": f"{g['first']} — {g['last']}" if g["count"] > 1 else g["first"]} for g in per_payee
-             if g["paid"] != money(0)] or [{"name": "（未识别收款方）", "account": "—", "amount": "¥0.00",
-                                              "count": "", "when": ""}])
+        # victim → payee accounts with amounts and times, drawn by templates/zh-CN/_fund_flow.svg
+        view["fund_flow"] = {"victim": str(v.name or "报案人"), "payees": [
+            {"name": g["name"], "account": g["account"], "amount": g["paid"], "count": f"{g['count']} 笔",
+             "when": f"{g['first']} — {g['last']}" if g["count"] > 1 else g["first"]}
+            for g in per_payee if g["paid"] != money(0)] or [
+            {"name": "（未识别收款方）", "account": "—", "amount": "¥0.00", "count": "", "when": ""}]}
         view["document"] = "d1_police.html"
     elif recipient == "consumer":
         r = f.respondent
