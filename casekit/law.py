@@ -7,7 +7,9 @@ on a citation that is not in this table.
 
 Where the texts were checked: the statute texts in the LawRefBook/Laws repository (a mirror of
 the 国家法律法规数据库 texts) at commit 2f4c5c2, each compared with a second, independent public copy
-of the same article where one was found. A law whose current article numbering could not be
+of the same article where one was found. Beside each text source, `OFFICIAL` records the official
+publication (全国人大/常委会, 公安部令, 市场监管总局令, 法释 number, and dates) and the official
+database; how that was checked is said there. A law whose current article numbering could not be
 checked (the 治安管理处罚法 revised with effect from 2026-01-01) has no article here: filings name
 the law only.
 """
@@ -52,6 +54,30 @@ _SOURCES = {
     "互联网法院规定": _REPO + "司法解释/最高人民法院关于互联网法院审理案件若干问题的规定(2018-09-06).md",
     "治安管理处罚法": "（2025 年修订、2026-01-01 施行的文本未能核对：不引用条号）",
 }
+# The official publication of each text beside its text source: who issued it, the instrument
+# and the date, and the official database where one is known. How each was checked: the
+# promulgation lines at the head of each LawRefBook file (that repository's README says its texts
+# are fetched from the 国家法律法规数据库, flk.npc.gov.cn), read at commit 2f4c5c2; a 文号 given
+# here and not in those lines was read in the text itself (网络消费纠纷规定（一）) or in the
+# provincial notices that cite it (诈骗案件解释). The database pages themselves could not be
+# opened offline, so no per-law database address is recorded: only the database.
+NPC_DATABASE = "国家法律法规数据库 https://flk.npc.gov.cn/"
+OFFICIAL = {
+    "刑法": ("全国人民代表大会 1979年7月1日通过，1997年3月14日修订；最近一次为全国人大常委会 2023年12月29日通过的"
+             "《中华人民共和国刑法修正案（十二）》", NPC_DATABASE),
+    "反电信网络诈骗法": ("全国人大常委会 2022年9月2日通过", NPC_DATABASE),
+    "消费者权益保护法": ("全国人大常委会 1993年10月31日通过，2013年10月25日第二次修正", NPC_DATABASE),
+    "电子商务法": ("全国人大常委会 2018年8月31日通过", NPC_DATABASE),
+    "食品安全法": ("全国人大常委会 2009年2月28日通过，2015年4月24日修订，2021年4月29日第二次修正", NPC_DATABASE),
+    "市场监督管理投诉举报处理暂行办法": ("国家市场监督管理总局令第20号，2019年11月30日公布；2022年3月24日"
+                                         "《国家市场监督管理总局关于修改和废止有关规章的决定》修改", NPC_DATABASE),
+    "公安机关办理刑事案件程序规定": ("公安部令第127号，2012年12月13日修订发布；公安部令第159号，2020年7月20日修正", NPC_DATABASE),
+    "网络消费纠纷规定（一）": ("最高人民法院 法释〔2022〕8号，2022年3月15日起施行", ""),
+    "诈骗案件解释": ("最高人民法院、最高人民检察院 法释〔2011〕7号，2011年3月1日公告公布，2011年4月8日起施行", ""),
+    "民事诉讼法": ("全国人民代表大会 1991年4月9日通过；全国人大常委会 2023年9月1日第五次修正", NPC_DATABASE),
+    "互联网法院规定": ("最高人民法院审判委员会 2018年9月3日第1747次会议通过，2018年9月7日起施行", ""),
+    "治安管理处罚法": ("（2026年1月1日起施行的文本未能核对）", NPC_DATABASE),
+}
 _PRINTED_IN_FULL = ("刑法", "网络消费纠纷规定（一）", "诈骗案件解释", "治安管理处罚法", "互联网法院规定")
 # a second public copy of the same words, where one was found (pages corpus)
 _ALSO = {
@@ -81,6 +107,12 @@ class Citation:
     def source(self) -> str:
         also = _ALSO.get((self.law, self.article or 0))
         return _SOURCES[self.law] + (f"；另见 {also}" if also else "")
+
+    @property
+    def official(self) -> str:
+        """The official publication (issuer, instrument, date) and the official database, if known."""
+        issued, database = OFFICIAL[self.law]
+        return issued + (f"；官方数据库：{database}" if database else "")
 
     @property
     def text(self) -> str:

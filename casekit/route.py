@@ -16,7 +16,7 @@ except the short labels the route itself names.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -37,27 +37,71 @@ _PROBLEM_WORDS = ((NOT_DELIVERED, ("未发货", "不发货", "没发货", "未�
                   (FRAUD, ("欺诈", "诈骗", "骗")), (QUALITY, ("质量", "损坏", "破损")),
                   (RETURN, ("七日", "7天", "无理由")))
 
-# the 数额较大 floor of 诈骗罪: 3,000–10,000 nationally (诈骗案件解释 第1条); provinces set their own
-# figure within it. Only figures found in a public copy of the province's notice are listed, each
-# with that copy (secondary sources: they are printed as "据…" and never as a certainty).
+# the 数额较大 floor of 诈骗罪: 3,000–10,000 nationally (诈骗案件解释 第1条); each province's 高院 and
+# 检察院 set their own figure within it. A figure is listed only with the notice that set it (issuer,
+# 文号, date) and the public copy it was read in; none of these notices could be read on the issuing
+# court's own site (offline), so each is printed as "据《…》（转载文本）" and `checked` says so. A
+# province whose figure was seen only without its notice (or whose notice is reported superseded)
+# is listed as unverified: no figure is printed for it, and the text falls back to the national range.
 NATIONAL_FLOOR = (Decimal("3000"), Decimal("10000"))
+REPOST = "转载文本，未与发文机关公布的原文核对"
 
 
 @dataclass(frozen=True)
 class Floor:
     region: str
-    amount: Decimal
-    note: str
-    source: str
+    amount: Decimal | None       # None: no citable figure (未核实)
+    document: str                # issuer, title, 文号 and date, as the copy prints them
+    source: str                  # where the text was read
+    # a lower figure the notice applies with aggravating circumstances (e.g. 利用互联网发布虚假信息
+    # 对不特定多数人实施诈骗), so an amount between the two may still be a crime
+    reduced: Decimal | None = None
+    note: str = ""          # for maintainers; printed only when `note_cited` (it quotes the cited notice)
+    checked: str = REPOST
+    note_cited: bool = False
+
+    @property
+    def verified(self) -> bool:
+        return self.amount is not None
+
+    def describe(self) -> str:
+        """zh-CN: the figure with its notice, or 未核实."""
+        if self.amount is None:
+            if self.note_cited:
+                return f"据{self.document}，{self.note}（{self.checked}）"
+            return f"{self.region}的具体标准未核实"  # never a figure that cannot be cited
+        extra = f"，具有从严情形的 {self.reduced:,.0f} 元" if self.reduced else ""
+        return f"据{self.document}，{self.region}为 {self.amount:,.0f} 元{extra}（{self.checked}）"
 
 
 PROVINCE_FLOORS: tuple[Floor, ...] = (
-    Floor("重庆", Decimal("5000"), "重庆市高级人民法院、重庆市人民检察院确定的标准",
-          "http://qyfgj.cn/falv/350347.html（转载）"),
-    Floor("广东", Decimal("6000"), "广东一类地区（广州、深圳、珠海、佛山、中山、东莞）；二类地区 4000 元",
-          "http://uianet.net/dictionary/b3849270.html（转载广东省高级人民法院、广东省人民检察院通知）"),
+    Floor("重庆", Decimal("5000"), "重庆市高级人民法院、重庆市人民检察院《关于办理诈骗刑事案件数额标准的规定》（2013年7月1日起施行）",
+          "https://freewechat.com/a/MzA5NTQ2MTI5Nw==/2649303748/1；http://qyfgj.cn/falv/350347.html"),
+    Floor("广东", Decimal("6000"), "广东省高级人民法院、广东省人民检察院《关于确定诈骗刑事案件数额标准的通知》（粤高法发〔2014〕12号，2014年4月25日）",
+          "https://lawyer.fabao365.com/136408/article_200576；http://uianet.net/dictionary/b3849270.html",
+          note="一类地区（广州、深圳、珠海、佛山、中山、东莞）6000 元；二类地区（汕头、韶关、河源、梅州、惠州、汕尾、江门、"
+               "阳江、湛江、茂名、肇庆、清远、潮州、揭阳、云浮）4000 元"),
+    Floor("云南", Decimal("5000"), "云南省高级人民法院、云南省人民检察院、云南省公安厅、云南省司法厅《关于我省办理诈骗刑事案件执行具体数额标准的通知》"
+          "（云高法〔2013〕145号，2013年8月1日起执行）",
+          "https://ytlst.com/xs/fagui/dffg/28791.html；https://lawtime.cn/article/lll20047202009814oo241096"),
+    Floor("湖北", Decimal("5000"), "湖北省高级人民法院、湖北省人民检察院《关于确定我省诈骗罪数额认定标准的通知》（鄂高法发〔2012〕9号，2012年7月1日起执行）",
+          "http://39.100.91.142/Article/1740.html", reduced=Decimal("3000"),
+          note="具有两高解释规定的从严情形的 3000 元"),
+    Floor("江苏", Decimal("6000"), "江苏省高级人民法院、江苏省人民检察院、江苏省公安厅《关于我省执行诈骗公私财物“数额较大”、“数额巨大”、"
+          "“数额特别巨大”标准的意见》（苏高法〔2011〕370号，2011年7月26日）",
+          "http://bianhuren.net.cn/index.php/article/read/aid/2430", reduced=NATIONAL_FLOOR[0],
+          note="数额接近 6000 元并具有利用互联网对不特定多数人诈骗等情形的，也以诈骗罪定罪"),
+    # seen only without the notice, or reported superseded: no figure
+    Floor("上海", None, "上海市高级人民法院等《关于本市办理部分诈骗类犯罪案件具体数额标准的意见》（沪高法〔2011〕241号）",
+          "https://055110.com/law/2/11115.html", note="2011 年意见为 1 万元（具有从严情形的 5000 元），据报 2023 年已修改，新文本未找到"),
+    Floor("山东", None, "《山东省高院关于确定诈骗罪具体数额标准的通知》", "http://m.njlsw.com/open.asp?id=264675&tid=118",
+          note="转载文本未载文号和日期"),
+    Floor("浙江", None, "", "http://www.nj48.cn/m/open.asp?id=259578&tid=118", note="只见未载通知名称、文号的转述"),
+    Floor("北京", None, "", "https://www.64365.com/zs/4869184.aspx", note="只见未载通知名称、文号的转述"),
 )
 _GUANGDONG_TIER1 = ("广州", "深圳", "珠海", "佛山", "中山", "东莞")
+_GUANGDONG_TIER2 = ("汕头", "韶关", "河源", "梅州", "惠州", "汕尾", "江门", "阳江", "湛江", "茂名", "肇庆", "清远",
+                    "潮州", "揭阳", "云浮")
 
 
 @dataclass(frozen=True)
@@ -94,8 +138,14 @@ class Triage:
     """The loss against the 诈骗罪 数额较大 floor."""
 
     net: Decimal
-    below: str            # "yes" (below every province's floor), "maybe", "no"
-    floor: Floor | None   # the province's figure, when known
+    below: str            # "yes" (below the floor that applies), "maybe", "no"
+    floor: Floor | None   # the province's entry, when listed (its amount None: 未核实)
+
+    @property
+    def standard(self) -> str:
+        """zh-CN: which floor was compared — the province's cited figure, else the national range."""
+        national = f"全国幅度 3000 元至 1 万元（{cite('zpjs_1')}），各省在此幅度内确定"
+        return f"{national}；{self.floor.describe()}" if self.floor is not None else national
 
     @property
     def fallback(self) -> bool:
@@ -130,6 +180,10 @@ class Route:
             "compensation": f"{self.compensation.amount:.2f}" if self.compensation else None,
             "return_window": [d.isoformat() for d in self.return_window] if self.return_window else None,
             "below_criminal_floor": self.triage.below if self.triage else None,
+            "criminal_floor": ({"region": self.triage.floor.region, "verified": self.triage.floor.verified,
+                                "amount": f"{self.triage.floor.amount:.2f}" if self.triage.floor.amount else None,
+                                "document": self.triage.floor.document, "source": self.triage.floor.source}
+                               if self.triage and self.triage.floor else None),
             "stop_payment": self.stop_payment,
         }
 
@@ -161,7 +215,7 @@ def region_of(f: Facts) -> str:
         for floor in PROVINCE_FLOORS:
             if floor.region in text:
                 return floor.region
-        if any(city in text for city in _GUANGDONG_TIER1):
+        if any(city in text for city in _GUANGDONG_TIER1 + _GUANGDONG_TIER2):
             return "广东"
         m = re.match(r"\s*([\u4e00-\u9fff]{2,3}?)(省|市|自治区)", text)
         if m:
@@ -169,18 +223,29 @@ def region_of(f: Facts) -> str:
     return ""
 
 
+def floor_for(region: str, f: Facts) -> Floor | None:
+    """The province's listed floor (verified or not); 广东's by the tier of the city named."""
+    floor = next((x for x in PROVINCE_FLOORS if x.region == region), None)
+    if floor is None or floor.region != "广东":
+        return floor
+    places = f.filing.police_unit + f.victim.address
+    if any(c in places for c in _GUANGDONG_TIER1):
+        return floor
+    if any(c in places for c in _GUANGDONG_TIER2):
+        return replace(floor, amount=Decimal("4000"))
+    return replace(floor, amount=None, note_cited=True,
+                   note="一类地区 6000 元、二类地区 4000 元，未能从派出所或住址判断属于哪一类")
+
+
 def triage_amount(net: Decimal, region: str, f: Facts) -> Triage:
     low, high = NATIONAL_FLOOR
-    floor = next((x for x in PROVINCE_FLOORS if x.region == region), None)
-    if floor is not None and floor.region == "广东" and not any(
-            c in f.filing.police_unit + f.victim.address for c in _GUANGDONG_TIER1):
-        floor = None  # second-tier cities have another figure: not known from the text alone
+    floor = floor_for(region, f)
     if net < low:
         below = "yes"
     elif net >= high:
         below = "no"
-    elif floor is not None:
-        below = "yes" if net < floor.amount else "no"
+    elif floor is not None and floor.amount is not None:
+        below = "no" if net >= floor.amount else ("maybe" if floor.reduced and net >= floor.reduced else "yes")
     else:
         below = "maybe"
     return Triage(net, below, floor)

@@ -4,7 +4,9 @@ A case folder often holds more than one scam's screenshots. An item is *linked* 
 it shows one of the suspects' identifiers (name, platform account, 快手号/微信号, phone, payment
 account, IM id), the case's order number, or — for a payment screen with no such identifier — the
 same payment as a linked item (same amount, within `matching`'s same-payment window), a payee
-account a linked chat gave, or an amount a linked chat names within a day. The user's
+account a linked chat gave, or an amount a linked chat names within a day; a chat with none of
+them when its dated lines fall in the case's time window and a transfer card in it is one of the
+case's payments (its time a lower bound, up to the next time label: `timeline.card_windows`). The user's
 own word (`casekit link` / `casekit unlink`, custody-logged) comes before all of this.
 
 Filings use linked items only; an item that links to nothing is listed by `status` with the two
@@ -16,13 +18,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 
 from .errors import BadInput
-from .facts import Facts
+from .facts import CST, Facts
 from .matching import MIN_CONTAINED, match_transaction, normalize, values_match
-from .records import Extraction
+from .records import Extraction, Transaction
+from .timeline import card_windows
 
 SAME_PAYMENT = timedelta(minutes=5)
 # kinds whose records can be compared with the case's identifiers; other items (a photo of the
@@ -204,6 +208,53 @@ def _by_linked(ex: Extraction, linked: list[Extraction]) -> str | None:
     return None
 
 
+def _case_payments(facts: Facts, extractions: dict[str, Extraction | None], out: dict[str, Link]) -> list[Transaction]:
+    """The payments already known to be this case's: a linked payment screen's, and each bill row
+    that matches the case on its own."""
+    found: list[Transaction] = []
+    for eid, lk in out.items():
+        ex = extractions.get(eid)
+        if not lk.linked or ex is None:
+            continue
+        if ex.kind == "payment_screenshot":
+            found += [t for t in ex.transactions if t.time]
+        elif ex.kind == "bill":
+            found += [t for t in ex.transactions if t.time and match_transaction(t, facts)]
+    return found
+
+
+def _case_window(facts: Facts, linked: list[Extraction]) -> tuple[datetime, datetime] | None:
+    """From the incident date (or the first dated record of a linked item) to the last one, a day
+    wider on each side."""
+    times = [r.time for ex in linked for r in [*ex.messages, *ex.transactions] if r.time]
+    if facts.case.incident_date:
+        times.append(datetime.combine(facts.case.incident_date, dtime(0, 0), CST))
+    if not times:
+        return None
+    return min(times) - MENTION_WINDOW, max(times) + MENTION_WINDOW
+
+
+def _card_paid(ex: Extraction, payments: list[Transaction], window: tuple[datetime, datetime] | None) -> str | None:
+    """Why a chat that names none of the case's counterparts still belongs: its dated lines fall in
+    the case's time window and a transfer card in it is a payment of this case (same amount and
+    direction, the payment's time within the card's span — from the label above the card to the
+    next label)."""
+    dated = [m.time for m in ex.messages if m.time]
+    if window is None or not dated or not all(window[0] <= t <= window[1] for t in dated):
+        return None
+    spans = card_windows({"_": ex})
+    for card in ex.transactions:
+        span = spans.get(id(card))
+        if span is None:
+            continue
+        lo, hi = span
+        for t in payments:
+            if t.amount == card.amount and t.direction == card.direction and t.time \
+                    and lo - SAME_PAYMENT <= t.time <= hi + SAME_PAYMENT:
+                return f"聊天中的转账卡片（¥{card.amount:,.2f}）与本案的一笔付款金额、时间一致，聊天时间在案发期间"
+    return None
+
+
 def scope(facts: Facts, extractions: dict[str, Extraction | None], user: dict[str, Link] | None = None) -> dict[str, Link]:
     """A `Link` for every item in `extractions` (evidence id → records, None when not read yet)."""
     user = user or {}
@@ -227,6 +278,12 @@ def scope(facts: Facts, extractions: dict[str, Extraction | None], user: dict[st
         why = _by_linked(ex, linked) if ex.kind == "payment_screenshot" else None
         if why:
             out[eid] = Link(eid, True, why)
-        else:
-            out[eid] = Link(eid, False, "与本案对方均不匹配")
+    # a chat whose counterpart is not known yet, by a card paying one of the case's payments
+    payments = _case_payments(facts, extractions, out)
+    window = _case_window(facts, [extractions[e] for e, lk in out.items() if lk.linked and extractions.get(e)])
+    for eid, ex in extractions.items():
+        if eid in out or ex is None:
+            continue
+        why = _card_paid(ex, payments, window) if ex.kind == "chat_screenshot" else None
+        out[eid] = Link(eid, True, why) if why else Link(eid, False, "与本案对方均不匹配")
     return out

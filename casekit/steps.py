@@ -333,9 +333,8 @@ def route_checks(model: CaseModel, status: Status) -> None:
     if route.compensation is not None:
         status.hints.append(Hint(f"可主张的赔偿已计算并写入投诉请求：{route.compensation.label}。"))
     if route.triage is not None and route.triage.fallback:
-        status.hints.append(Hint(f"损失 ¥{route.triage.net:,.2f} 可能低于当地诈骗罪“数额较大”的立案标准（全国幅度 3000 元至 1 万元，"
-                                 f"各省不同，{cite('zpjs_1')}）：报案材料同时请求公安机关在不够刑事立案时依照"
-                                 f"{law_name('治安管理处罚法')}查处。"))
+        status.hints.append(Hint(f"损失 ¥{route.triage.net:,.2f} 可能低于当地诈骗罪“数额较大”的立案标准（{route.triage.standard}）："
+                                 f"报案材料同时请求公安机关在不够刑事立案时依照{law_name('治安管理处罚法')}查处。"))
     if route.off_platform:
         # money paid round the checkout has no platform order: the shop and the accounts name the merchant
         for step in ("platform", "consumer"):

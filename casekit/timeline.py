@@ -20,6 +20,9 @@ from .matching import match_transaction, values_match
 from .records import Extraction, Message, SourceRef, Transaction
 
 SAME_PAYMENT_WINDOW = timedelta(minutes=5)
+# a chat transfer card carries the time label above it, a lower bound: the card was sent at or
+# after it and before the next label; with no later label on the screen, within this long
+CARD_OPEN_WINDOW = timedelta(days=1)
 URGENT_WINDOW = timedelta(hours=48)
 ZERO = Decimal("0.00")
 _FAILED = ("失败", "关闭", "撤销", "取消", "failed", "closed")
@@ -44,7 +47,8 @@ class Payment:
 
     @property
     def evidence_ids(self) -> list[str]:
-        return list(dict.fromkeys(s.evidence_id for s in self.sources if s.evidence_id))
+        """Every item showing this payment, in evidence order (so a filing cites 证据1、证据2、证据3)."""
+        return sorted(dict.fromkeys(s.evidence_id for s in self.sources if s.evidence_id))
 
     @property
     def payee_key(self) -> str:
@@ -172,19 +176,61 @@ def _kind(txn: Transaction) -> str | None:
     return None
 
 
-def _same(p: Payment, txn: Transaction, kind: str) -> bool:
+Span = tuple[datetime, datetime]
+
+
+def card_windows(extractions: dict[str, Extraction]) -> dict[int, Span]:
+    """For each chat transfer card (keyed by the record's id()): the span it was sent in — from the
+    time label above it to the next later label of its screenshot (else `CARD_OPEN_WINDOW`)."""
+    out: dict[int, Span] = {}
+    for ex in extractions.values():
+        if ex.kind != "chat_screenshot":
+            continue
+        for txn in ex.transactions:
+            if txn.time is None or txn.source.row is not None:
+                continue
+            at = next((i for i, m in enumerate(ex.messages) if m.kind == "transfer" and txn.source.box
+                       and m.source.box == txn.source.box), None)
+            if at is None:
+                at = next((i for i, m in enumerate(ex.messages) if m.kind == "transfer" and m.time == txn.time), None)
+            later = [m.time for m in ex.messages[(at or 0) + 1:] if m.time and m.time > txn.time] if at is not None else []
+            out[id(txn)] = (txn.time, min(later) if later else txn.time + CARD_OPEN_WINDOW)
+    return out
+
+
+def _times_agree(p: Payment, txn: Transaction, windows: dict[int, Span]) -> bool:
+    """An exact time (bill row, payment screen) within the window of the other side's exact times;
+    a card's span, when one side has only cards, overlapping the other's."""
+    exact = [r.time for r in p.records if r.time and id(r) not in windows]
+    spans = [windows[id(r)] for r in p.records if id(r) in windows]
+    assert txn.time is not None
+    w = SAME_PAYMENT_WINDOW
+    if id(txn) not in windows:
+        if exact:
+            return any(abs(txn.time - t) <= w for t in exact)
+        return any(lo - w <= txn.time <= hi + w for lo, hi in spans)
+    lo, hi = windows[id(txn)]
+    if exact:
+        return any(lo - w <= t <= hi + w for t in exact)
+    return any(a - w <= hi and lo - w <= b for a, b in spans)
+
+
+def _same(p: Payment, txn: Transaction, kind: str, windows: dict[int, Span] | None = None) -> bool:
+    windows = windows or {}
     ids = {x for x in (txn.order_id, txn.merchant_order_id) if x}
     known = {x for r in p.records for x in (r.order_id, r.merchant_order_id) if x}
     if ids and known:
         return bool(ids & known) and kind == p.kind
     if kind != p.kind or txn.amount != p.amount:
         return False
+    if txn.source.evidence_id and any(r.source.evidence_id == txn.source.evidence_id for r in p.records):
+        return False  # one item shows one payment once: two equal cards (or rows) are two payments
     sides = [v for v in (txn.counterparty_account, txn.counterparty) if v]
     theirs = [v for r in p.records for v in (r.counterparty_account, r.counterparty) if v]
     if sides and theirs and not any(values_match(a, b) or _loose(a, b) for a in sides for b in theirs):
         return False
     if txn.time and p.time:
-        return abs(txn.time - p.time) <= SAME_PAYMENT_WINDOW
+        return _times_agree(p, txn, windows)
     return bool(sides and theirs)  # an untimed record joins only on a positive counterparty match
 
 
@@ -202,21 +248,25 @@ def _best(values: Iterable[str | None]) -> str | None:
     return sorted(present, key=lambda v: ("*" in v, -len(v)))[0]
 
 
-def _finish(p: Payment) -> None:
+def _finish(p: Payment, windows: dict[int, Span]) -> None:
     bill_times = [r.time for r in p.records if r.time and r.source.row is not None]
-    times = bill_times or [r.time for r in p.records if r.time]
+    exact = [r.time for r in p.records if r.time and id(r) not in windows]
+    times = bill_times or exact or [r.time for r in p.records if r.time]  # a card's label: a lower bound
     p.time = min(times) if times else None
     p.account = _best(r.counterparty_account for r in p.records)
     p.counterparty = _best(r.counterparty for r in p.records)
-    p.method = _best(r.method for r in p.records)
+    # a card's method is guessed from its words (微信转账); a bill row or a payment screen says it
+    p.method = _best(r.method for r in p.records if id(r) not in windows) or _best(r.method for r in p.records)
     p.order_id = _best(r.order_id for r in p.records)
     p.reference_no = _best(r.merchant_order_id for r in p.records) or p.order_id
     p.memo = _best(r.memo for r in p.records)
     p.sources = [r.source for r in p.records]
 
 
-def merge_payments(txns: list[Transaction]) -> list[Payment]:
-    """De-duplicate money records into payments, in time order."""
+def merge_payments(txns: list[Transaction], windows: dict[int, Span] | None = None) -> list[Payment]:
+    """De-duplicate money records into payments, in time order. `windows`: the span each chat
+    transfer card was sent in (`card_windows`), its time being only the label above it."""
+    windows = windows or {}
     ordered = sorted(txns, key=lambda t: (t.time is None, t.time or datetime.max.replace(tzinfo=CST)))
     payments: list[Payment] = []
     for txn in ordered:
@@ -224,7 +274,7 @@ def merge_payments(txns: list[Transaction]) -> list[Payment]:
         if kind is None:
             continue
         for p in payments:
-            if _same(p, txn, kind):
+            if _same(p, txn, kind, windows):
                 p.records.append(txn)
                 if p.time is None and txn.time:
                     p.time = txn.time
@@ -232,7 +282,7 @@ def merge_payments(txns: list[Transaction]) -> list[Payment]:
         else:
             payments.append(Payment(kind, txn.amount, txn.time, records=[txn]))
     for p in payments:
-        _finish(p)
+        _finish(p, windows)
     return sorted(payments, key=lambda p: (p.time is None, p.time or datetime.max.replace(tzinfo=CST)))
 
 
@@ -354,7 +404,7 @@ def build_timeline(
                 matched_by[id(txn)] = "linked_item"
             else:
                 unmatched.append(txn)
-    payments = merge_payments(belonging)
+    payments = merge_payments(belonging, card_windows(extractions))
     for p in payments:
         p.matched_by = next((matched_by[id(r)] for r in p.records if id(r) in matched_by), None)
     loss = compute_loss(payments)

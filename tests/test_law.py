@@ -78,3 +78,20 @@ def test_no_template_or_module_writes_an_article_number_by_hand():
             continue
         text = (REPO / module).read_text("utf-8")
         assert not re.search(r"》第[一二三四五六七八九十百\d]+条", text), module
+
+
+def test_every_law_records_its_official_publication_beside_its_text_source():
+    """§5: issuer/instrument and date for each statute; the 国家法律法规数据库 for what it holds."""
+    import re
+
+    for c in law.CITATIONS:
+        if not c.verified:
+            continue
+        issued, database = law.OFFICIAL[c.law]
+        assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日", issued), c.law
+        if c.law in ("刑法", "反电信网络诈骗法", "消费者权益保护法", "电子商务法", "食品安全法", "民事诉讼法"):
+            assert "全国人" in issued and database == law.NPC_DATABASE, c.law
+        if c.law in ("网络消费纠纷规定（一）", "诈骗案件解释"):
+            assert re.search(r"法释〔20\d\d〕\d+号", issued), c.law
+        assert c.official.startswith(issued)
+    assert set(law.OFFICIAL) == set(law.LAWS)

@@ -6,7 +6,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+import re
+
 from casekit.facts import CST, parse_facts
+from casekit.law import unknown_citations
+from casekit.route import NATIONAL_FLOOR
 from casekit.filing_text import fit_sentences, sentences
 from casekit.route import (CHECKOUT, COUNTERFEIT, NOT_AS_DESCRIBED, NOT_DELIVERED, OFF_PLATFORM, RETURN,
                            compensation_for, decide, payment_path, problem_type, region_of, triage_amount)
@@ -68,6 +72,40 @@ def test_amount_triage_by_province():
     assert triage_amount(Decimal("6000"), "重庆", f).below == "no"
     assert triage_amount(Decimal("6000"), "北京", f).below == "maybe"    # no verified figure: fallback asked
     assert triage_amount(Decimal("20000"), "", f).fallback is False
+
+
+def test_province_floor_table_cites_a_notice_for_every_figure():
+    """§5: a figure only with its notice (issuer, 文号 or 施行日期) and the copy it was read in; a
+    province without one is 未核实 and prints no figure."""
+    from casekit.route import PROVINCE_FLOORS
+
+    assert len([x for x in PROVINCE_FLOORS if x.verified]) >= 5
+    for floor in PROVINCE_FLOORS:
+        assert floor.source.startswith("http"), floor.region
+        if floor.verified:
+            assert NATIONAL_FLOOR[0] <= floor.amount <= NATIONAL_FLOOR[1]
+            assert "《" in floor.document and re.search(r"\d{4}年\d{1,2}月", floor.document), floor.region
+            assert "转载" in floor.describe() and f"{floor.amount:,.0f} 元" in floor.describe()
+        else:
+            text = floor.describe()
+            assert text == f"{floor.region}的具体标准未核实" and not re.search(r"\d", text)
+
+
+def test_amount_triage_reads_the_province_table():
+    def at(unit: str, amount: str):
+        f = facts(extra=f'[filing]\npolice_unit = "{unit}"')
+        return triage_amount(Decimal(amount), region_of(f), f)
+
+    assert at("云南省昆明市公安局某派出所", "4000").below == "yes" and at("云南省昆明市公安局某派出所", "5000").below == "no"
+    assert at("湖北省武汉市公安局某派出所", "4000").below == "maybe"   # 3,000 with aggravating circumstances
+    assert at("江苏省南京市公安局某派出所", "6000").below == "no"
+    assert at("惠州市公安局某派出所", "4500").below == "no"             # 广东 二类 4,000
+    assert at("广州市公安局某派出所", "4500").below == "yes"            # 广东 一类 6,000
+    assert at("上海市公安局某派出所", "6000").below == "maybe"          # 未核实: no figure
+    t = at("上海市公安局某派出所", "6000")
+    assert "上海的具体标准未核实" in t.standard and "3000 元至 1 万元" in t.standard
+    assert "据云南省高级人民法院" in at("云南省昆明市公安局某派出所", "4000").standard
+    assert unknown_citations(at("湖北省武汉市公安局某派出所", "4000").standard) == []
 
 
 def test_stop_payment_only_while_it_can_help():
