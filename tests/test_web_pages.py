@@ -65,7 +65,7 @@ def test_a_correction_from_the_page_is_saved_logged_and_shown(case):
         status, headers, _ = served.form(f"/item/{eid}/correct", {"csrf": served.csrf, "record": "message", "number": "3",
                                                                    "text": "对方已将我拉黑删除", "speaker": "system", "name": "",
                                                                    "time": "2026-03-05T15:00+08:00"})  # the boxes as shown
-        assert status == 303 and headers["location"] == f"/item/{eid}#m3"
+        assert status == 303 and headers["location"] == f"/item/{eid}?saved=m3#m3"  # back to the record, with a saved note
         page = served.request("GET", f"/item/{eid}")[2].decode("utf-8")
         bad = served.form(f"/item/{eid}/correct", {"record": "message", "number": "1", "speaker": "boss"})
         confirm = served.form(f"/item/{eid}/correct", {"record": "message", "number": "2", "confirm": "1"})
