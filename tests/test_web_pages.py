@@ -169,7 +169,10 @@ def test_ctrl_c_during_a_build_from_the_page_lets_it_finish_and_log(case):
     served.sign_in()
     status, _, body = served.form("/build", {"draft": "1"}, headers={"HX-Request": "true"})
     assert status == 200 and b"hx-get" in body  # the progress fragment, polling
-    time.sleep(0.3)
+    deadline = time.monotonic() + 300
+    while b"data-pieces" not in served.request("GET", "/progress/build")[2]:  # the job is laying out pages
+        assert time.monotonic() < deadline, "the build never started its pages"
+        time.sleep(0.05)
     code, err = stop_cli(served, timeout=180)
     assert code == 0, err
     assert "正在等待" in err and "Traceback" not in err
