@@ -101,10 +101,10 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
             uploaded = datetime.fromisoformat(item.metadata["mtime"]).timestamp()
             assert abs(uploaded - originals[item.original_name].stat().st_mtime) < 1
         # The evidence list and the checklist refresh themselves once the reading is done.
-        wait_for(lambda: "聊天截图" in driver.find_element(By.ID, "items").text, 30, "the evidence list to refresh")
-        wait_for(lambda: "第1步" in driver.find_element(By.ID, "steps").text, 10, "the checklist")
+        wait_for(lambda: "聊天截图" in driver.find_element(By.ID, "items").text, 120, "the evidence list to refresh")
+        wait_for(lambda: "第1步" in driver.find_element(By.ID, "steps").text, 60, "the checklist")
         # the reminders refresh with them: none still speaks of the loss before anything was read
-        wait_for(lambda: "损失 ¥0.00" not in driver.find_element(By.ID, "hints").text, 10, "the reminders")
+        wait_for(lambda: "损失 ¥0.00" not in driver.find_element(By.ID, "hints").text, 60, "the reminders")
         snap(driver, "02-uploaded-and-read")
 
         # The facts form: the police station the victim will go to.
@@ -116,7 +116,7 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         phone.clear()
         phone.send_keys("13900001111")
         driver.find_element(By.CSS_SELECTOR, "form.facts button").click()
-        assert "已保存" in driver.find_element(By.CSS_SELECTOR, "[role=status]").text
+        wait_for(lambda: "已保存" in " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, "[role=status]")), 60, "the facts saved")
         text = new_case.toml_path.read_text("utf-8")
         assert 'police_unit = "某某市公安局某某分局某某派出所"' in text and text.startswith("# 示例案件")  # comment kept
 
@@ -133,7 +133,7 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         area.clear()
         area.send_keys(RIGHT)
         bubble.find_element(By.CSS_SELECTOR, ".fixform button:not([name])").click()
-        fixed = wait_for(lambda: [d for d in driver.find_elements(By.CSS_SELECTOR, "details.bubble") if RIGHT in d.text], 30, "corrected bubble")
+        fixed = wait_for(lambda: [d for d in driver.find_elements(By.CSS_SELECTOR, "details.bubble") if RIGHT in d.text], 120, "corrected bubble")
         assert "已更正" in fixed[0].text
         snap(driver, "04-corrected")
 
@@ -145,12 +145,12 @@ def test_a_victim_uploads_corrects_builds_and_downloads_the_police_pdf(tmp_path:
         driver.refresh()
         snap(driver, "05-built")
         driver.find_element(By.CSS_SELECTOR, 'a[href="/preview/police"]').click()
-        frame = driver.find_element(By.CSS_SELECTOR, "iframe.pdf")
+        frame = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "iframe.pdf"), 60, "the preview")[0]
         assert frame.get_attribute("src").endswith("/packets/police?inline=1")
         snap(driver, "06-preview")
         driver.back()
-        driver.find_element(By.ID, "download-police").click()
-        pdf = wait_download(downloads, "police.pdf")
+        wait_for(lambda: driver.find_elements(By.ID, "download-police"), 60, "the overview again")[0].click()
+        pdf = wait_download(downloads, "police.pdf", 180)
         text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         squashed = "".join(text.split())
         assert RIGHT in squashed and "经本人核对更正" in squashed

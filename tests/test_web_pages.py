@@ -65,7 +65,7 @@ def test_a_correction_from_the_page_is_saved_logged_and_shown(case):
         status, headers, _ = served.form(f"/item/{eid}/correct", {"csrf": served.csrf, "record": "message", "number": "3",
                                                                    "text": "对方已将我拉黑删除", "speaker": "system", "name": "",
                                                                    "time": "2026-03-05T15:00+08:00"})  # the boxes as shown
-        assert status == 303 and headers["location"] == f"/item/{eid}#m3"
+        assert status == 303 and headers["location"] == f"/item/{eid}?saved=m3#m3"  # back to the record, with a saved note
         page = served.request("GET", f"/item/{eid}")[2].decode("utf-8")
         bad = served.form(f"/item/{eid}/correct", {"record": "message", "number": "1", "speaker": "boss"})
         confirm = served.form(f"/item/{eid}/correct", {"record": "message", "number": "2", "confirm": "1"})
@@ -169,7 +169,10 @@ def test_ctrl_c_during_a_build_from_the_page_lets_it_finish_and_log(case):
     served.sign_in()
     status, _, body = served.form("/build", {"draft": "1"}, headers={"HX-Request": "true"})
     assert status == 200 and b"hx-get" in body  # the progress fragment, polling
-    time.sleep(0.3)
+    deadline = time.monotonic() + 300
+    while b"data-pieces" not in served.request("GET", "/progress/build")[2]:  # the job is laying out pages
+        assert time.monotonic() < deadline, "the build never started its pages"
+        time.sleep(0.05)
     code, err = stop_cli(served, timeout=180)
     assert code == 0, err
     assert "正在等待" in err and "Traceback" not in err

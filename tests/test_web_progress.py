@@ -13,6 +13,7 @@ from .test_packets import CASE_TOML, make_case
 from .webtools import InThread
 
 PIECES = re.compile(r"data-pieces>(\d+)/(\d+)<")
+BAR = re.compile(r'<progress id="build-bar" max="100" value="(\d+)"')
 
 
 @pytest.mark.slow
@@ -22,10 +23,12 @@ def test_the_build_bar_counts_the_pieces_the_library_reports(tmp_path: Path):
         status, _, body = served.form("/build", {"draft": "1"}, headers={"HX-Request": "true"})
         assert status == 200 and b'hx-get="/progress/build"' in body
         seen: list[tuple[int, int]] = []
+        bar: list[int] = []
         deadline = time.monotonic() + 600  # a slow, loaded machine: wait on the job's state, generously
         while True:
             html = served.request("GET", "/progress/build")[2].decode("utf-8")
             seen += [(int(a), int(b)) for a, b in PIECES.findall(html)]
+            bar += [int(v) for v in BAR.findall(html)]
             if "data-job-done" in html or 'role="alert"' in html:
                 break
             assert time.monotonic() < deadline, "the build did not finish"
@@ -36,6 +39,7 @@ def test_the_build_bar_counts_the_pieces_the_library_reports(tmp_path: Path):
     assert any(d < t for d, t in seen), seen  # the bar moved while the build ran
     assert all(a[0] <= b[0] and a[1] <= b[1] for a, b in zip(seen, seen[1:])), seen  # never goes back
     assert all(d <= t for d, t in seen)
+    assert bar and bar == sorted(bar), bar  # the bar never jumps back when the overlays join the count
 
 
 def test_render_all_reports_each_piece_and_the_cache_hits_at_once(tmp_path: Path):

@@ -50,13 +50,12 @@ def test_serve_opens_the_browser_only_on_a_desktop_and_not_with_no_open(new_case
         opened.unlink(missing_ok=True)
         s = start_cli(new_case.root, env=env, no_open=no_open)
         try:
+            # serve answers only once webbrowser.open has returned (it waits for a $BROWSER
+            # script), so the first answer is the moment to look: no sleeping, no guessing
+            assert s.request("GET", "/", cookie=False)[0] == 403
             if expect:
-                deadline = time.monotonic() + 20
-                while not opened.exists() and time.monotonic() < deadline:
-                    time.sleep(0.1)
                 assert opened.read_text().strip() == s.url
             else:
-                time.sleep(1.0)
                 assert not opened.exists()
         finally:
             stop_cli(s)
@@ -231,3 +230,44 @@ def test_ctrl_c_the_moment_the_url_is_printed_still_stops_cleanly(new_case: Case
         s = start_cli(new_case.root)
         code, err = stop_cli(s)  # at once: before uvicorn may have taken SIGINT over
         assert code == 0 and "Traceback" not in err and "已停止" in err, err
+
+
+def test_oversized_or_unmeasured_form_posts_are_refused_before_they_are_read(new_case: Case):
+    """The facts and correction forms had no size limit: a huge or chunked body is refused with
+    one clear line and nothing is written."""
+    import socket
+
+    before = new_case.toml_path.read_bytes()
+    with InThread(new_case.root) as served:
+        big = b"case.title=" + b"x" * (1024 * 1024 + 10)
+        status, _, page = served.request("POST", "/facts", big, {"Content-Type": "application/x-www-form-urlencoded"})
+        assert status == 413 and "表单内容过大" in page.decode("utf-8") and "Traceback" not in page.decode("utf-8")
+        head = (f"POST /facts HTTP/1.1\r\nHost: 127.0.0.1:{served.port}\r\nCookie: {served.cookie}\r\n"
+                f"Origin: http://127.0.0.1:{served.port}\r\nX-CSRF-Token: {served.csrf}\r\n"
+                "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+        with socket.create_connection(("127.0.0.1", served.port), timeout=60) as conn:
+            conn.sendall(head.encode() + b"10\r\ncase.title=chunk\r\n0\r\n\r\n")
+            reply = conn.recv(200)
+        assert reply.startswith(b"HTTP/1.1 413"), reply
+        assert served.request("GET", "/")[0] == 200
+    assert new_case.toml_path.read_bytes() == before
+
+
+def test_the_parameters_added_this_session_refuse_traversal_and_forgery(served: Served, new_case: Case):
+    """Preview, the saved note, the facts rows, the correction's record and number."""
+    served.sign_in()
+    before = new_case.toml_path.read_bytes()
+    for probe in ("/preview/..%2F..%2Fcase.toml", "/preview/..%2Fcase.toml", "/preview/police%2F..%2F..%2Fcase.toml"):
+        status, _, body = served.request("GET", probe)
+        assert status in (400, 404) and b"[case]" not in body, probe
+    rows = {"events.../../x.text": "x", "events.-1.text": "x", "events.0.text/../../y": "x", "demands.new.kind": "../../etc",
+            "events.1e9.text": "x"}
+    status, _, body = served.form("/facts", rows)
+    assert status == 400 and "demands" in body.decode("utf-8")  # the only row field that parses is validated and refused
+    assert new_case.toml_path.read_bytes() == before
+    for record, number in (("../message", "1"), ("message", "-1"), ("message", "1/../2"), ("message", "99999")):
+        status, _, _ = served.form("/item/E0001/correct", {"record": record, "number": number, "text": "x"})
+        assert status in (400, 404), (record, number)
+    status, _, body = served.request("GET", "/", cookie=False)
+    assert status == 403 and "再运行 casekit serve 取得新链接" in body.decode("utf-8")  # the way back in after closing the browser
+    assert [e["action"] for e in new_case.custody_entries()] == ["init"]

@@ -90,7 +90,7 @@ def start_cli(case_root: Path, *args: str, env: dict[str, str] | None = None, no
     return Served(line, int(match.group(1)), match.group(2), proc=proc)
 
 
-def stop_cli(served: Served, timeout: float = 20) -> tuple[int, str]:
+def stop_cli(served: Served, timeout: float = 90) -> tuple[int, str]:
     """Ctrl-C the server; returns (exit code, stderr)."""
     served.proc.send_signal(signal.SIGINT)
     try:
@@ -125,7 +125,7 @@ class InThread:
 
     def __enter__(self) -> Served:
         self.thread.start()
-        deadline = time.monotonic() + 20
+        deadline = time.monotonic() + 120  # a slow, loaded CI machine: wait on the server's state, generously
         while not self.server.started:
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.05)
@@ -134,7 +134,7 @@ class InThread:
 
     def __exit__(self, *exc) -> None:
         self.server.should_exit = True
-        self.thread.join(20)
+        self.thread.join(90)
         for s in self.sockets:
             s.close()
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import re
 import sys
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
@@ -126,7 +127,8 @@ async def item_page(web: Web, request: Request) -> Response:
         view = await run_in_threadpool(pages.item_view, web.case, request.path_params["eid"])
     except CasekitError as exc:
         return web.problem(request, exc, 404)
-    return web.page(request, "item.html", item=view)
+    saved = request.query_params.get("saved", "")
+    return web.page(request, "item.html", item=view, saved=saved if re.fullmatch(r"[mt]\d{1,5}", saved) else "")
 
 
 async def item_original(web: Web, request: Request) -> Response:
@@ -245,6 +247,13 @@ async def build(web: Web, request: Request, form: dict[str, str]) -> Response:
     from ..packets import build_packets
 
     draft = form.get("draft") == "1"
+    if not draft and not web.jobs.busy():
+        gaps = await run_in_threadpool(pages.build_gaps, web.case)
+        if gaps:  # the library's refusal names CLI commands; the page names its own controls
+            shown = "、".join(gaps[:8]) + (f" 等 {len(gaps)} 项" if len(gaps) > 8 else "")
+            raise BadInput(f"材料还不完整，缺 {len(gaps)} 项：{shown}", f"the checklist has {len(gaps)} gap(s)",
+                           hint_zh="按第 3 步“还缺什么”逐项补齐，或勾选“有缺项也生成草稿”（缺的地方标出【待补充】）",
+                           hint_en="fill them in as step 3 “What is still missing” shows, or tick “Build a draft even with gaps”")
 
     def work(job: Job) -> dict[str, Any]:
         def compose(recipient: str) -> None:  # the packet's text, before any page is laid out
@@ -280,7 +289,7 @@ async def correct(web: Web, request: Request, form: dict[str, str]) -> Response:
             save(web.case, eid, changes)
 
     await run_in_threadpool(run)
-    return _after(request, f"/item/{eid}#{record[0]}{number}")
+    return _after(request, f"/item/{eid}?saved={record[0]}{number}#{record[0]}{number}")
 
 
 @mutation

@@ -219,17 +219,19 @@ STEP_EN = {"identify": "Step 1 · identify and secure the evidence", "platform":
 
 
 def gap_line(text: str, lang: str) -> Shown:
-    """A line of a draft build's gap list ("label — fix（第3步 报案、…）", casekit.packets.gap_listing)."""
+    """A line of a draft build's gap list ("label — fix（第3步 报案、…）", casekit.packets.gap_listing)
+    as the page shows it: the label and the steps; the fix (a command line) is left to step 3 of
+    the page, which links each gap to its own control."""
     from ..steps import STEP_TITLES
 
-    if lang != "en":
-        return Shown(text, "zh-CN")
     match = re.fullmatch(r"(.+?) — (.+)（([^（）]+)）", text)
     if not match:
         return Shown(text, "zh-CN")
-    label, fix = shown(match.group(1), lang), shown(match.group(2), lang)
+    if lang != "en":
+        return Shown(f"{match.group(1)}（{match.group(3)}）", "zh-CN")
+    label = shown(match.group(1), lang)
     titles = {v: STEP_EN[k] for k, v in STEP_TITLES.items()}
     steps = [titles.get(x) for x in match.group(3).split("、")]
-    if label.lang != "en" or fix.lang != "en" or None in steps:
+    if label.lang != "en" or None in steps:
         return Shown(text, "zh-CN")
-    return Shown(f"{label.text} — {fix.text} ({'; '.join(steps)})", "en")  # type: ignore[arg-type]
+    return Shown(f"{label.text} ({'; '.join(steps)})", "en")  # type: ignore[arg-type]

@@ -27,14 +27,18 @@ class Job:
     error: str | None = None
     failure: CasekitError | None = None  # the error the user can fix, for the page to word in its language
     result: dict[str, Any] = field(default_factory=dict)
+    shown: int = 0  # the highest percent shown so far
 
     @property
     def percent(self) -> int:
+        """done/total as a percentage that never goes back: a build's total grows once (its
+        page-number overlays are counted when they are planned), and the bar holds its place
+        while the count itself ("13/15") says what is being done."""
         if self.finished:
             return 100
-        if not self.total:
-            return 0
-        return min(99, int(100 * self.done / self.total))
+        if self.total:
+            self.shown = max(self.shown, min(99, int(100 * self.done / self.total)))
+        return self.shown
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "total": self.total, "done": self.done, "step": self.step,

@@ -87,11 +87,37 @@ def overview(case: Case, lang: str = "zh") -> dict[str, Any]:
                               "checks": [{"label": shown(c.label, lang), "ok": c.ok, "required": c.required,
                                           "fix": _fix(c.fix, lang, case) if not c.ok else None,
                                           "field": None if c.ok else fix_field(c.fix),
-                                          "add": not c.ok and "casekit add" in c.fix} for c in checks]})
+                                          "add": not c.ok and "casekit add" in c.fix,
+                                          "go": None if c.ok else web_fix(c.key)} for c in checks]})
     for item, entry in zip(items, model.evidence):
         kind = entry.kind if entry.extraction is not None else "not_extracted"
         data["evidence"].append(_item_row(item, kind, entry, lang))
     return data
+
+
+def web_fix(key: str) -> dict[str, str] | None:
+    """Where on the page a checklist gap is fixed, for the gaps whose library fix is a command
+    (`casekit link …`, `casekit correct …`, `casekit accept …`): the page's own control instead."""
+    kind, _, eid = key.partition(":")
+    eid = eid.rsplit(":", 1)[-1]
+    if kind == "unlinked" and EVIDENCE_ID.match(eid):
+        return {"href": f"#row-{eid}", "zh": f"在第 2 步 {eid} 一行点“归属/排除”", "en": f"use “Link / exclude” on {eid}'s row in step 2"}
+    if kind in ("undated", "order") and EVIDENCE_ID.match(eid):
+        return {"href": f"/item/{eid}", "zh": f"打开 {eid} 逐条核对、更正时间", "en": f"open {eid} and check or correct each time"}
+    if kind == "proposals":
+        return {"href": "#proposals", "zh": "在上面“从截图读到的案件信息”中确认", "en": "confirm them under “Facts read from the screenshots” above"}
+    return None
+
+
+def build_gaps(case: Case) -> list[str]:
+    """The labels a build without --draft would refuse on (casekit.packets.gap_listing), so the
+    page can say so in its own words before starting a job."""
+    from ..casemodel import load_case_model
+    from ..packets import gap_listing, recipients_for
+    from ..steps import evaluate
+
+    _lines, labels = gap_listing(evaluate(load_case_model(case)), recipients_for("all"))
+    return labels
 
 
 def _fix(fix: str, lang: str, case: Case) -> Shown | None:
@@ -133,14 +159,15 @@ def item_view(case: Case, eid: str) -> dict[str, Any]:
                "text": m.text, "time": field_text(m, "time"), "time_text": m.time_text or "",
                "kind": m.kind, "corrected": [(LABELS_ZH.get(f, f), FIELD_EN.get(f, f)) for f in m.corrected], "confirmed": m.confirmed,
                "confidence": None if m.confidence is None else round(m.confidence), "low": low,
-               "pieces": text_pieces(m.text, m.weak), "weak": len(m.weak)}
+               "pieces": text_pieces(m.text, m.weak), "weak": len(m.weak), "when": when_text(m.time)}
         messages.append(row)
         if m.source.box:
             boxes.append({"record": "message", "n": n, "box": list(m.source.box), "low": low, "speaker": m.speaker})
     for n, t in enumerate(extraction.transactions if extraction else [], start=1):
         transactions.append({"n": n, "direction": DIRECTIONS.get(t.direction, (t.direction, t.direction)),
                              **{f: field_text(t, f) for f in ("amount", "counterparty", "counterparty_account", "order_id", "time")},
-                             "corrected": [(LABELS_ZH.get(f, f), FIELD_EN.get(f, f)) for f in t.corrected], "confirmed": t.confirmed})
+                             "corrected": [(LABELS_ZH.get(f, f), FIELD_EN.get(f, f)) for f in t.corrected], "confirmed": t.confirmed,
+                             "when": when_text(t.time)})
         if t.source.box:
             boxes.append({"record": "transaction", "n": n, "box": list(t.source.box), "low": False, "speaker": ""})
     return {"id": item.id, "name": item.original_name, "sha256": item.sha256, "excluded": item.excluded,
@@ -151,6 +178,16 @@ def item_view(case: Case, eid: str) -> dict[str, Any]:
             "messages": messages, "transactions": transactions, "warnings": list(extraction.warnings) if extraction else [],
             "message_fields": [(f, LABELS_ZH[f], FIELD_EN[f]) for f in ("text", "speaker", "name", "time")],
             "transaction_fields": [(f, LABELS_ZH[f], FIELD_EN[f]) for f in ("amount", "time", "counterparty", "counterparty_account", "order_id")]}
+
+
+def when_text(value: Any) -> str:
+    """A record's time as a person reads it: China time, no "T", no offset (2026-03-05 14:00)."""
+    from ..facts import CST
+
+    if value is None:
+        return ""
+    local = value.astimezone(CST) if value.tzinfo else value
+    return local.strftime("%Y-%m-%d %H:%M")
 
 
 def text_pieces(text: str, weak: tuple[tuple[int, int], ...]) -> list[tuple[str, bool]]:

@@ -131,8 +131,10 @@ class Guard:
                           "this link has been used once already: go on in the browser window it opened, "
                           "or run `casekit serve` again for a new link")
             else:
-                zh, en = ("需要 casekit serve 打印的链接（含一次性口令）才能打开",
-                          "open the link `casekit serve` printed (it carries a one-time token)")
+                zh, en = ("需要 casekit serve 打印的链接（含一次性口令）才能打开；关掉了浏览器的话，在终端按 Ctrl-C，"
+                          "再运行 casekit serve 取得新链接",
+                          "open the link `casekit serve` printed (it carries a one-time token); if the browser was "
+                          "closed, press Ctrl-C in the terminal and run `casekit serve` again for a new link")
             await _reply(send, 403, zh, en)
             return
         if scope["method"] not in SAFE_METHODS:

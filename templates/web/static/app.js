@@ -41,7 +41,19 @@
       e.preventDefault();
       open(a.dataset.open);
     }));
-    if (location.hash.length > 1) open(location.hash.slice(1));
+    if (location.hash.length > 1) {
+      // back from saving a correction: the record closed, focus on it (not its form again)
+      // (after "load": Chromium's own scroll to the #fragment would take the focus back to the page)
+      if (new URLSearchParams(location.search).get("saved")) window.addEventListener("load", () => setTimeout(() => settle(location.hash.slice(1)), 0));
+      else open(location.hash.slice(1));
+    }
+  }
+
+  function settle(id) {
+    const d = document.getElementById(id);
+    if (!d || d.tagName !== "DETAILS") return;
+    d.scrollIntoView({ block: "center" });
+    d.querySelector("summary").focus();
   }
 
   function open(id) {
