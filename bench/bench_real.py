@@ -11,8 +11,9 @@ Per split and per engine:
 - CER: edit distance between the truth transcript (every message's text in order, whitespace removed,
   NFKC folded) and the reader's text and notice messages in order, over the truth's length; raw
   Tesseract's CER on the same image beside it (its whole page output, chrome included, as a user gets it);
-- speaker: each truth message with text, matched to the reader's message sharing most characters with it;
-  right when that message exists and has the same speaker;
+- speaker: each truth message with text, matched to the reader's text/notice message most like it (Dice
+  coefficient over characters, so a question is not matched to a long answer quoting it); right when such
+  a message exists and has the same speaker;
 - sender: the same match for truth messages with a group nickname (`sender`), right when the reader's
   `name` equals it;
 - media: a truth image/voice/video/sticker item is found when the reader has an `image` message of the
@@ -73,6 +74,12 @@ def shared(a: str, b: str) -> int:
     return sum(min(n, cb[c]) for c, n in ca.items())
 
 
+def likeness(a: str, b: str) -> float:
+    """Dice coefficient over characters: a short question is matched to the short bubble that says it,
+    not to a long answer that quotes it."""
+    return 2 * shared(a, b) / max(1, len(a) + len(b))
+
+
 def raw_tesseract(path: Path, one_thread: bool = True) -> tuple[str, float]:
     env = {k: v for k, v in os.environ.items() if k != "OMP_THREAD_LIMIT"}
     if one_thread:
@@ -104,7 +111,7 @@ def score(truth: dict, ex, base_text: str) -> dict:
         if not want:
             matched.append(None)
             continue
-        best = max(said, key=lambda p: shared(want, fold(p.text)), default=None)
+        best = max(said, key=lambda p: likeness(want, fold(p.text)), default=None)
         hit = best is not None and shared(want, fold(best.text)) > 0
         matched.append(order.index(best) if hit else None)
         speakers_n += 1
@@ -246,7 +253,7 @@ def main() -> None:
     commit = subprocess.run(["git", "-C", str(src), "log", "-1", "--format=%h %s"], capture_output=True, text=True).stdout
     engines = args.engines.split(",")
     print(f"Machine: {machine()}; load average at start {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"Reader: casekit from {src} at {commit.strip()[:90]}\n")
+    print(f"Reader: casekit from {src} at {commit.strip()[:90] or '(not a git checkout)'}\n")
     if not args.no_accuracy:
         accuracy(engines, args.split, args.out, args.only)
     if args.speed:
