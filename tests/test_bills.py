@@ -32,10 +32,9 @@ def owner_of(path: Path) -> str:
 
 
 def test_fixture_set_is_complete():
-    """Every shared fixture is here (15 real exports), the 3 example exports of
-    aqni/beancount-daoru, plus our synthetic bills."""
+    """Every shared fixture is here (15 real exports), plus our synthetic bills."""
     real = [p for p in FIXTURES if p.parent.name != "synthetic"]
-    assert len(real) == 18
+    assert len(real) == 15
     assert {p.parent.name for p in real} == set(OWNER)
 
 

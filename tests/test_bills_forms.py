@@ -83,13 +83,33 @@ def test_exports_whose_preamble_was_cut_off_still_read_with_a_warning(tmp_path):
     assert any("可能被截取" in w for w in ex.warnings)
 
 
-def test_refund_rows_marked_bu_ji_shou_zhi_read_as_money_back():
-    """aqni/beancount-daoru's example export (MIT): the app marks refunds 不计收支 + 退款成功."""
-    path = Path(__file__).parent / "fixtures" / "bills" / "alipay" / "daoru_alipay_app_2020.csv"
-    ex = extract_file(path, ExtractContext(evidence_id="E1"))
+def _app_export(tmp_path: Path, rows: list[str], said_total: int) -> Path:
+    """The Alipay app's 交易明细 layout: the preamble and header of the real export in
+    tests/fixtures/bills/alipay/alipay_app_2023_gbk.csv, its 共N笔 replaced, invented rows."""
+    real = (Path(__file__).parent / "fixtures" / "bills" / "alipay" / "alipay_app_2023_gbk.csv").read_bytes().decode("gb18030")
+    lines = real.splitlines()
+    header_at = next(i for i, line in enumerate(lines) if line.startswith("交易时间"))
+    preamble = [f"共{said_total}笔记录" if line.startswith("共") and line.endswith("笔记录") else line for line in lines[:header_at]]
+    return _write(tmp_path, "alipay_app.csv", preamble + [lines[header_at]] + rows)
+
+
+def _app_row(when, kind, counterparty, goods, direction, amount, status, order, merchant):
+    return (f"{when} ,{kind}                ,{counterparty}          ,/                   ,{goods}          ,{direction}              ,"
+            f"{amount}               ,余额宝                 ,{status}              ,{order}\t,{merchant}\t,     ")
+
+
+def test_refund_rows_marked_bu_ji_shou_zhi_read_as_money_back(tmp_path):
+    """The app marks a refund 不计收支 + 退款成功 (as in the real export's 退款-亲情卡 row)."""
+    rows = [_app_row("2026-03-08 09:00:00", "退款", "某旗舰店", "退款-羊毛袜 3双装", "不计收支", "29.90", "退款成功",
+                     "2026030822001100000000000002", "T200P2026030100000001"),
+            _app_row("2026-03-04 08:00:00", "投资理财", "余额宝", "余额宝-3月3日-收益发放", "不计收支", "0.31", "交易成功",
+                     "2026030420001100000000000003", ""),
+            _app_row("2026-03-01 10:00:00", "服饰装扮", "某旗舰店", "羊毛袜 3双装", "支出", "29.90", "交易关闭",
+                     "2026030122001100000000000001", "T200P2026030100000001")]
+    ex = extract_file(_app_export(tmp_path, rows, said_total=5), ExtractContext(evidence_id="E1"))
     refunds = [t for t in ex.transactions if t.status == "退款成功"]
     assert refunds and all(t.is_refund and t.direction == "in" and t.direction_raw == "不计收支" for t in refunds)
-    assert [t.refund_of for t in refunds if t.memo == "退款-耐克运动袜"] == ["2020120922001155631428613258"]
-    income = [t for t in ex.transactions if t.memo == "余额宝-12月4日-收益发放"]
+    assert [t.refund_of for t in refunds] == ["2026030122001100000000000001"]  # by its 商家订单号
+    income = [t for t in ex.transactions if t.memo == "余额宝-3月3日-收益发放"]
     assert [t.direction for t in income] == ["none"]  # 不计收支 without a refund stays neutral
-    assert any("35" in w and "24" in w for w in ex.warnings)  # the example was cut short: said so
+    assert any("共5笔" in w and "读到3笔" in w for w in ex.warnings)  # the export says 5 rows and holds 3: said so
