@@ -160,9 +160,10 @@ def build_packets(
     # the victim's guide (casekit/guide.py) renders beside the packets' pieces, cached like them
     guide = out_dir / GUIDE_NAME
     guide_html = env.get_template("zh-CN/guide.html").render(**dict(guide_view, font_faces=font_faces))
+    guide_title = f"{guide_view['title']} — {guide_view['case_id']}"
     pages = pipeline.build_pdfs(model.root, pdf_views, out_dir, roots, pipeline.default_workers(jobs),
                                 cache / PIECE_CACHE, files, model.now, pdf_paths, chunk or pipeline.RUN_SIZE,
-                                alongside={"guide": (guide_html, guide)}, on_piece=on_piece)
+                                alongside={"guide": (guide_html, guide, guide_title)}, on_piece=on_piece)
     for r in wanted:
         html_path = out_dir / f"{r}.html"
         atomic_write_bytes(html_path, htmls[r].encode("utf-8"))

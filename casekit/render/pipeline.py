@@ -17,14 +17,17 @@
 
 from __future__ import annotations
 
+import io
 import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable
 
+import pikepdf
+
 from ..errors import BadInput
-from ..fsutil import atomic_write_bytes, atomic_write_with
+from ..fsutil import atomic_write_with
 from . import joining, overlay, pdfa, pieces
 from .jinja import make_env
 
@@ -162,18 +165,18 @@ def default_workers(requested: int | None = None) -> int:
 def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir: Path, roots: list[Path],
                workers: int, cache: Path | None, files: dict[str, list[pdfa.Attachment]], when: datetime,
                targets: dict[str, Path], run_size: int = RUN_SIZE,
-               alongside: dict[str, tuple[str, Path]] | None = None,
+               alongside: dict[str, tuple[str, Path, str]] | None = None,
                on_piece: Callable[[int, int], None] | None = None) -> dict[str, int]:
     """Each recipient's packet PDF written (atomically) to `targets[recipient]`; its page count.
     All packets' pieces share the processes, and so do the documents `alongside` (name → (HTML, the
-    path its PDF is written to), e.g. the victim's guide). `on_piece(done, total)` after each piece
+    path its PDF is written to, its title), e.g. the victim's guide: PDF/A-3b, nothing attached). `on_piece(done, total)` after each piece
     is ready (the total grows once, when the page-number overlays are planned)."""
     env = make_env(case_root)
     plans, todo = {}, []
     for r, view in plans_views.items():
         plans[r], made = plan_pieces(env, r, view, run_size)
         todo += made
-    todo += [pieces.Piece(name, html) for name, (html, _) in (alongside or {}).items()]
+    todo += [pieces.Piece(name, html) for name, (html, _, _) in (alongside or {}).items()]
     todo.sort(key=lambda p: "/run" in p.key)  # the front matter first: its pieces are the longest
     count = {"done": 0, "total": len(todo)}
 
@@ -183,8 +186,10 @@ def build_pdfs(case_root: Path, plans_views: dict[str, dict[str, Any]], out_dir:
             on_piece(count["done"], count["total"])
 
     rendered = pieces.render_all(todo, out_dir, roots, cache, workers, tick)
-    for name, (_, path) in (alongside or {}).items():
-        atomic_write_bytes(path, rendered[name].pdf)
+    for name, (_, path, title) in (alongside or {}).items():
+        with pikepdf.open(io.BytesIO(rendered[name].pdf)) as pdf:
+            pdfa.make_pdfa(pdf, title, [], when)
+            atomic_write_with(path, pdf.save)
     numbers = {r: number_pages(plan, rendered) for r, plan in plans.items()}
     layer_pieces = {r: overlay.overlay_pieces(env, f"{r}/overlay", plan.view, overlay_pages(plan, rendered, numbers[r]),
                                               workers)
