@@ -17,7 +17,7 @@ from .casemodel import CaseModel
 from .channels import as_rows, channels_for, stop_payment_channels
 from .law import cite, law_name
 from .redact import Redactor
-from .route import (CHECKOUT, NOT_AS_DESCRIBED, NOT_DELIVERED, COUNTERFEIT, OFF_PLATFORM, OTHER, PATH_LABELS,
+from .route import (CHECKOUT, FRAUD, NOT_AS_DESCRIBED, NOT_DELIVERED, COUNTERFEIT, OFF_PLATFORM, OTHER, PATH_LABELS,
                      PROBLEM_LABELS, QUALITY, RETURN, Route, decide, jurisdiction)
 from .formatting import date_zh, money
 
@@ -76,13 +76,17 @@ def _deadline_for(label: str, recipient: str) -> bool:
 
 def _police(view: dict[str, Any], model: CaseModel, route: Route, red: Redactor, draft: bool) -> None:
     f, tl = model.facts, model.timeline
-    view["cause"] = (f"被报案人涉嫌诈骗（{cite('criminal_266')}；电信网络诈骗，{cite('fzf_2')}）。")
+    # 涉嫌诈骗 is alleged only when something the user gave says so (issue 15 §4)
+    view["cause"] = (f"被报案人涉嫌诈骗（{cite('criminal_266')}；电信网络诈骗，{cite('fzf_2')}）。" if route.fraud_alleged
+                     else "【待补充：对方涉嫌诈骗的事实（现有材料只显示售后纠纷）】" if draft else "—")
     requests = ["依法对被报案人涉嫌诈骗一案立案侦查；",
                 "依法冻结涉案收款账户，追缴被骗款项并返还报案人；"]
     if route.triage is not None and route.triage.fallback:
         requests.append(f"如经审查认为未达到诈骗罪“数额较大”的刑事立案标准，请依照{law_name('治安管理处罚法')}"
                         "对被报案人的诈骗行为予以查处；")
     requests.append("依法追究被报案人的法律责任。")
+    if not route.fraud_alleged:  # nothing to ask of the police until the facts allege a crime
+        requests = ["【待补充：请求事项（写明对方涉嫌诈骗的事实后生成）】" if draft else "—"]
     view["requests"] = requests
     view["stop_payment"] = []
     view["stop_payment_urgent"] = False
@@ -115,7 +119,7 @@ def _consumer(view: dict[str, Any], model: CaseModel, route: Route, red: Redacto
     view["demands"] = demands
     view["legal_basis"] = [b.text for b in route.bases]
     view["return_window"] = ""
-    if route.return_window and route.problem == RETURN:
+    if route.return_window and route.return_asked:
         first, last = route.return_window
         view["return_window"] = (f"商品于 {date_zh(route.received_on)} 签收，七日无理由退货期限自签收次日 "
                                  f"{date_zh(first)} 起至 {date_zh(last)} 止（{cite('xbf_25')}）。")
@@ -165,6 +169,17 @@ def _platform(view: dict[str, Any], model: CaseModel, route: Route, red: Redacto
     view["description_limit"] = MAX_PLATFORM_DESCRIPTION
 
 
+def _problem_detail(problem: str) -> str:
+    """The user's own words on the problem beyond its type ("质量问题：羽绒服跑绒严重，拉链损坏" →
+    "羽绒服跑绒严重，拉链损坏"), as one clause; "" when she gave only the type."""
+    text = problem.strip().rstrip("。；;")
+    head, sep, rest = text.partition("：")
+    if not sep:
+        head, sep, rest = text.partition(":")
+    detail = rest.strip() if sep else ""
+    return detail.replace("。", "，").strip("，") if len(detail) >= 4 else ""
+
+
 def platform_description(model: CaseModel, route: Route, red: Redactor, limit: int) -> str:
     """The in-app 问题描述: whole sentences built from the facts (then the user's own summary, as far
     as whole sentences fit), never a chat dump cut mid-sentence."""
@@ -184,13 +199,22 @@ def platform_description(model: CaseModel, route: Route, red: Redactor, limit: i
         parts.append(f"我通过平台支付 {money(o.amount or paid)}" + (f"，订单号 {o.order_id}" if o.order_id else "") + "。")
     problem = {NOT_DELIVERED: "商家至今未发货。", NOT_AS_DESCRIBED: "收到的商品与宣传描述不符。",
                COUNTERFEIT: "收到的商品是假冒商品。", QUALITY: "收到的商品存在质量问题。",
-               RETURN: "我在七日无理由退货期限内申请退货。"}.get(route.problem)
+               RETURN: "我在七日无理由退货期限内申请退货。",
+               FRAUD: "收到的商品与商家的宣传不符，我认为商家构成欺诈。"}.get(route.problem)
     if problem:
         parts.append(problem)
+    detail = _problem_detail(f.story.problem)
+    if detail:
+        parts.append(f"具体情况：{detail}。")
     if f.story.blocked or any("拉黑" in e.text for e in tl.events if e.kind == "message"):
         parts.append("之后对方把我拉黑。")
+    a = f.after_sales
+    if a.requested_on:
+        parts.append(f"我于 {date_zh(a.requested_on)} 申请{a.kind or '售后'}。")
     if f.filing.merchant_rejected_on:
-        parts.append(f"商家于 {date_zh(f.filing.merchant_rejected_on)} 拒绝了我的售后申请。")
+        reply = a.merchant_reply.strip().rstrip("。")
+        parts.append(f"商家于 {date_zh(f.filing.merchant_rejected_on)} 拒绝了我的售后申请"
+                     + (f"，理由是“{reply}”" if reply else "") + "。")
     if f.filing.police_receipt_no:
         parts.append("我已向公安机关报案。")
     if route.path == OFF_PLATFORM:

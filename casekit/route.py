@@ -22,11 +22,11 @@ from decimal import Decimal
 
 from .facts import Facts
 from .law import cite
+from .timeline import OFF_PLATFORM_WORDS as _OFF_WORDS
 from .timeline import URGENT_WINDOW, Timeline
 
 OFF_PLATFORM, CHECKOUT, UNKNOWN = "off_platform", "checkout", "unknown"
 PATH_LABELS = {OFF_PLATFORM: "平台外私下付款", CHECKOUT: "通过平台下单支付", UNKNOWN: "付款方式未知"}
-_OFF_WORDS = ("转账", "私下", "红包", "扫码", "收款码")
 
 NOT_DELIVERED, FRAUD, NOT_AS_DESCRIBED, COUNTERFEIT, QUALITY, RETURN, OTHER = (
     "not_delivered", "fraud", "not_as_described", "counterfeit", "quality", "return", "other")
@@ -35,7 +35,7 @@ PROBLEM_LABELS = {NOT_DELIVERED: "未发货", FRAUD: "欺诈", NOT_AS_DESCRIBED:
 _PROBLEM_WORDS = ((NOT_DELIVERED, ("未发货", "不发货", "没发货", "未收到", "没收到", "没有发货")),
                   (COUNTERFEIT, ("假冒", "假货", "冒牌")), (NOT_AS_DESCRIBED, ("不符", "虚假宣传", "货不对板")),
                   (FRAUD, ("欺诈", "诈骗", "骗")), (QUALITY, ("质量", "损坏", "破损")),
-                  (RETURN, ("七日", "7天", "无理由")))
+                  (RETURN, ("七日", "7天", "七天", "无理由")))
 
 # the 数额较大 floor of 诈骗罪: 3,000–10,000 nationally (诈骗案件解释 第1条); each province's 高院 and
 # 检察院 set their own figure within it. A figure is listed only with the notice that set it (issuer,
@@ -168,6 +168,13 @@ class Route:
     stop_payment_until: datetime | None = None
     region: str = ""                    # the province read from the police unit or the address
     rejected: bool = False              # the merchant refused the after-sales request
+    return_asked: bool = False          # goods received and the user asks for 七日无理由 (or it is the problem)
+    fraud_said: list[str] = field(default_factory=list)  # what in the facts or evidence points to 诈骗
+
+    @property
+    def fraud_alleged(self) -> bool:
+        """Whether anything the user gave says this is a fraud (a police report alleges 诈骗 only then)."""
+        return bool(self.fraud_said)
 
     @property
     def off_platform(self) -> bool:
@@ -268,7 +275,7 @@ def legal_bases(route: Route) -> list[Basis]:
     if route.problem == NOT_DELIVERED:
         out += [Basis("dsf_20", "经营者应当按照承诺或约定的方式、时限交付商品"),
                 Basis("xbf_53", "以预收款方式提供商品而未按约定提供的，应按消费者要求退回预付款")]
-    if route.received and route.problem == RETURN:
+    if route.return_asked:
         out.append(Basis("xbf_25", "网购商品自收到之日起七日内可无理由退货"))
     if route.received and route.problem == QUALITY and not route.food:
         out.append(Basis("xbf_24", "商品不符合质量要求的，消费者可以退货或要求更换、修理"))
@@ -286,6 +293,8 @@ def decide(f: Facts, tl: Timeline, now: datetime) -> Route:
     """The route of one case."""
     received = True if (f.story.delivered or f.order.received_on) else f.story.delivered
     route = Route(payment_path(f, tl), problem_type(f), f.story.food, received, f.order.received_on)
+    route.return_asked = bool(route.received) and (
+        route.problem == RETURN or any(w in f.story.problem for w in _PROBLEM_WORDS[-1][1]))
     if route.received and route.received_on:
         route.return_window = (route.received_on + timedelta(days=1), route.received_on + timedelta(days=7))
     price = f.order.amount or (tl.loss.paid if tl.loss.paid > 0 else None)
@@ -297,7 +306,23 @@ def decide(f: Facts, tl: Timeline, now: datetime) -> Route:
     if last and last.time and now - last.time < URGENT_WINDOW:
         route.stop_payment, route.stop_payment_until = True, last.time + URGENT_WINDOW
     route.rejected = bool(f.filing.merchant_rejected_on)
+    route.fraud_said = fraud_signs(f, tl, route)
     return route
+
+
+def fraud_signs(f: Facts, tl: Timeline, route: Route) -> list[str]:
+    """What the facts and the evidence say that points to 诈骗, each as a short zh-CN label."""
+    said = f"{f.story.problem} {f.story.summary}"
+    signs = [label for label, hit in (
+        ("对方要求绕开平台私下付款", route.off_platform),
+        ("被对方拉黑/删除", bool(f.story.blocked) or any(("拉黑" in e.text or "删除" in e.text)
+                                                    for e in tl.events if e.kind == "message")),
+        ("付款后未发货", route.problem == NOT_DELIVERED),
+        ("假冒商品", route.problem == COUNTERFEIT or bool(f.story.counterfeit)),
+        ("本人陈述为欺诈/诈骗", route.problem == FRAUD or "骗" in said or "欺诈" in said),
+        ("请求立案或冻结", any(d.kind in ("investigate", "freeze") for d in f.demands)),
+    ) if hit]
+    return signs
 
 
 def jurisdiction(f: Facts) -> list[tuple[str, str]]:

@@ -108,7 +108,10 @@ def evaluate(model: CaseModel) -> Status:
     v, o = f.victim, f.order
     kinds = {e.subtype for e in model.linked}  # what the filings will show, not the whole folder
     payments = [p for p in tl.payments if p.kind == "payment"]
-    has_payment_evidence = bool(kinds & {"payment_voucher", "bill"})
+    # a checkout order's order page (实付款, 订单编号) is its payment record (timeline.order_page_payment)
+    order_pages = {e.id for e in model.linked if e.subtype == "order_page"}
+    has_payment_evidence = bool(kinds & {"payment_voucher", "bill"}) or any(
+        set(p.evidence_ids) & order_pages for p in payments)
     add = "运行 casekit add DIR 文件… 然后 casekit extract DIR"
     suspect_ids = [x for s in f.suspects for x in s.identifiers()]
     describe = bool(f.story.summary or f.story.problem or len(tl.events) >= 1)
@@ -326,6 +329,10 @@ def route_checks(model: CaseModel, status: Status) -> None:
         f"可选：{places}。在店铺页公示的营业执照（{cite('dsf_15')}）或国家企业信用信息公示系统查商家的名称、"
         "统一社会信用代码和地址，填入 [respondent] operating_address / platform_operator_address，"
         "再在 [filing] consumer_unit 写选定的市场监管局", required=False))
+    status.steps["police"].checks.append(Check(
+        "fraud_alleged", "报案事由：对方涉嫌诈骗的事实", route.fraud_alleged,
+        "现有材料是已收货的售后纠纷（没有私下付款、拉黑、未发货、假冒或欺诈的说法），宜走平台售后（第2步）和 "
+        "12315（第4步）；若认为对方骗了你，在 case.toml 的 [story] problem 写明（如“欺诈：…”），或 [story] blocked = true"))
     if route.stop_payment:
         status.steps["police"].checks.append(Check(
             "victim_accounts", "本人付款账户（申请紧急止付时要报）", bool(f.victim.payment_accounts),

@@ -220,7 +220,11 @@ def _same(p: Payment, txn: Transaction, kind: str, windows: dict[int, Span] | No
     ids = {x for x in (txn.order_id, txn.merchant_order_id) if x}
     known = {x for r in p.records for x in (r.order_id, r.merchant_order_id) if x}
     if ids and known:
-        return bool(ids & known) and kind == p.kind
+        if any(a == b or (min(len(a), len(b)) >= 10 and (a in b or b in a)) for a in ids for b in known):
+            return kind == p.kind  # e.g. a bill's 商家订单号 T2611… holding the order page's 订单编号
+        if txn.memo != ORDER_PAGE_MEMO and all(r.memo != ORDER_PAGE_MEMO for r in p.records):
+            return False
+        # an order page's 订单编号 and a bill's 交易号 are different numbers for one payment: go on
     if kind != p.kind or txn.amount != p.amount:
         return False
     if txn.source.evidence_id and any(r.source.evidence_id == txn.source.evidence_id for r in p.records):
@@ -286,6 +290,17 @@ def merge_payments(txns: list[Transaction], windows: dict[int, Span] | None = No
     return sorted(payments, key=lambda p: (p.time is None, p.time or datetime.max.replace(tzinfo=CST)))
 
 
+def _unmask_accounts(payments: list[Payment], facts: Facts) -> None:
+    """A payee account every record shows masked (186****3377) is printed in full when the user gave
+    that account in full for a suspect (the police need the whole number to stop or freeze it)."""
+    given = [a for s in facts.suspects for a in s.payment_accounts if a and "*" not in a]
+    for p in payments:
+        if p.account and "*" in p.account:
+            full = [a for a in given if values_match(p.account, a)]
+            if len(full) == 1:
+                p.account = full[0]
+
+
 def compute_loss(payments: list[Payment]) -> Loss:
     """Payments − refunds, per payee account and in total."""
     loss = Loss()
@@ -330,7 +345,9 @@ def _payment_text(p: Payment) -> str:
     verb = "向" if p.kind == "payment" else "收到"
     action = "付款" if p.kind == "payment" else "的退款"
     text = f"{verb} {target} {action} ¥{p.amount:,.2f}"
-    extra = [x for x in (p.method, f"订单号 {p.order_id}" if p.order_id else None) if x]
+    # a bill's or payment screen's number is the payment's 交易号; only an order page's is the 订单号
+    number = "订单号" if any(r.memo == ORDER_PAGE_MEMO for r in p.records) else "交易号"
+    extra = [x for x in (p.method, f"{number} {p.order_id}" if p.order_id else None) if x]
     return text + (f"（{'，'.join(extra)}）" if extra else "")
 
 
@@ -374,6 +391,39 @@ def _message_events(extractions: dict[str, Extraction], paying_evidence: set[str
     return events
 
 
+OFF_PLATFORM_WORDS = ("转账", "私下", "红包", "扫码", "收款码")  # a payment method that is not the checkout
+ORDER_PAGE_MEMO = "订单页实付款"
+# an order is paid at or soon after its 下单时间 (the checkout holds an unpaid order this long)
+ORDER_PAY_WINDOW = timedelta(minutes=30)
+
+
+def _proposal(ex: Extraction, field_name: str) -> Any:
+    return next((p for p in ex.proposals if p.field == field_name and p.value), None)
+
+
+def order_page_payment(eid: str, ex: Extraction, facts: Facts) -> Transaction | None:
+    """The payment an order page shows (实付款, 订单编号, 下单时间) when the order was paid through
+    the checkout: for such an order the platform's order page is the payment record, often the only
+    one the buyer has. None for another order, or when the money went round the checkout."""
+    if ex.kind != "order_page" or facts.story.off_platform_payment \
+            or any(w in (facts.order.payment_method or "") for w in OFF_PLATFORM_WORDS):
+        return None
+    amount, order_id = _proposal(ex, "order.amount"), _proposal(ex, "order.order_id")
+    if amount is None or (facts.order.order_id and (order_id is None or order_id.value != facts.order.order_id)):
+        return None
+    try:
+        value = Decimal(amount.value)
+        ordered = _proposal(ex, "order.ordered_at")
+        when = datetime.fromisoformat(ordered.value) if ordered else facts.order.ordered_at
+    except (ValueError, ArithmeticError):
+        return None
+    shop = _proposal(ex, "order.shop")
+    return Transaction(value, "out", when, counterparty=shop.value if shop else (facts.order.shop or None),
+                       order_id=order_id.value if order_id else None,
+                       method=facts.order.payment_method or "平台下单支付", memo=ORDER_PAGE_MEMO,
+                       source=SourceRef(eid, None, amount.source.box if amount.source else None))
+
+
 def build_timeline(
     facts: Facts,
     extractions: dict[str, Extraction],
@@ -391,8 +441,15 @@ def build_timeline(
     belonging: list[Transaction] = []
     unmatched: list[Transaction] = []
     matched_by: dict[int, str] = {}
+    windows = card_windows(extractions)
+    # money sent round the checkout anywhere in the case: an order page is then no payment record
+    round_checkout = any(w in (t.method or "") for ex in extractions.values() for t in ex.transactions
+                         for w in OFF_PLATFORM_WORDS)
     for eid, ex in extractions.items():
-        for txn in ex.transactions:
+        paid = None if round_checkout else order_page_payment(eid, ex, facts)
+        if paid is not None and paid.time is not None:
+            windows[id(paid)] = (paid.time, paid.time + ORDER_PAY_WINDOW)
+        for txn in ex.transactions + ([paid] if paid else []):
             if txn.source.evidence_id is None:
                 txn.source = SourceRef(eid, txn.source.row, txn.source.box)
             found = match_transaction(txn, facts)
@@ -404,7 +461,8 @@ def build_timeline(
                 matched_by[id(txn)] = "linked_item"
             else:
                 unmatched.append(txn)
-    payments = merge_payments(belonging, card_windows(extractions))
+    payments = merge_payments(belonging, windows)
+    _unmask_accounts(payments, facts)
     for p in payments:
         p.matched_by = next((matched_by[id(r)] for r in p.records if id(r) in matched_by), None)
     loss = compute_loss(payments)

@@ -141,3 +141,25 @@ def test_overlapping_screenshots_give_each_message_once():
         ("我：马上转", ["E0001", "E0002"], 2),
         ("对方（客服）：收到了", ["E0002"], 1),
     ]
+
+
+def test_a_masked_payee_account_is_printed_in_full_when_the_user_gave_it():
+    """The police copy needs the whole account to stop or freeze it; the label of the number a bill
+    or payment screen gives is 交易号 (an order page's is the 订单号)."""
+    from casekit.facts import parse_facts
+    from casekit.records import SourceRef
+
+    facts = parse_facts('[[suspects]]\nname = "陈志伟"\npayment_accounts = ["18612343377"]\n')
+    pay = Transaction(Decimal("1280.00"), "out", datetime(2026, 3, 5, 20, 31, tzinfo=CST), counterparty="陈*伟",
+                      counterparty_account="186****3377", order_id="2026030520004001",
+                      source=SourceRef("E0001", None, (1, 1, 2, 2)))
+    tl = build_timeline(facts, {"E0001": Extraction("payment_screenshot", transactions=[pay])},
+                        now=datetime(2026, 3, 20, tzinfo=CST))
+    (p,) = tl.payments
+    assert p.account == "18612343377"
+    (ev,) = [e for e in tl.events if e.kind == "payment"]
+    assert "交易号 2026030520004001" in ev.text and "订单号" not in ev.text
+    other = parse_facts('[[suspects]]\nname = "陈志伟"\npayment_accounts = ["13900003377"]\n')
+    tl = build_timeline(other, {"E0001": Extraction("payment_screenshot", transactions=[pay])},
+                        now=datetime(2026, 3, 20, tzinfo=CST), linked={"E0001"})
+    assert tl.payments[0].account == "186****3377"  # another number: never guessed
