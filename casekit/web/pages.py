@@ -320,6 +320,7 @@ ROW_TABLES = [
 ]
 DEMAND_KIND_EN = {"refund": "refund of the whole price", "compensation": "compensation by law",
                   "investigate": "a criminal investigation", "freeze": "freezing and recovering the money"}
+ROW_NAMES = {"events": ("事件", "Event"), "demands": ("诉求", "Demand")}  # one row's heading: 事件 2
 ROW_FIELD = re.compile(r"^(events|demands)\.(\d+|new)\.(\w+)$")
 
 
@@ -344,7 +345,7 @@ def row_tables(case: Case, posted: dict[str, str] | None = None) -> list[dict[st
             shown = {f: posted.get(f"{table}.{key}.{f}", v) for f, v in values.items()}
             rows.append({"key": key, "n": len(rows) + 1, "shown": shown, "was": fingerprint(values) if block is not None else "",
                          "remove": posted.get(f"{table}.{key}.remove") == "1"})
-        out.append({"table": table, "zh": zh, "en": en, "fields": fields, "rows": rows,
+        out.append({"table": table, "zh": zh, "en": en, "fields": fields, "rows": rows, "row_name": ROW_NAMES[table],
                     "kinds": [(k, DEMAND_LABELS.get(k, k), DEMAND_KIND_EN.get(k, k)) for k in DEMAND_KINDS]})
     return out
 
