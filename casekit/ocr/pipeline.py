@@ -441,3 +441,22 @@ def assign_lines(layout: Layout, lines: list[OcrLine]) -> int:
         assign_words(r, group_rows(words))
     return placed
 
+
+
+def region_lines(layout: Layout) -> list[OcrLine]:
+    """The lines `read_regions` read, as OcrLines with boxes in the original image (from each
+    word's `src`), for the layout model (ocr.layout) that groups them into the conversation."""
+    out: list[OcrLine] = []
+    for region in [*layout.regions, layout.title]:
+        if region is None or not region.words:
+            continue
+        for text, words in lines_of(region.words):
+            boxes = [w.src for w in words if w.src]
+            if not text or not boxes:
+                continue
+            x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+            x1, y1 = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+            n = sum(len(w.text) for w in words) or 1
+            conf = sum(w.conf * len(w.text) for w in words) / n / 100.0
+            out.append(OcrLine(text, (x0, y0, x1 - x0, y1 - y0), max(0.0, min(1.0, conf)), tuple(words)))
+    return out

@@ -46,6 +46,7 @@ class Region:
     text: str = ""
     conf: float | None = None
     colourful: float = 0.0  # share of pixels far from the region background (pictures are high)
+    media: str | None = None  # image | sticker | video | voice: an item that is not text (ocr.layout.media)
 
     @property
     def width(self) -> int:

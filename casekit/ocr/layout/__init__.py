@@ -1,0 +1,113 @@
+"""The chat layout model: OCR line boxes (from either engine) plus cheap image cues into the
+regions of a conversation.
+
+    cues (segment.py)  → page colour, header/footer rules, solid regions, avatars
+    lines (engine)     → text boxes with confidences
+    area.py            → the conversation area; status/title/input bars, window chrome, chat list out
+    blocks.py          → lines into bubbles (solid region, or the same fill around the lines)
+    media.py           → photos, stickers, videos, voice: items, never text
+    listview.py        → list-style chat records (nickname + time rows, no bubbles)
+    regions.py         → Region records for the chat assembly (importers/screenshots.py)
+
+The result is a segment.Layout whose regions are in reading order, so everything that consumes a
+chat reading (message assembly, entities, the web page's boxes) is unchanged.
+"""
+
+from __future__ import annotations
+
+from PIL import Image
+
+from ..lines import OcrLine
+from ..segment import Layout, Region
+from ..timelabels import is_time_label
+from .area import Area, find_area
+from .blocks import Block, group
+from .listview import read_list
+from .media import is_voice_text, media_kind
+from .regions import fill_text, side_of, title_region
+
+__all__ = ["chat_layout", "read_list"]
+
+CONTAINER_ROLES = ("bubble", "centre", "quote")
+
+
+def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layout:
+    """The conversation of a chat screenshot as regions in reading order (see the module docstring)."""
+    area = find_area(image, cues, lines)
+    size = cues.size_w or cues.width
+    inside = [ln for ln in lines if ln.text.strip() and area.holds(ln)]
+    containers = [r for r in cues.regions if r.filled and r.role in CONTAINER_ROLES and _within(r, area)]
+    avatars = [r for r in cues.regions if r.role == "avatar"]
+    blocks = group(image, inside, containers, cues.page_bg)
+    regions: list[Region] = []
+    used: set[int] = set()
+    for block in blocks:
+        if block.container is not None:
+            used.add(id(block.container))
+        regions.append(_region(image, block, area, avatars, size, cues))
+    for r in containers:
+        if id(r) not in used and r.role == "bubble":
+            kind = media_kind(image, r, [], cues.page_bg, size)
+            if kind is not None:
+                regions.append(_media(r, kind, area, avatars, size))
+    regions.sort(key=lambda r: (r.box[1], r.box[0]))
+    _mark_nicknames(regions, size)
+    return Layout(cues.width, cues.height, cues.page_bg, cues.dark, area.box[1], area.box[3], regions,
+                  title_region(area), cues.size_w, cues.desktop)
+
+
+def _within(r: Region, area: Area) -> bool:
+    """A solid region of the conversation (not a bar, not the whole pane)."""
+    x0, y0, x1, y1 = r.box
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    inside = area.box[0] <= cx < area.box[2] and area.box[1] <= cy < area.box[3]
+    return inside and (x1 - x0) < 0.92 * area.width
+
+
+def _region(image: Image.Image, block: Block, area: Area, avatars: list[Region], size: int, cues: Layout) -> Region:
+    box = block.box
+    side = side_of(box, area, avatars, size)
+    if block.container is not None:
+        c = block.container
+        kind = media_kind(image, c, block.lines, cues.page_bg, size)
+        if kind is not None:
+            return _media(c, kind, area, avatars, size)
+        role = c.role if c.role != "bubble" or side != "centre" else "centre"
+        region = Region(c.box, role, side=side, filled=True, bg=c.bg, colourful=c.colourful)
+        return fill_text(region, block.lines)
+    text = " ".join(ln.text for ln in block.lines)
+    if block.fill is not None:
+        region = Region(box, "bubble", side=side, filled=False, bg=block.fill)
+        if is_voice_text(text):
+            region.media = "voice"
+        return fill_text(region, block.lines)
+    role = "centre" if side == "centre" else "line"
+    region = Region(box, role, side=side, bg=cues.page_bg)
+    if role == "line" and is_time_label(text) and len(block.lines) == 1:
+        region.side = side
+    return fill_text(region, block.lines)
+
+
+def _media(r: Region, kind: str, area: Area, avatars: list[Region], size: int) -> Region:
+    return Region(r.box, "bubble", side=side_of(r.box, area, avatars, size), filled=True, bg=r.bg,
+                  colourful=r.colourful, media=kind)
+
+
+def _line_height(r: Region) -> float:
+    heights = sorted(w.src[3] for w in r.words if w.src)
+    return heights[len(heights) // 2] if heights else float(r.height)
+
+
+def _mark_nicknames(regions: list[Region], size: int) -> None:
+    """A one-line text on the page right above a side bubble, flush with its outer edge and in
+    smaller type, is the sender's group nickname."""
+    for i, r in enumerate(regions):
+        if r.role != "line" or len(r.lines) != 1 or is_time_label(r.text):
+            continue
+        below = [b for b in regions[i + 1:i + 4] if b.role == "bubble" and 0 <= b.box[1] - r.box[3] < 0.08 * size]
+        if not below:
+            continue
+        b = below[0]
+        flush = abs(b.box[0] - r.box[0]) < 0.06 * size if b.side == "left" else abs(b.box[2] - r.box[2]) < 0.06 * size
+        if flush and b.side in ("left", "right") and (b.media or r.height <= 0.9 * _line_height(b)):
+            r.role, r.side = "nickname", b.side

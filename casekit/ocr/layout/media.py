@@ -1,0 +1,62 @@
+"""Photos, stickers, videos and voice messages: items of a chat that are not text.
+
+A picture's pixels are never transcribed: an OCR engine reads strokes in a photo as characters
+(a cat's whiskers become 川川). A solid region is a picture when it is colourful (many pixels far
+from its own background, or no single background at its edges) and whatever text was read on it
+covers little of it; it is a video when that text is a play length (0:15); a sticker when it is a
+small square picture standing on the page background (stickers have no frame); else a photo. A
+bubble whose only text is a length in seconds (5″, 12") is a voice message.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PIL import Image
+
+from ..lines import OcrLine
+from ..segment import Region, distance_image
+
+LABELS = {"image": "[图片]", "sticker": "[表情]", "video": "[视频]", "voice": "[语音]"}
+PICTURE_COLOURFUL = 0.3  # share of far-from-background pixels that makes a region a picture
+TEXT_COVER = 0.2  # a picture's text (a caption inside a photo) covers at most this share of it
+STICKER_SIDE = 0.32  # of the screen's size unit: stickers are smaller than photos usually are
+VOICE = re.compile(r"^\d{1,2}\s*(?:[\"″”'’]{1,2}|秒)$")
+PLAY_LENGTH = re.compile(r"^\d{1,2}:\d{2}$")
+
+
+def media_kind(image: Image.Image, region: Region, lines: list[OcrLine], page_bg: tuple[int, int, int],
+               size: int) -> str | None:
+    """What non-text item `region` is (a key of LABELS), or None when it is a text bubble."""
+    texts = ["".join(ln.text.split()) for ln in lines]
+    if texts and all(VOICE.match(t) for t in texts) and region.colourful < PICTURE_COLOURFUL:
+        return "voice"
+    if region.colourful < PICTURE_COLOURFUL:
+        return None
+    area = max(1, region.width * region.height)
+    covered = sum(ln.box[2] * ln.box[3] for ln in lines) / area
+    if covered > TEXT_COVER:
+        return None
+    if any(PLAY_LENGTH.match(t) for t in texts):
+        return "video"
+    w, h = region.width, region.height
+    if max(w, h) <= STICKER_SIDE * size and 0.75 <= w / max(1, h) <= 1.34 and _unframed(image, region, page_bg):
+        return "sticker"
+    return "image"
+
+
+def is_voice_text(text: str) -> bool:
+    return bool(VOICE.match("".join(text.split())))
+
+
+def _unframed(image: Image.Image, region: Region, page_bg: tuple[int, int, int]) -> bool:
+    """Most of the region's outermost ring is the page colour: a cut-out picture, not a photo."""
+    x0, y0, x1, y1 = region.box
+    ring = [image.crop(b) for b in ((x0, y0, x1, y0 + 2), (x0, y1 - 2, x1, y1), (x0, y0, x0 + 2, y1), (x1 - 2, y0, x1, y1))
+            if b[2] > b[0] and b[3] > b[1]]
+    near = total = 0
+    for part in ring:
+        hist = distance_image(part.convert("RGB"), page_bg).histogram()
+        near += sum(hist[:12])
+        total += sum(hist)
+    return total > 0 and near > 0.5 * total
