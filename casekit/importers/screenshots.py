@@ -24,7 +24,7 @@ from ..ocr.images import open_image, sniff_image
 from ..ocr.lines import OcrLine
 from ..ocr.payment import is_transfer_card, parse_transfer_card
 from ..ocr.layout import chat_layout, read_list
-from ..ocr.layout.media import LABELS as MEDIA_LABELS
+from ..ocr.layout.media import LABELS as MEDIA_LABELS, picture_text
 from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions, region_lines
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
@@ -149,13 +149,6 @@ def _reference(ctx: ExtractContext, path: Path, info: dict[str, Any]) -> tuple[d
     return None, False
 
 
-def _picture_text(text: str) -> bool:
-    """OCR of a photo gives a few characters or strings of stroke-like junk (|[]{}()/)."""
-    compact = text.replace(" ", "")
-    meaningful = sum(1 for ch in compact if ch.isalnum())
-    return meaningful < 4 or meaningful < 0.5 * len(compact)
-
-
 def is_chat(layout: Layout) -> bool:
     """Bubbles on the sides next to avatars (or several side bubbles) make a chat screen."""
     side = [r for r in layout.regions if r.role == "bubble" and r.side in ("left", "right")]
@@ -223,7 +216,7 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
     warnings: list[str] = []
     if not text:
         warnings.append(bilingual("图像中未识别到文字", "no text recognised in the image"))
-    elif not _picture_text(text):
+    elif not picture_text(text):
         warnings.append(bilingual("图中有文字，但不是能识别的聊天、付款、订单或退款页面；请人工核对并在 case.toml 的"
                                   " [evidence] 中写明这是什么",
                                   "the image holds text but is no chat, payment, order or refund screen casekit knows; "

@@ -35,9 +35,10 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     """The conversation of a chat screenshot as regions in reading order (see the module docstring)."""
     area = find_area(image, cues, lines)
     size = cues.size_w or cues.width
-    inside = [ln for ln in lines if ln.text.strip() and area.holds(ln)]
-    containers = [r for r in cues.regions if r.filled and r.role in CONTAINER_ROLES and _within(r, area)]
     avatars = [r for r in cues.regions if r.role == "avatar"]
+    # text drawn on an avatar (a group's initials, 'NLP') is a picture, not a message
+    inside = [ln for ln in lines if ln.text.strip() and area.holds(ln) and not any(_centre_in(ln, a) for a in avatars)]
+    containers = [r for r in cues.regions if r.filled and r.role in CONTAINER_ROLES and _within(r, area)]
     blocks = group(image, inside, containers, cues.page_bg)
     regions: list[Region] = []
     used: set[int] = set()
@@ -54,6 +55,11 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     _mark_nicknames(regions, size)
     return Layout(cues.width, cues.height, cues.page_bg, cues.dark, area.box[1], area.box[3], regions,
                   title_region(area), cues.size_w, cues.desktop)
+
+
+def _centre_in(line: OcrLine, r: Region) -> bool:
+    x, y, w, h = line.box
+    return r.box[0] <= x + w / 2 < r.box[2] and r.box[1] <= y + h / 2 < r.box[3]
 
 
 def _within(r: Region, area: Area) -> bool:
@@ -104,10 +110,10 @@ def _mark_nicknames(regions: list[Region], size: int) -> None:
     for i, r in enumerate(regions):
         if r.role != "line" or len(r.lines) != 1 or is_time_label(r.text):
             continue
-        below = [b for b in regions[i + 1:i + 4] if b.role == "bubble" and 0 <= b.box[1] - r.box[3] < 0.08 * size]
+        below = [b for b in regions[i + 1:i + 4] if b.role == "bubble" and 0 <= b.box[1] - r.box[3] < 0.05 * size]
         if not below:
             continue
         b = below[0]
         flush = abs(b.box[0] - r.box[0]) < 0.06 * size if b.side == "left" else abs(b.box[2] - r.box[2]) < 0.06 * size
-        if flush and b.side in ("left", "right") and (b.media or r.height <= 0.9 * _line_height(b)):
+        if flush and b.side in ("left", "right") and (b.media or r.height <= 1.05 * _line_height(b)):
             r.role, r.side = "nickname", b.side

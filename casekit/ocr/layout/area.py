@@ -16,6 +16,7 @@ from PIL import Image, ImageChops
 
 from ..lines import OcrLine
 from ..segment import Layout
+from ..timelabels import is_time_label
 
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 
@@ -78,10 +79,13 @@ def _title(area: Area, cues: Layout) -> OcrLine | None:
     W = cues.width
     head = [ln for ln in area.chrome if ln.box[1] + ln.box[3] <= area.box[1] + 2 and ln.box[0] >= area.box[0] - 2]
     if not cues.desktop:
-        head = [ln for ln in head if abs(ln.box[0] + ln.box[2] / 2 - W / 2) < 0.12 * W]
+        # a phone's title is the first centred line under the status bar (whose clock is centred
+        # on an iPhone); a pinned notice bar below it is larger but is not the name
+        head = [ln for ln in head if abs(ln.box[0] + ln.box[2] / 2 - W / 2) < 0.12 * W and not _status(ln.text)]
     if not head:
         return None
-    best = max(head, key=lambda ln: (ln.box[3], -ln.box[1]))
+    best = (max(head, key=lambda ln: (ln.box[3], -ln.box[1])) if cues.desktop
+            else min(head, key=lambda ln: ln.box[1]))
     row = sorted((ln for ln in head if _same_row(ln, best)), key=lambda ln: ln.box[0])
     if len(row) == 1:
         return best
@@ -90,6 +94,12 @@ def _title(area: Area, cues: Layout) -> OcrLine | None:
     y1 = max(ln.box[1] + ln.box[3] for ln in row)
     return OcrLine("".join(ln.text for ln in row), (x0, y0, x1 - x0, y1 - y0), min(ln.conf for ln in row),
                    tuple(w for ln in row for w in ln.words))
+
+
+def _status(text: str) -> bool:
+    """A status-bar reading: the clock, the battery share, a carrier or signal glyphs."""
+    compact = "".join(text.split())
+    return is_time_label(compact) or not any(ch.isalpha() for ch in compact) or compact.endswith("%")
 
 
 def _same_row(a: OcrLine, b: OcrLine) -> bool:

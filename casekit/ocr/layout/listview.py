@@ -36,16 +36,22 @@ def _head(line: OcrLine) -> tuple[str, str] | None:
 def _joined_rows(lines: list[OcrLine], W: int) -> list[OcrLine]:
     """A time read as its own box at the right of a nickname's row joins that row (engines that
     give one box per text run)."""
-    out: list[OcrLine] = []
-    for ln in sorted(lines, key=lambda ln: (ln.box[1], ln.box[0])):
-        if out and CLOCK_TAIL.fullmatch(ln.text.strip()) and ln.box[0] > W / 2:
-            prev = out[-1]
-            overlap = min(prev.box[1] + prev.box[3], ln.box[1] + ln.box[3]) - max(prev.box[1], ln.box[1])
-            if overlap > 0.4 * min(prev.box[3], ln.box[3]) and prev.box[0] < ln.box[0]:
-                out[-1] = OcrLine(f"{prev.text} {ln.text}", prev.box, min(prev.conf, ln.conf), prev.words + ln.words)
-                continue
-        out.append(ln)
-    return out
+    ordered = sorted(lines, key=lambda ln: (ln.box[1], ln.box[0]))
+    clocks = [ln for ln in ordered if CLOCK_TAIL.fullmatch(ln.text.strip()) and ln.box[0] > W / 2]
+    out = [ln for ln in ordered if not any(ln is c for c in clocks)]
+    for clock in clocks:
+        row = [i for i, ln in enumerate(out) if ln.box[0] < clock.box[0] and _overlap(ln, clock) > 0.4 * min(ln.box[3], clock.box[3])]
+        if row:
+            i = row[0]
+            prev = out[i]
+            out[i] = OcrLine(f"{prev.text} {clock.text}", prev.box, min(prev.conf, clock.conf), prev.words + clock.words)
+        else:
+            out.append(clock)
+    return sorted(out, key=lambda ln: (ln.box[1], ln.box[0]))
+
+
+def _overlap(a: OcrLine, b: OcrLine) -> int:
+    return min(a.box[1] + a.box[3], b.box[1] + b.box[3]) - max(a.box[1], b.box[1])
 
 
 def read_list(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layout | None:

@@ -3,7 +3,7 @@
 A picture's pixels are never transcribed: an OCR engine reads strokes in a photo as characters
 (a cat's whiskers become 川川). A solid region is a picture when it is colourful (many pixels far
 from its own background, or no single background at its edges) and whatever text was read on it
-covers little of it; it is a video when that text is a play length (0:15); a sticker when it is a
+covers little of it (or the engine is unsure of it, or it is junk: few letters among stroke-like marks); it is a video when that text is a play length (0:15); a sticker when it is a
 small square picture standing on the page background (stickers have no frame); else a photo. A
 bubble whose only text is a length in seconds (5″, 12") is a voice message.
 """
@@ -20,6 +20,8 @@ from ..segment import Region, distance_image
 LABELS = {"image": "[图片]", "sticker": "[表情]", "video": "[视频]", "voice": "[语音]"}
 PICTURE_COLOURFUL = 0.3  # share of far-from-background pixels that makes a region a picture
 TEXT_COVER = 0.2  # a picture's text (a caption inside a photo) covers at most this share of it
+TEXT_SURE = 0.6  # mean line confidence under which text read on a colourful region is a photo's strokes
+SURE_SHORT = 0.85  # ... and over which even a few characters are text
 STICKER_SIDE = 0.32  # of the screen's size unit: stickers are smaller than photos usually are
 VOICE = re.compile(r"^\d{1,2}\s*(?:[\"″”'’]{1,2}|秒)$")
 PLAY_LENGTH = re.compile(r"^\d{1,2}:\d{2}$")
@@ -35,7 +37,9 @@ def media_kind(image: Image.Image, region: Region, lines: list[OcrLine], page_bg
         return None
     area = max(1, region.width * region.height)
     covered = sum(ln.box[2] * ln.box[3] for ln in lines) / area
-    if covered > TEXT_COVER:
+    conf = sum(ln.conf for ln in lines) / len(lines) if lines else 0.0
+    # short text the engine is sure of ('你是谁' in a green bubble beside a photo avatar) is text
+    if covered > TEXT_COVER and conf >= TEXT_SURE and (conf >= SURE_SHORT or not picture_text(" ".join(texts))):
         return None
     if any(PLAY_LENGTH.match(t) for t in texts):
         return "video"
@@ -43,6 +47,13 @@ def media_kind(image: Image.Image, region: Region, lines: list[OcrLine], page_bg
     if max(w, h) <= STICKER_SIDE * size and 0.75 <= w / max(1, h) <= 1.34 and _unframed(image, region, page_bg):
         return "sticker"
     return "image"
+
+
+def picture_text(text: str) -> bool:
+    """What an engine reads in a photo: a few characters, or strings of stroke-like junk (|[]{}()/)."""
+    compact = text.replace(" ", "")
+    meaningful = sum(1 for ch in compact if ch.isalnum())
+    return meaningful < 4 or meaningful < 0.5 * len(compact)
 
 
 def is_voice_text(text: str) -> bool:
