@@ -15,6 +15,8 @@ chat reading (message assembly, entities, the web page's boxes) is unchanged.
 
 from __future__ import annotations
 
+import re
+
 from PIL import Image
 
 from ..lines import OcrLine
@@ -29,6 +31,8 @@ from .regions import fill_text, side_of, title_region
 __all__ = ["chat_layout", "read_list"]
 
 CONTAINER_ROLES = ("bubble", "centre", "quote")
+# a read receipt under my bubble (钉钉 全部已读, 2人未读, 已送达): the app's status, not a message
+READ_RECEIPT = re.compile(r"^(?:全部已读|已读|未读|\d+人(?:已读|未读)|已送达|送达)$")
 
 
 def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layout:
@@ -47,14 +51,30 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
             used.add(id(block.container))
         regions.append(_region(image, block, area, avatars, size, cues))
     for r in containers:
-        if id(r) not in used and r.role == "bubble":
+        if id(r) not in used and r.role == "bubble" and not _avatar_like(r, area, regions, size):
             kind = media_kind(image, r, [], cues.page_bg, size)
             if kind is not None:
                 regions.append(_media(r, kind, area, avatars, size))
     regions.sort(key=lambda r: (r.box[1], r.box[0]))
     _mark_nicknames(regions, size)
+    regions = [r for r in regions if not (r.role == "line" and READ_RECEIPT.match("".join(r.text.split())))]
     return Layout(cues.width, cues.height, cues.page_bg, cues.dark, area.box[1], area.box[3], regions,
                   title_region(area), cues.size_w, cues.desktop)
+
+
+def _avatar_like(r: Region, area: Area, regions: list[Region], size: int) -> bool:
+    """A picture that is an avatar the colour cues sized wrong: square, at the edge of the area,
+    level with the top of a message (or its sender's name) just beside it."""
+    w, h = r.width, r.height
+    edge = r.box[0] - area.box[0] < 0.06 * area.width or area.box[2] - r.box[2] < 0.06 * area.width
+    if not edge or not 0.8 <= w / max(1, h) <= 1.25 or w > 0.3 * size:
+        return False
+    for b in regions:
+        level = abs(b.box[1] - r.box[1]) < 0.6 * h
+        beside = 0 <= b.box[0] - r.box[2] < 0.1 * size or 0 <= r.box[0] - b.box[2] < 0.1 * size
+        if level and beside:
+            return True
+    return False
 
 
 def _centre_in(line: OcrLine, r: Region) -> bool:
@@ -117,3 +137,7 @@ def _mark_nicknames(regions: list[Region], size: int) -> None:
         flush = abs(b.box[0] - r.box[0]) < 0.06 * size if b.side == "left" else abs(b.box[2] - r.box[2]) < 0.06 * size
         if flush and b.side in ("left", "right") and (b.media or r.height <= 1.05 * _line_height(b)):
             r.role, r.side = "nickname", b.side
+            for tag in regions[max(0, i - 2):i] + regions[i + 1:i + 3]:  # a badge on the name's row (机器人, 群主, a company tag)
+                chip = tag.role == "bubble" and not tag.media and tag.height <= 1.3 * r.height
+                if (tag.role == "line" or chip) and len(tag.lines) == 1 and abs(tag.box[1] - r.box[1]) < 0.5 * r.height:
+                    tag.role = "tag"

@@ -78,14 +78,15 @@ def _title(area: Area, cues: Layout) -> OcrLine | None:
     """The chat's name: the tallest line of the title bar (a row of boxes joined into one line)."""
     W = cues.width
     head = [ln for ln in area.chrome if ln.box[1] + ln.box[3] <= area.box[1] + 2 and ln.box[0] >= area.box[0] - 2]
-    if not cues.desktop:
+    phone = cues.height / max(1, cues.width) > 1.5
+    if phone:
         # a phone's title is the first centred line under the status bar (whose clock is centred
         # on an iPhone); a pinned notice bar below it is larger but is not the name
         head = [ln for ln in head if abs(ln.box[0] + ln.box[2] / 2 - W / 2) < 0.12 * W and not _status(ln.text)]
     if not head:
         return None
-    best = (max(head, key=lambda ln: (ln.box[3], -ln.box[1])) if cues.desktop
-            else min(head, key=lambda ln: ln.box[1]))
+    best = (min(head, key=lambda ln: ln.box[1]) if phone
+            else max(head, key=lambda ln: (ln.box[3], -ln.box[1])))
     row = sorted((ln for ln in head if _same_row(ln, best)), key=lambda ln: ln.box[0])
     if len(row) == 1:
         return best
