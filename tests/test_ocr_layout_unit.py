@@ -73,7 +73,7 @@ def test_list_view_rows_become_named_messages_and_the_action_sheet_is_chrome():
     said = [r.text for r in layout.regions if r.role == "line" and r.side == "left"]
     assert said[1] == "我们山东的户型都是这样的。相中老家的户型了"  # two lines, one message
     assert not any(t in ("删除", "取消", "预览") for t in said)
-    clocks = [r.text for r in layout.regions if r.role == "line" and r.side == "right"]
+    clocks = [r.text for r in layout.regions if r.role == "row_time"]
     assert clocks == ["下午3:59", "下午3:59", "下午6:56"]
 
 

@@ -351,16 +351,17 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
             warnings.append(bilingual(f"时间标签“{text}”按格式更正为“{repaired}”，请核对",
                                       f"time label '{text}' read as '{repaired}' (OCR misread fixed by its format); check it"))
             text = repaired
-        if r.role == "centre" or (r.role == "line" and is_time_label(text)):
+        if r.role in ("centre", "row_time") or (r.role == "line" and is_time_label(text)):
             if not text:
                 continue
             texts.append(text)
             if is_time_label(text):
                 label = parse_time_label(text)
                 if label and label.form in ("ymd", "md"):
-                    day_label = text
-                elif label and label.form == "time" and day_label:
-                    text = f"{day_label} {text}"  # 2018-3-31 above, 下午3:59 on the row: both shown
+                    day_label = text if "h" not in label.groups else None
+                elif r.role == "row_time" and label and label.form == "time" and day_label:
+                    # a chat-record list: 2018-3-31 heads the rows, 下午3:59 on a row is on that day
+                    text = f"{day_label} {text}"
                     label = parse_time_label(text)
                 time_text = text
                 when = resolve_time_label(text, reference, bounded=exact, latest=ctx.extras.get("latest_time")) \

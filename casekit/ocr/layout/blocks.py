@@ -21,6 +21,7 @@ from PIL import Image
 from ..lines import OcrLine
 from ..segment import Region
 from ..text import clean, join_words
+from ..timelabels import is_time_label
 
 Colour = tuple[int, int, int]
 SAME_FILL = 14  # max channel difference of two fills that are one bubble
@@ -106,6 +107,10 @@ def group(image: Image.Image, lines: list[OcrLine], containers: list[Region], pa
             continue
         fill = fill_around(image, ln.box)
         fill_or_page = None if distance(fill, page_bg) <= PAGE_FILL else fill
+        footer = _footer_of(ln, containers) if fill_or_page is not None or _card_footer(ln.text) else None
+        if footer is not None:  # a card's footer band (微信转账) in another colour than its top
+            held.setdefault(id(footer), Block([], footer.bg, footer)).lines.append(ln)
+            continue
         target = _joinable(image, free, ln, fill_or_page, page_bg)
         if target is not None:
             target.lines.append(ln)
@@ -113,6 +118,22 @@ def group(image: Image.Image, lines: list[OcrLine], containers: list[Region], pa
             free.append(Block([ln], fill_or_page))
     blocks = list(held.values()) + free
     return sorted(blocks, key=lambda b: (b.box[1], b.box[0]))
+
+
+def _card_footer(text: str) -> bool:
+    """The label under a transfer or red-packet card (微信转账, 微信红包), on a white band that may
+    be the page's own colour."""
+    compact = "".join(text.split())
+    return len(compact) <= 8 and ("转账" in compact or "红包" in compact)
+
+
+def _footer_of(line: OcrLine, containers: list[Region]) -> Region | None:
+    """The solid region right above a line on a fill, holding it across (a card's lower band)."""
+    x, y, w, h = line.box
+    for r in containers:
+        if 0 <= y - r.box[3] < 0.8 * h and r.box[0] <= x and x + w <= r.box[2] and r.role != "quote":
+            return r
+    return None
 
 
 def _joinable(image: Image.Image, blocks: list[Block], ln: OcrLine, fill: Colour | None, page: Colour) -> Block | None:
@@ -127,8 +148,9 @@ def _joinable(image: Image.Image, blocks: list[Block], ln: OcrLine, fill: Colour
             continue
         if (b.fill is None) != (fill is None):
             continue
-        if fill is None:
-            ok = gap < 0.8 * min(h, lh) and abs(x - bx0) < 1.2 * h
+        if fill is None:  # on the page: a wrapped line, flush left, close, same type size; never a time label
+            ok = (gap < 0.6 * min(h, lh) and abs(x - bx0) < 0.6 * h and abs(h - lh) < 0.25 * max(h, lh)
+                  and not is_time_label(ln.text) and not is_time_label(last.text))
         else:
             ok = (distance(b.fill, fill) <= SAME_FILL and gap < 3.5 * min(h, lh)
                   and _band_is(image, (max(bx0, x), ly + lh, min(bx1, x + w), y), fill, page))

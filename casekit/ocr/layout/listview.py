@@ -3,7 +3,7 @@ image, a 客服 history page. No bubbles and no 'me' side: rows of avatar, a nic
 message time at the right of the same row, and the text below the nickname, flush with it.
 
 Found from the OCR lines alone: at least two rows that end in a clock time, starting at one text
-column, each followed by lines flush with that column. The rows become nickname + time regions
+column, each followed by lines flush with that column. The rows become nickname + row_time regions
 and the lines below them one message each, so the chat assembly reads them as it reads bubbles.
 """
 
@@ -80,7 +80,7 @@ def read_list(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layout 
             flush()
             name, clock = head_at[i]
             x, y, w, h = ln.box
-            regions.append(Region((x + w - 1, y, x + w, y + h), "line", side="right", text=clock, lines=[clock]))
+            regions.append(Region((x + w - 1, y, x + w, y + h), "row_time", side="right", text=clock, lines=[clock]))
             regions.append(Region((x, y, x + w, y + h), "nickname", side="left", text=name, lines=[name],
                                   conf=ln.conf * 100.0, words=line_words([ln])))
         elif abs(ln.box[0] - column) < COLUMN * W and regions:
