@@ -36,7 +36,8 @@ from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
 
 SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1, "boxes": 1,  # boxes: entities carry image boxes
-            "screens": 1}  # casekit.screens reads order/refund/... pages: results cached before it are stale
+            "screens": 1,  # casekit.screens reads order/refund/... pages: results cached before it are stale
+            "layout": 1}  # the chat layout model (ocr/layout): chats read before it are read again
 LOW_CONF = 55.0
 _GROUP_TITLE = re.compile(r"[(（]\d{1,4}[)）]\s*$")  # 家人群(12): a group's member count
 _FILENAME_TIME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})[-_ T]?(\d{2})[-_.:]?(\d{2})[-_.:]?(\d{2})")

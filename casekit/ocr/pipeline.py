@@ -14,7 +14,7 @@ from statistics import median
 
 from PIL import Image, ImageChops, ImageFilter, ImageMath, ImageOps
 
-from .engine import OcrEngine, Word, group_rows
+from .engine import OcrEngine, Word
 from .lines import OcrLine
 from .segment import Layout, Region, _components, distance_image
 from .text import clean, join_lines, join_words
@@ -409,38 +409,6 @@ def lines_of(words: list[Word]) -> list[tuple[str, list[Word]]]:
         by_line.setdefault(w.line_key, []).append(w)
     ordered = sorted(by_line.values(), key=lambda ws: min(w.top for w in ws))
     return [(clean(join_words([w.text for w in sorted(ws, key=lambda w: w.left)])), ws) for ws in ordered]
-
-
-def assign_lines(layout: Layout, lines: list[OcrLine]) -> int:
-    """Fill the text-bearing regions of `layout` from a whole-page line reading (an engine that
-    reads whole screens itself, PP-OCR). Each line goes to the smallest region holding its centre
-    (a line region's box is padded by half its height: detection boxes are a little larger than
-    the ink). Returns the number of lines placed."""
-    targets = [r for r in layout.regions if r.role in OCR_ROLES]
-    if layout.title is not None:
-        targets.append(layout.title)
-    per_region: dict[int, list[Word]] = {}
-    placed = 0
-    for ln in lines:
-        x, y, w, h = ln.box
-        cx, cy = x + w / 2, y + h / 2
-        best = None
-        for r in targets:
-            pad = 0 if r.filled else r.height / 2
-            x0, y0, x1, y1 = r.box
-            if x0 - pad <= cx < x1 + pad and y0 - pad <= cy < y1 + pad:
-                if best is None or r.width * r.height < best.width * best.height:
-                    best = r
-        if best is None:
-            continue
-        placed += 1
-        per_region.setdefault(id(best), []).append(Word(ln.text, x, y, w, h, ln.conf * 100.0, src=ln.box))
-    for r in targets:
-        words = per_region.get(id(r), [])
-        # detection splits one visual row into several boxes (text, then an emoji gap): one line
-        assign_words(r, group_rows(words))
-    return placed
-
 
 
 def region_lines(layout: Layout) -> list[OcrLine]:
