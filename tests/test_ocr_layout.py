@@ -81,3 +81,26 @@ def test_dark_mode_chat_with_a_photo(engine):
     assert ex.kind == "chat_screenshot"
     assert said(ex) == [("them", "text", "这是实物图，保证正品"), ("them", "image", "[图片]"), ("me", "text", "好的，我要一件")]
     assert all(m.name == "好物优选店" for m in ex.messages if m.speaker == "them")
+
+
+def test_desktop_chat_list_column_is_chrome():
+    """A desktop client's chat list left of the conversation pane (drawn here beside a real
+    WeChat-for-macOS capture): its contact names and previews are no messages, and the bubbles'
+    sides are taken inside the pane, so the pane's left bubble is still theirs."""
+    from casekit.synth import font
+    from PIL import ImageDraw
+
+    chat = Image.open(FIX / "cow_single-chat-sample.jpg").convert("RGB")
+    pane = 560
+    image = Image.new("RGB", (chat.width + pane, chat.height), (230, 230, 230))
+    image.paste(chat, (pane, 0))
+    draw = ImageDraw.Draw(image)
+    draw.line([(pane - 1, 0), (pane - 1, chat.height)], fill=(214, 214, 214), width=1)
+    for i, (name, preview) in enumerate([("张经理", "好的，明天发货"), ("好物优选店", "[图片]"), ("家人群", "妈妈：晚上回来吃饭吗")]):
+        y = 120 + i * 150
+        draw.rectangle([30, y, 110, y + 80], fill=(120, 160, 200))
+        draw.text((140, y + 2), name, font=font(34), fill=(20, 20, 20))
+        draw.text((140, y + 46), preview, font=font(28), fill=(150, 150, 150))
+    ex = read(image, "rapidocr")
+    assert [m.speaker for m in ex.messages] == ["me", "them"]
+    assert not any(w in m.text for m in ex.messages for w in ("张经理", "明天发货", "家人群", "晚上回来"))

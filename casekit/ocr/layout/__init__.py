@@ -20,7 +20,7 @@ import re
 from PIL import Image
 
 from ..lines import OcrLine
-from ..segment import Layout, Region
+from ..segment import Layout, Region, dominant_colour
 from ..timelabels import is_time_label
 from .area import Area, find_area
 from .blocks import Block, group
@@ -43,7 +43,8 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     # text drawn on an avatar (a group's initials, 'NLP') is a picture, not a message
     inside = [ln for ln in lines if ln.text.strip() and area.holds(ln) and not any(_centre_in(ln, a) for a in avatars)]
     containers = [r for r in cues.regions if r.filled and r.role in CONTAINER_ROLES and _within(r, area)]
-    blocks = group(image, inside, containers, cues.page_bg)
+    page = _page_colour(image, area, cues)
+    blocks = group(image, inside, containers, page)
     regions: list[Region] = []
     used: set[int] = set()
     for block in blocks:
@@ -60,6 +61,19 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     regions = [r for r in regions if not (r.role == "line" and READ_RECEIPT.match("".join(r.text.split())))]
     return Layout(cues.width, cues.height, cues.page_bg, cues.dark, area.box[1], area.box[3], regions,
                   title_region(area), cues.size_w, cues.desktop)
+
+
+def _page_colour(image: Image.Image, area: Area, cues: Layout):
+    """The conversation pane's own background: beside a chat-list column the image's margins are
+    the list's colour, not the pane's."""
+    if area.box[0] == 0:
+        return cues.page_bg
+    x0, y0, x1, y1 = area.box
+    strip = max(2, int(0.012 * (x1 - x0)))
+    edges = Image.new("RGB", (strip * 2, max(1, y1 - y0)))
+    edges.paste(image.crop((x0 + 2, y0, x0 + 2 + strip, y1)), (0, 0))
+    edges.paste(image.crop((x1 - strip, y0, x1, y1)), (strip, 0))
+    return dominant_colour(edges)
 
 
 def _avatar_like(r: Region, area: Area, regions: list[Region], size: int) -> bool:

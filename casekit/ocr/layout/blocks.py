@@ -108,6 +108,8 @@ def group(image: Image.Image, lines: list[OcrLine], containers: list[Region], pa
         fill = fill_around(image, ln.box)
         fill_or_page = None if distance(fill, page_bg) <= PAGE_FILL else fill
         footer = _footer_of(ln, containers) if fill_or_page is not None or _card_footer(ln.text) else None
+        if footer is None and fill_or_page is not None:
+            footer = _continues(image, ln, fill_or_page, containers, page_bg)
         if footer is not None:  # a card's footer band (微信转账) in another colour than its top
             held.setdefault(id(footer), Block([], footer.bg, footer)).lines.append(ln)
             continue
@@ -136,6 +138,18 @@ def _footer_of(line: OcrLine, containers: list[Region]) -> Region | None:
     return None
 
 
+def _continues(image: Image.Image, line: OcrLine, fill: Colour, containers: list[Region], page: Colour) -> Region | None:
+    """The solid region a line on the same fill continues below (the colour cut stopped short of
+    the bubble's end, at a code block or a scroll edge): its fill runs down to the line."""
+    x, y, w, h = line.box
+    for r in containers:
+        gap = y - r.box[3]
+        if 0 <= gap < 3.5 * h and r.box[0] <= x < r.box[2] and distance(r.bg, fill) <= SAME_FILL and r.role == "bubble" \
+                and _band_is(image, (x, r.box[3], min(r.box[2], x + w), y), fill, page):
+            return r
+    return None
+
+
 def _joinable(image: Image.Image, blocks: list[Block], ln: OcrLine, fill: Colour | None, page: Colour) -> Block | None:
     x, y, w, h = ln.box
     best, best_gap = None, None
@@ -152,7 +166,7 @@ def _joinable(image: Image.Image, blocks: list[Block], ln: OcrLine, fill: Colour
             ok = (gap < 0.6 * min(h, lh) and abs(x - bx0) < 0.6 * h and abs(h - lh) < 0.25 * max(h, lh)
                   and not is_time_label(ln.text) and not is_time_label(last.text))
         else:
-            ok = (distance(b.fill, fill) <= SAME_FILL and gap < 3.5 * min(h, lh)
+            ok = (distance(b.fill, fill) <= SAME_FILL and gap < 6 * min(h, lh)  # blank lines in a bubble
                   and _band_is(image, (max(bx0, x), ly + lh, min(bx1, x + w), y), fill, page))
         if ok and (best_gap is None or gap < best_gap):
             best, best_gap = b, gap
