@@ -144,7 +144,8 @@ def _mark_nicknames(regions: list[Region], size: int) -> None:
     for i, r in enumerate(regions):
         if r.role != "line" or len(r.lines) != 1 or is_time_label(r.text):
             continue
-        below = [b for b in regions[i + 1:i + 4] if b.role == "bubble" and 0 <= b.box[1] - r.box[3] < 0.05 * size]
+        # a detector's box is padded: a name's box may reach a few pixels into the bubble below
+        below = [b for b in regions[i + 1:i + 4] if b.role == "bubble" and -0.5 * r.height <= b.box[1] - r.box[3] < 0.05 * size]
         if not below:
             continue
         b = below[0]

@@ -15,6 +15,7 @@ import re
 from PIL import Image
 
 from ..lines import OcrLine
+from ..payment import is_transfer_card
 from ..segment import Region, distance_image
 
 LABELS = {"image": "[图片]", "sticker": "[表情]", "video": "[视频]", "voice": "[语音]"}
@@ -33,8 +34,8 @@ def media_kind(image: Image.Image, region: Region, lines: list[OcrLine], page_bg
     texts = ["".join(ln.text.split()) for ln in lines]
     if texts and all(VOICE.match(t) for t in texts) and region.colourful < PICTURE_COLOURFUL:
         return "voice"
-    if region.colourful < PICTURE_COLOURFUL:
-        return None
+    if region.colourful < PICTURE_COLOURFUL or is_transfer_card(" ".join(texts), region.bg):
+        return None  # a card's two colour bands look colourful: its amount makes it a card
     area = max(1, region.width * region.height)
     covered = sum(ln.box[2] * ln.box[3] for ln in lines) / area
     conf = sum(ln.conf for ln in lines) / len(lines) if lines else 0.0
