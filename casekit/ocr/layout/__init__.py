@@ -57,6 +57,9 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
             if kind is not None:
                 regions.append(_media(r, kind, area, avatars, size))
     regions.sort(key=lambda r: (r.box[1], r.box[0]))
+    # a picture avatar the cues missed, read as a glyph or two ('亲'): not a message
+    regions = [r for r in regions if not (r.role == "line" and len(r.text.replace(" ", "")) <= 2
+                                          and _avatar_like(r, area, [b for b in regions if b is not r], size))]
     _mark_nicknames(regions, size)
     regions = [r for r in regions if not (r.role == "line" and READ_RECEIPT.match("".join(r.text.split())))]
     return Layout(cues.width, cues.height, cues.page_bg, cues.dark, area.box[1], area.box[3], regions,
@@ -150,7 +153,7 @@ def _mark_nicknames(regions: list[Region], size: int) -> None:
             continue
         b = below[0]
         flush = abs(b.box[0] - r.box[0]) < 0.06 * size if b.side == "left" else abs(b.box[2] - r.box[2]) < 0.06 * size
-        if flush and b.side in ("left", "right") and (b.media or r.height <= 1.05 * _line_height(b)):
+        if flush and b.side in ("left", "right") and (b.media or r.height <= 1.5 * _line_height(b)):
             r.role, r.side = "nickname", b.side
             for tag in regions[max(0, i - 2):i] + regions[i + 1:i + 3]:  # a badge on the name's row (机器人, 群主, a company tag)
                 chip = tag.role == "bubble" and not tag.media and tag.height <= 1.3 * r.height
