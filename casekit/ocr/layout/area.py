@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from PIL import Image, ImageChops
 
 from ..lines import OcrLine
+from ..pipeline import is_dimmed
 from ..segment import Layout
 from ..timelabels import is_time_label
 
@@ -52,9 +53,11 @@ def find_area(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Area:
 
 
 def sheet_top(cues: Layout) -> int:
-    """Top of an action sheet (or any full-width band) covering the bottom of the screen, else the
+    """Top of an action sheet (a full-width band over the bottom of a dimmed chat), else the
     image height: its rows (发送给朋友, 删除, 取消 …) are the app's menu, not the chat."""
     H = cues.height
+    if not is_dimmed(cues.page_bg):  # an action sheet dims the chat behind it
+        return H
     bands = [r for r in cues.regions if r.role == "banner" and r.box[3] >= H - 0.02 * H and r.box[1] > 0.3 * H]
     return min((r.box[1] for r in bands), default=H)
 
