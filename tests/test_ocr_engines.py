@@ -18,8 +18,6 @@ from casekit.ocr import rapid
 from casekit.ocr.engine import (DEFAULT_ENGINE, ENGINE_ENV, ReplayEngine, TesseractEngine, Word, engine_id,
                                 engine_name, lines_from_words, make_engine)
 from casekit.ocr.lines import OcrLine
-from casekit.ocr.pipeline import assign_lines
-from casekit.ocr.segment import Layout, Region
 
 FIX = Path(__file__).parent / "fixtures" / "screenshots"
 QQ = FIX / "iqqbot_demo.png"  # QQ desktop, 1535x651: "14:38" centred at the top, "/docs" on the left
@@ -78,19 +76,6 @@ def test_rapid_words_put_boxes_of_one_row_on_one_line(monkeypatch):
     words = engine.words(Image.new("RGB", (10, 10)))
     assert [(w.text, w.line) for w in words] == [("幻象", 0), ("不", 0), ("/docs", 1)]
     assert words[0].conf == pytest.approx(99.0)
-
-
-def test_assign_lines_fills_the_region_holding_each_line():
-    bubble = Region(box=(100, 100, 500, 200), role="bubble", side="left", filled=True)
-    label = Region(box=(400, 20, 600, 50), role="centre")
-    layout = Layout(1000, 1000, (255, 255, 255), False, 0, 1000, [label, bubble])
-    placed = assign_lines(layout, [OcrLine("14:38", (410, 15, 150, 40), 0.99),
-                                   OcrLine("第一行", (120, 110, 200, 30), 0.95),
-                                   OcrLine("第二行", (120, 150, 200, 30), 0.85),
-                                   OcrLine("别处", (800, 800, 50, 30), 0.9)])
-    assert placed == 3
-    assert (label.text, bubble.lines) == ("14:38", ["第一行", "第二行"])
-    assert bubble.conf == pytest.approx(90.0) and bubble.words[0].src == (120, 110, 200, 30)
 
 
 def test_replay_engine_gives_lines_too(tmp_path):

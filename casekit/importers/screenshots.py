@@ -23,7 +23,9 @@ from ..ocr.entities import amount_warnings, card_amount, extract_entities, locat
 from ..ocr.images import open_image, sniff_image
 from ..ocr.lines import OcrLine
 from ..ocr.payment import is_transfer_card, parse_transfer_card
-from ..ocr.pipeline import assign_lines, is_dimmed, lines_of, page_image, read_regions
+from ..ocr.layout import chat_layout, read_list
+from ..ocr.layout.media import LABELS as MEDIA_LABELS, picture_text
+from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions, region_lines
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
 from ..records import Entity, Extraction, Message, SourceRef
@@ -35,8 +37,10 @@ from ..printcopies import print_from_decoded
 from .base import ExtractContext, Importer
 
 SETTINGS = {"lang": "chi_sim", "psm": 6, "segment": 1, "boxes": 1,  # boxes: entities carry image boxes
-            "screens": 1}  # casekit.screens reads order/refund/... pages: results cached before it are stale
+            "screens": 1,  # casekit.screens reads order/refund/... pages: results cached before it are stale
+            "layout": 1}  # the chat layout model (ocr/layout): chats read before it are read again
 LOW_CONF = 55.0
+_GROUP_TITLE = re.compile(r"[(（]\d{1,4}[)）]\s*$")  # 家人群(12): a group's member count
 _FILENAME_TIME = re.compile(r"(20\d{2})[-_.]?(\d{2})[-_.]?(\d{2})[-_ T]?(\d{2})[-_.:]?(\d{2})[-_.:]?(\d{2})")
 
 
@@ -147,13 +151,6 @@ def _reference(ctx: ExtractContext, path: Path, info: dict[str, Any]) -> tuple[d
     return None, False
 
 
-def _picture_text(text: str) -> bool:
-    """OCR of a photo gives a few characters or strings of stroke-like junk (|[]{}()/)."""
-    compact = text.replace(" ", "")
-    meaningful = sum(1 for ch in compact if ch.isalnum())
-    return meaningful < 4 or meaningful < 0.5 * len(compact)
-
-
 def is_chat(layout: Layout) -> bool:
     """Bubbles on the sides next to avatars (or several side bubbles) make a chat screen."""
     side = [r for r in layout.regions if r.role == "bubble" and r.side in ("left", "right")]
@@ -167,15 +164,22 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
     the benchmark and tests."""
     path = path or Path("image.png")
     info = info or {}
-    layout = segment(image)
+    cues = segment(image)
     reference, exact = _reference(ctx, path, info)
-    if is_chat(layout):
-        if getattr(engine, "whole_page", False):
-            assign_lines(layout, engine.read_lines(image))
-        else:
-            read_regions(image, layout, engine)
-        return _chat_extraction(layout, ctx, reference, exact, weak_threshold(getattr(engine, "name", "")))
-    return _screen_extraction(image, layout, engine, ctx, reference, exact)
+    if is_chat(cues):
+        return _chat_extraction(chat_layout(image, cues, chat_lines(image, cues, engine)), ctx, reference, exact,
+                                weak_threshold(getattr(engine, "name", "")))
+    return _screen_extraction(image, cues, engine, ctx, reference, exact)
+
+
+def chat_lines(image, cues: Layout, engine: OcrEngine) -> list[OcrLine]:
+    """The OCR lines of a chat screen for the layout model: a whole-page engine's (PP-OCR) own
+    line boxes; Tesseract's reading of the colour segmentation's crops (each bubble normalised
+    against its own fill reads better than the whole page), boxes mapped back to the image."""
+    if getattr(engine, "whole_page", False):
+        return engine.read_lines(image)
+    read_regions(image, cues, engine)
+    return region_lines(cues)
 
 
 def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractContext, reference: datetime | None,
@@ -203,6 +207,10 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
                 second.warnings = merged + [w for w in second.warnings if w not in notes] + payment_notes(tx)
                 reading, lines = second, colour
     text = "\n".join(line.text for line in lines)
+    if reading is None:
+        listed = read_list(image, layout, lines)  # a list-style chat record: nickname + time rows
+        if listed is not None:
+            return _chat_extraction(listed, ctx, reference, exact)
     if reading is not None:
         if reading.kind == "payment_screenshot":
             reading.warnings.extend(_amount_checks(text, card=False))
@@ -211,7 +219,7 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
     warnings: list[str] = []
     if not text:
         warnings.append(bilingual("图像中未识别到文字", "no text recognised in the image"))
-    elif not _picture_text(text):
+    elif not picture_text(text):
         warnings.append(bilingual("图中有文字，但不是能识别的聊天、付款、订单或退款页面；请人工核对并在 case.toml 的"
                                   " [evidence] 中写明这是什么",
                                   "the image holds text but is no chat, payment, order or refund screen casekit knows; "
@@ -311,12 +319,15 @@ def _amount_checks(text: str, card: bool) -> list[str]:
 def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | None, exact: bool,
                      weak: float = WEAK_CONF["tesseract"]) -> Extraction:
     contact = layout.title.text if layout.title is not None and layout.title.text else None
+    # in a group chat (nicknames above bubbles) the title names the group, not a sender
+    group_chat = any(r.role == "nickname" for r in layout.regions) or bool(contact and _GROUP_TITLE.search(contact))
     messages: list[Message] = []
     transactions = []
     warnings: list[str] = []
     texts: list[str] = [contact] if contact else []
     time_text: str | None = None
     when: datetime | None = None
+    day_label: str | None = None  # the last date label: a clock-only label below it is on that day
     pending_name: str | None = None
     unresolved: set[str] = set()
     for r in layout.regions:
@@ -344,13 +355,19 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
             warnings.append(bilingual(f"时间标签“{text}”按格式更正为“{repaired}”，请核对",
                                       f"time label '{text}' read as '{repaired}' (OCR misread fixed by its format); check it"))
             text = repaired
-        if r.role == "centre" or (r.role == "line" and is_time_label(text)):
+        if r.role in ("centre", "row_time") or (r.role == "line" and is_time_label(text)):
             if not text:
                 continue
             texts.append(text)
             if is_time_label(text):
-                time_text = text
                 label = parse_time_label(text)
+                if label and label.form in ("ymd", "md"):
+                    day_label = text if "h" not in label.groups else None
+                elif r.role == "row_time" and label and label.form == "time" and day_label:
+                    # a chat-record list: 2018-3-31 heads the rows, 下午3:59 on a row is on that day
+                    text = f"{day_label} {text}"
+                    label = parse_time_label(text)
+                time_text = text
                 when = resolve_time_label(text, reference, bounded=exact, latest=ctx.extras.get("latest_time")) \
                     if (exact or (label and label.form in ("ymd", "md"))) else None
                 if when is None:
@@ -361,10 +378,10 @@ def _chat_extraction(layout: Layout, ctx: ExtractContext, reference: datetime | 
         if r.role not in ("bubble", "line"):
             continue
         speaker = "me" if r.side == "right" else "them"
-        name = None if speaker == "me" else (pending_name or contact)
+        name = None if speaker == "me" else (pending_name or (None if group_chat else contact))
         pending_name = None
-        if r.role == "bubble" and r.colourful > 0.3 and _picture_text(text):
-            messages.append(Message(speaker, "[图片]", "image", name, when, time_text, ref, r.conf))
+        if r.media:  # a photo, sticker, video or voice message: an item, never its pixels as text
+            messages.append(Message(speaker, MEDIA_LABELS[r.media], "image", name, when, time_text, ref, r.conf))
             continue
         if not text:
             continue

@@ -14,7 +14,7 @@ from statistics import median
 
 from PIL import Image, ImageChops, ImageFilter, ImageMath, ImageOps
 
-from .engine import OcrEngine, Word, group_rows
+from .engine import OcrEngine, Word
 from .lines import OcrLine
 from .segment import Layout, Region, _components, distance_image
 from .text import clean, join_lines, join_words
@@ -411,33 +411,20 @@ def lines_of(words: list[Word]) -> list[tuple[str, list[Word]]]:
     return [(clean(join_words([w.text for w in sorted(ws, key=lambda w: w.left)])), ws) for ws in ordered]
 
 
-def assign_lines(layout: Layout, lines: list[OcrLine]) -> int:
-    """Fill the text-bearing regions of `layout` from a whole-page line reading (an engine that
-    reads whole screens itself, PP-OCR). Each line goes to the smallest region holding its centre
-    (a line region's box is padded by half its height: detection boxes are a little larger than
-    the ink). Returns the number of lines placed."""
-    targets = [r for r in layout.regions if r.role in OCR_ROLES]
-    if layout.title is not None:
-        targets.append(layout.title)
-    per_region: dict[int, list[Word]] = {}
-    placed = 0
-    for ln in lines:
-        x, y, w, h = ln.box
-        cx, cy = x + w / 2, y + h / 2
-        best = None
-        for r in targets:
-            pad = 0 if r.filled else r.height / 2
-            x0, y0, x1, y1 = r.box
-            if x0 - pad <= cx < x1 + pad and y0 - pad <= cy < y1 + pad:
-                if best is None or r.width * r.height < best.width * best.height:
-                    best = r
-        if best is None:
+def region_lines(layout: Layout) -> list[OcrLine]:
+    """The lines `read_regions` read, as OcrLines with boxes in the original image (from each
+    word's `src`), for the layout model (ocr.layout) that groups them into the conversation."""
+    out: list[OcrLine] = []
+    for region in [*layout.regions, layout.title]:
+        if region is None or not region.words:
             continue
-        placed += 1
-        per_region.setdefault(id(best), []).append(Word(ln.text, x, y, w, h, ln.conf * 100.0, src=ln.box))
-    for r in targets:
-        words = per_region.get(id(r), [])
-        # detection splits one visual row into several boxes (text, then an emoji gap): one line
-        assign_words(r, group_rows(words))
-    return placed
-
+        for text, words in lines_of(region.words):
+            boxes = [w.src for w in words if w.src]
+            if not text or not boxes:
+                continue
+            x0, y0 = min(b[0] for b in boxes), min(b[1] for b in boxes)
+            x1, y1 = max(b[0] + b[2] for b in boxes), max(b[1] + b[3] for b in boxes)
+            n = sum(len(w.text) for w in words) or 1
+            conf = sum(w.conf * len(w.text) for w in words) / n / 100.0
+            out.append(OcrLine(text, (x0, y0, x1 - x0, y1 - y0), max(0.0, min(1.0, conf)), tuple(words)))
+    return out

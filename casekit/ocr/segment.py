@@ -46,6 +46,7 @@ class Region:
     text: str = ""
     conf: float | None = None
     colourful: float = 0.0  # share of pixels far from the region background (pictures are high)
+    media: str | None = None  # image | sticker | video | voice: an item that is not text (ocr.layout.media)
 
     @property
     def width(self) -> int:
@@ -215,9 +216,10 @@ def segment(image: Image.Image) -> Layout:
             header_bottom += 1
         bottom = _find_dividers(solid_mask, H - int(0.3 * W), H - int(0.06 * W), W)
         footer_top = bottom[0] if bottom else H
-    elif desktop:
-        # the window's title bar: a rule across most of the chat pane near the top (the pane may
-        # sit right of a sidebar); the title above it names the chat and is not a message
+    else:
+        # a desktop window (or a squarish crop of one): the title bar ends at a rule across most of
+        # the chat pane near the top (the pane may sit right of a sidebar); the title above it
+        # names the chat and is not a message. A rule across the bottom starts the input bar.
         top = _find_dividers(solid_mask, 0, int(0.15 * H), W, 0.6)
         if top:
             header_bottom = top[0]
@@ -226,6 +228,8 @@ def segment(image: Image.Image) -> Layout:
                     break
                 header_bottom = y
             header_bottom += 1
+        bottom = _find_dividers(solid_mask, int(0.8 * H), H - 2, W, 0.85)
+        footer_top = bottom[0] if bottom else H
 
     # Solid regions from a downsampled mask.
     cell = max(4, int(round(8 * u)))

@@ -1,0 +1,56 @@
+"""Blocks of lines into the Region records the chat assembly reads (segment.Region): role, side,
+text, words with their boxes in the original image (entity boxes for redaction)."""
+
+from __future__ import annotations
+
+from ..engine import Word
+from ..lines import OcrLine
+from ..segment import Region
+from ..text import clean, join_lines
+from .area import Area
+
+AVATAR_REACH = 0.07  # of the size unit: an avatar this close beside a bubble's top decides its side
+
+
+def line_words(lines: list[OcrLine]) -> list[Word]:
+    """The words of `lines` with `src` boxes; a line that has no words of its own is one word."""
+    out: list[Word] = []
+    for i, ln in enumerate(lines):
+        if ln.words and all(w.src for w in ln.words):
+            out.extend(Word(w.text, w.left, w.top, w.width, w.height, w.conf, 0, 0, i, w.src) for w in ln.words)
+        else:
+            out.append(Word(ln.text, *ln.box, ln.conf * 100.0, 0, 0, i, ln.box))
+    return out
+
+
+def fill_text(region: Region, lines: list[OcrLine]) -> Region:
+    """Give `region` the text of `lines` (top to bottom)."""
+    ordered = sorted(lines, key=lambda ln: (ln.box[1], ln.box[0]))
+    region.lines = [ln.text for ln in ordered]
+    region.text = clean(join_lines(region.lines))
+    region.words = line_words(ordered)
+    region.conf = 100.0 * sum(ln.conf for ln in ordered) / len(ordered) if ordered else None
+    return region
+
+
+def side_of(box: tuple[int, int, int, int], area: Area, avatars: list[Region], size: int) -> str:
+    """left | right | centre, relative to the conversation area: an avatar level with the top of
+    the bubble and just beside it decides; else the bubble's margins inside the area."""
+    x0, y0, x1, y1 = box
+    for a in avatars:
+        level = a.box[1] < y1 and y0 - 0.06 * size < a.box[3] and a.box[1] - y0 < 0.04 * size
+        if level and 0 <= x0 - a.box[2] < AVATAR_REACH * size:
+            return "left"
+        if level and 0 <= a.box[0] - x1 < AVATAR_REACH * size:
+            return "right"
+    ml, mr = x0 - area.box[0], area.box[2] - x1
+    if abs(ml - mr) < 0.07 * area.width and min(ml, mr) > 0.1 * area.width:
+        return "centre"
+    return "left" if ml < mr else "right"
+
+
+def title_region(area: Area) -> Region | None:
+    if area.title is None:
+        return None
+    x, y, w, h = area.title.box
+    return fill_text(Region((x, y, x + w, y + h), "title"), [area.title])

@@ -1,0 +1,142 @@
+"""The chat layout model on recorded PP-OCR line boxes of real screenshots (fast: the colour cues
+are computed from the image, the engine's lines are replayed from layout_lines.json; regenerate
+with tests/fixtures/ocr_recorded/regen_layout_lines.py)."""
+
+import json
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from casekit.ocr.layout import chat_layout, read_list
+from casekit.ocr.layout.area import pane_edge
+from casekit.ocr.layout.blocks import fill_around, group, merge_rows
+from casekit.ocr.layout.media import media_kind
+from casekit.ocr.lines import OcrLine
+from casekit.ocr.segment import Region, segment
+
+HERE = Path(__file__).parent / "fixtures"
+RECORDED = json.loads((HERE / "ocr_recorded" / "layout_lines.json").read_text(encoding="utf-8"))
+
+
+def shot(name):
+    image = Image.open(HERE / "screenshots" / name).convert("RGB")
+    lines = [OcrLine(text, tuple(box), conf) for text, box, conf in RECORDED[name]]
+    return image, lines
+
+
+def roles(layout):
+    return [(r.role, r.side, r.text) for r in layout.regions]
+
+
+def test_group_chat_nicknames_title_and_avatar_text():
+    image, lines = shot("cow_wechat_group_1.jpg")
+    layout = chat_layout(image, segment(image), lines)
+    # the title bar's first centred line names the group; the pinned notice bar below it does not
+    assert layout.title is not None and layout.title.text.startswith("大模型/知识库/bot交流")
+    nicknames = [r.text for r in layout.regions if r.role == "nickname"]
+    assert nicknames == ["扫地升", "chatbot", "暴躁老金"]
+    texts = [r.text for r in layout.regions]
+    assert "NLP" not in texts  # the letters drawn on an avatar are not a message
+    assert not any("请先看群公告" in t for t in texts)  # chrome above the conversation area
+    bubbles = [(r.side, r.text) for r in layout.regions if r.role == "bubble"]
+    assert bubbles[0] == ("left", "QwenQVQ-72B真牛逼做OCR")
+    assert ("left", "https://modelscope.cn/studios/Qwen/QVQ-72B-preview") in bubbles  # two lines, one bubble
+    assert [s for s, t in bubbles if t.startswith("DeepSeek-V3正式发布性能")] == ["right"]  # the link card I sent
+    assert any(r.role == "quote" for r in layout.regions)  # the quote chip is context, not a message
+
+
+def test_desktop_window_title_is_not_a_message_and_sides_follow_the_pane():
+    image, lines = shot("cow_single-chat-sample.jpg")
+    layout = chat_layout(image, segment(image), lines)
+    assert layout.title is not None and layout.title.text
+    assert layout.title.text not in [r.text for r in layout.regions]
+    sides = [(r.side, r.text[:6]) for r in layout.regions if r.role == "bubble"]
+    assert [s for s, _ in sides] == ["right", "left"]
+
+
+def test_qq_blue_bubble_is_mine_and_white_bubble_is_theirs():
+    image, lines = shot("iqqbot_demo.png")
+    layout = chat_layout(image, segment(image), lines)
+    bubbles = [(r.side, r.text) for r in layout.regions if r.role == "bubble"]
+    assert bubbles[0] == ("left", "/docs")
+    assert bubbles[1][0] == "right" and "启用" in bubbles[1][1] and "/stop" in bubbles[1][1]
+    assert [r.text for r in layout.regions if r.role == "centre"] == ["14:38"]
+
+
+def test_list_view_rows_become_named_messages_and_the_action_sheet_is_chrome():
+    image, lines = shot("lefex_pic1.png")
+    layout = read_list(image, segment(image), lines)
+    assert layout is not None
+    names = [r.text for r in layout.regions if r.role == "nickname"]
+    assert names == ["俺在大西北五金建材", "俺在大西北五金建材", "★斌★"]
+    said = [r.text for r in layout.regions if r.role == "line" and r.side == "left"]
+    assert said[1] == "我们山东的户型都是这样的。相中老家的户型了"  # two lines, one message
+    assert not any(t in ("删除", "取消", "预览") for t in said)
+    clocks = [r.text for r in layout.regions if r.role == "row_time"]
+    assert clocks == ["下午3:59", "下午3:59", "下午6:56"]
+
+
+def test_a_bubble_chat_is_not_a_list_view():
+    image, lines = shot("cow_wechat_group_1.jpg")
+    assert read_list(image, segment(image), lines) is None
+
+
+def test_merge_rows_joins_boxes_of_one_row_only():
+    a = OcrLine("好的", (100, 50, 60, 30), 0.9)
+    b = OcrLine("谢谢", (170, 52, 60, 30), 0.8)  # same row, an emoji's width apart
+    c = OcrLine("下一行", (100, 95, 90, 30), 0.9)
+    far = OcrLine("14:38", (600, 50, 80, 30), 0.9)  # same row, across the screen
+    merged = merge_rows([c, far, b, a])
+    assert [ln.text for ln in merged] == ["好的谢谢", "14:38", "下一行"]
+    assert merged[0].box == (100, 50, 130, 32) and merged[0].conf == 0.8
+
+
+def _page(fill=(255, 255, 255)):
+    """A #F5F5F5 page with one faint white bubble holding two paragraphs and a blank line."""
+    image = Image.new("RGB", (800, 600), (245, 245, 245))
+    image.paste(fill, (100, 100, 500, 400))
+    return image
+
+
+def test_lines_sharing_a_faint_bubble_fill_are_one_bubble_across_a_blank_line():
+    image = _page()
+    lines = [OcrLine("第一段", (120, 120, 200, 30), 0.9), OcrLine("第二段", (120, 230, 300, 30), 0.9),
+             OcrLine("名字", (120, 450, 100, 30), 0.9)]  # on the page, below the bubble
+    assert fill_around(image, lines[0].box) == (255, 255, 255)
+    blocks = group(image, lines, [], (245, 245, 245))
+    assert [[ln.text for ln in b.lines] for b in blocks] == [["第一段", "第二段"], ["名字"]]
+    assert blocks[0].fill == (255, 255, 255) and blocks[1].fill is None
+
+
+def test_two_bubbles_one_above_the_other_stay_apart():
+    image = Image.new("RGB", (800, 600), (245, 245, 245))
+    image.paste((255, 255, 255), (100, 100, 500, 160))
+    image.paste((255, 255, 255), (100, 190, 500, 250))
+    lines = [OcrLine("一", (120, 115, 100, 30), 0.9), OcrLine("二", (120, 205, 100, 30), 0.9)]
+    blocks = group(image, lines, [], (245, 245, 245))
+    assert len(blocks) == 2  # the page colour between them parts them
+
+
+def test_pane_edge_finds_a_chat_list_column():
+    image = Image.new("RGB", (1200, 800), (245, 245, 245))
+    image.paste((230, 230, 230), (0, 0, 300, 800))  # the chat list column of a desktop client
+    assert 300 <= pane_edge(image, 60, 800) <= 304
+    assert pane_edge(Image.new("RGB", (1200, 800), (245, 245, 245)), 60, 800) == 0
+
+
+@pytest.mark.parametrize("texts,kind", [(["5\""], "voice"), (["12″"], "voice"), (["好的"], None)])
+def test_a_bubble_holding_only_a_length_in_seconds_is_voice(texts, kind):
+    image = Image.new("RGB", (800, 600), (245, 245, 245))
+    region = Region((100, 100, 300, 160), "bubble", filled=True, colourful=0.05)
+    lines = [OcrLine(t, (120, 115, 60, 30), 0.9) for t in texts]
+    assert media_kind(image, region, lines, (245, 245, 245), 800) == kind
+
+
+def test_a_colourful_region_with_junk_text_is_a_photo_and_a_play_length_makes_a_video():
+    image = Image.new("RGB", (800, 600), (245, 245, 245))
+    image.paste((20, 120, 40), (100, 100, 500, 400))
+    photo = Region((100, 100, 500, 400), "bubble", filled=True, colourful=0.7)
+    junk = [OcrLine("训2 RS人《4营如区", (110, 110, 380, 280), 0.35)]
+    assert media_kind(image, photo, junk, (245, 245, 245), 800) == "image"
+    assert media_kind(image, photo, [OcrLine("0:15", (440, 370, 50, 20), 0.95)], (245, 245, 245), 800) == "video"
