@@ -42,7 +42,9 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     avatars = [r for r in cues.regions if r.role == "avatar"]
     # text drawn on an avatar (a group's initials, 'NLP') is a picture, not a message
     inside = [ln for ln in lines if ln.text.strip() and area.holds(ln) and not any(_centre_in(ln, a) for a in avatars)]
-    containers = [r for r in cues.regions if r.filled and r.role in CONTAINER_ROLES and _within(r, area)]
+    # a quote-reply chip may be a faint one (not filled): its lines are still context, not a message
+    containers = [r for r in cues.regions if (r.filled or r.role == "quote") and r.role in CONTAINER_ROLES
+                  and _within(r, area)]
     page = _page_colour(image, area, cues)
     blocks = group(image, inside, containers, page)
     regions: list[Region] = []

@@ -37,7 +37,10 @@ def side_of(box: tuple[int, int, int, int], area: Area, avatars: list[Region], s
     """left | right | centre, relative to the conversation area: an avatar level with the top of
     the bubble and just beside it decides; else the bubble's margins inside the area."""
     x0, y0, x1, y1 = box
-    for a in avatars:
+    # the avatar that overlaps the bubble's rows comes first, then the one whose top is nearest:
+    # the previous message's avatar may end just above this bubble (within the reach allowed for
+    # a group nickname) and must not decide its side
+    for a in sorted(avatars, key=lambda a: (a.box[3] <= y0, abs(a.box[1] - y0))):
         level = a.box[1] < y1 and y0 - 0.06 * size < a.box[3] and a.box[1] - y0 < 0.04 * size
         if level and 0 <= x0 - a.box[2] < AVATAR_REACH * size:
             return "left"
