@@ -120,6 +120,8 @@ def build_cmd(
         typer.echo(f"{out['pdf']}  ({bilingual(f'{pages} 页', f'{pages} pages')})")
     if result.guide:
         typer.echo(f"{result.guide}  ({bilingual('本人维权指南，不要递交', 'your own guide, not to be sent')})")
+    for left_out in result.skipped:
+        typer.echo(bilingual(left_out["reason_zh"], left_out["reason_en"]))
     for gap in result.gaps:
         typer.echo(f"【待补充】{gap}")
 

@@ -29,8 +29,8 @@ from .steps import Status
 GUIDE_NAME = "guide.pdf"
 
 
-def _where(model: CaseModel, route: Any) -> list[dict[str, str]]:
-    """What to hand in where: one row per packet."""
+def _where(model: CaseModel, route: Any, built: list[str]) -> list[dict[str, str]]:
+    """What to hand in where: one row per packet built."""
     f = model.facts
     police_unit = f.filing.police_unit or "当地派出所（受害时所在地或钱款被骗地）"
     places = "或".join(f"{p}（{a}）" if a else p for p, a in jurisdiction(f))
@@ -46,7 +46,14 @@ def _where(model: CaseModel, route: Any) -> list[dict[str, str]]:
              "how": ("在订单或店铺页选“投诉商家/举报”，把“问题描述”一段粘贴进去，上传证据图片"
                      if route.off_platform else
                      "在订单页“申请售后”，把“问题描述”一段粘贴进去；商家拒绝后在 App 内申请平台介入")}]
-    return rows
+    by_file = dict(zip(("police", "consumer", "platform"), rows))
+    if "police" not in built and not route.fraud_alleged:
+        by_file["police"] = {"file": "未生成报案材料", "to": "—",
+                             "how": "现有事实不指向诈骗（已收货的售后纠纷），先走平台售后和 12315；若对方骗了你"
+                                    "（收款后拉黑、不发货、假冒、欺诈），在 case.toml [story] 写明后运行 "
+                                    "casekit build --recipient police"}
+        built = ["police"] + list(built)
+    return [by_file[r] for r in ("police", "consumer", "platform") if r in built]
 
 
 def _deadlines(model: CaseModel, route: Any) -> list[dict[str, Any]]:
@@ -85,8 +92,9 @@ def _after_sales(model: CaseModel) -> dict[str, Any]:
     return {"recorded": recorded, "steps": steps, "rows": [(k, v or "未记录") for k, v in rows]}
 
 
-def build_guide_view(model: CaseModel, status: Status) -> dict[str, Any]:
-    """Everything the guide shows."""
+def build_guide_view(model: CaseModel, status: Status, built: list[str] | None = None) -> dict[str, Any]:
+    """Everything the guide shows; `built`: the packets this build wrote (default: all three)."""
+    built = list(built) if built is not None else ["police", "consumer", "platform"]
     f, tl = model.facts, model.timeline
     route = decide(f, tl, model.now)
     stop = []
@@ -106,7 +114,7 @@ def build_guide_view(model: CaseModel, status: Status) -> dict[str, Any]:
         "stop_payment": stop,
         "stop_where": "、".join(c.name for c in stop_payment_channels()),
         "hints": [h.text for h in status.hints if not h.urgent],  # the urgent one is the 止付 section
-        "where": _where(model, route),
+        "where": _where(model, route, built),
         "deadlines": _deadlines(model, route),
         "receipt": [f"公安机关接受案件时应当制作受案回执交给报案人（{cite('gaxs_171')}）：没有给就当场索取。"
                     "受案回执只证明报案已被接受，不等于立案。",

@@ -82,6 +82,57 @@ def bill_name(e: EvidenceEntry) -> str:
     return title
 
 
+def _read(e: EvidenceEntry) -> dict[str, str]:
+    """The values a screen of this item showed (its fact proposals), by case.toml field."""
+    ex = e.extraction
+    out: dict[str, str] = {}
+    for p in ex.proposals if ex else []:
+        out.setdefault(p.field, p.value)
+    return out
+
+
+def _quoted(value: str, limit: int = 24) -> str:
+    value = " ".join(value.split())
+    return f"“{value if len(value) <= limit else value[:limit - 1] + '…'}”"
+
+
+def screen_name(e: EvidenceEntry) -> str | None:
+    """订单页面截图（订单号 …，店铺“…”） / 退款/售后记录截图（退款编号 …） / 商品/直播页面截图（“…”，
+    店铺“…”） / 对方账号主页截图（账号 …）: what the page itself showed, nothing more; None when it
+    showed none of it (the kind's default name is used)."""
+    seen = _read(e)
+    parts: list[str] = []
+    if e.subtype == "order_page":
+        title = SUBTYPES["order_page"][0]
+        if seen.get("order.order_id"):
+            parts.append(f"订单号 {seen['order.order_id']}")
+        if seen.get("order.goods"):
+            parts.append(f"商品{_quoted(seen['order.goods'])}")
+        if seen.get("order.shop"):
+            parts.append(f"店铺{_quoted(seen['order.shop'])}")
+    elif e.subtype == "refund_record":
+        title = SUBTYPES["refund_record"][0]
+        if seen.get("filing.platform_request_no"):
+            parts.append(f"退款编号 {seen['filing.platform_request_no']}")
+        elif seen.get("order.order_id"):
+            parts.append(f"订单号 {seen['order.order_id']}")
+    elif e.subtype in ("product_page", "shop_page"):
+        title = SUBTYPES[e.subtype][0]
+        if seen.get("order.goods"):
+            parts.append(_quoted(seen["order.goods"]))
+        if seen.get("order.shop"):
+            parts.append(f"店铺{_quoted(seen['order.shop'])}")
+    elif e.subtype == "profile_page":
+        title = SUBTYPES["profile_page"][0]
+        if seen.get("suspects.account_id"):
+            parts.append(f"账号 {seen['suspects.account_id']}")
+        if seen.get("suspects.name"):
+            parts.append(f"昵称{_quoted(seen['suspects.name'])}")
+    else:
+        return None
+    return f"{title}（{'，'.join(parts)}）" if parts else None
+
+
 def exhibit_name(e: EvidenceEntry, facts: Facts) -> str:
     """The 证据名称 of one item: the user's own name for it (case.toml [evidence.Exxxx] name), else
     made from its kind, app and counterpart; a capture date tells apart items of the same kind."""
@@ -95,7 +146,9 @@ def exhibit_name(e: EvidenceEntry, facts: Facts) -> str:
     elif e.subtype == "bill":
         return bill_name(e)
     else:
-        name = SUBTYPES.get(e.subtype, SUBTYPES["other"])[0]
+        name = screen_name(e) or SUBTYPES.get(e.subtype, SUBTYPES["other"])[0]
     if e.capture_time:
-        name += f"（{date_zh(e.capture_time)} 截取）"
+        # one bracket only: a name that already ends in its details takes the date inside them
+        taken = f"{date_zh(e.capture_time)} 截取"
+        name = f"{name[:-1]}，{taken}）" if name.endswith("）") else f"{name}（{taken}）"
     return name

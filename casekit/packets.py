@@ -42,9 +42,18 @@ class BuildResult:
     outputs: list[dict[str, Any]] = field(default_factory=list)
     gaps: list[str] = field(default_factory=list)
     guide: str = ""  # out/guide.pdf, the victim's own guide (casekit/guide.py)
+    skipped: list[dict[str, str]] = field(default_factory=list)  # packets "all" left out, and why
 
     def to_json(self) -> dict[str, Any]:
-        return {"outputs": self.outputs, "gaps": self.gaps, "guide": self.guide}
+        return {"outputs": self.outputs, "gaps": self.gaps, "guide": self.guide, "skipped": self.skipped}
+
+
+# `build` (all) for a case whose facts allege no crime: a 报案材料 would be sent back as a 民事纠纷
+NO_POLICE = {"recipient": "police",
+             "reason_zh": "未生成报案材料：现有事实不指向诈骗（已收货的售后纠纷），宜走平台售后和 12315；"
+                          "若对方骗了你，在 case.toml [story] 写明后运行 casekit build DIR --recipient police",
+             "reason_en": "no police report: the facts allege no fraud (an after-sales dispute over goods received); "
+                          "say so in case.toml [story], then `casekit build DIR --recipient police`"}
 
 
 def recipients_for(recipient: str) -> list[str]:
@@ -56,6 +65,16 @@ def recipients_for(recipient: str) -> list[str]:
                        hint_zh="可选 police / consumer / platform / all",
                        hint_en="choose police / consumer / platform / all")
     return [recipient]
+
+
+def planned(status: Any, recipient: str, root: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The packets a build of `recipient` writes, and those "all" leaves out with the reason: no
+    报案材料 when nothing the user gave alleges a crime (`--recipient police` still builds one)."""
+    wanted = recipients_for(recipient)
+    if recipient == "all" and not status.route.get("fraud_alleged", True):
+        wanted.remove("police")
+        return wanted, [{k: v.replace("DIR", str(root)) for k, v in NO_POLICE.items()}]
+    return wanted, []
 
 
 def render_html(model: CaseModel, status: Status, recipient: str, draft: bool) -> str:
@@ -130,10 +149,10 @@ def build_packets(
     `pipeline.RUN_SIZE`); `attach`: carry the originals, MANIFEST.sha256 and custody.jsonl.
     `progress(recipient)` as each packet's text is composed; `on_piece(done, total)` as each
     rendered piece of the PDFs is ready (the web page's progress bar)."""
-    wanted = recipients_for(recipient)
     model = load_case_model(case, now=now)
     status = evaluate(model)
     result = BuildResult()
+    wanted, result.skipped = planned(status, recipient, Path(model.root))
     result.gaps, labels = gap_listing(status, wanted)
     if result.gaps and not draft:
         raise refusal(Path(model.root), labels)
@@ -149,7 +168,7 @@ def build_packets(
             progress(r)
         views[r] = build_view(model, status, r, draft, out_dir)
         htmls[r] = env.get_template("zh-CN/packet.html").render(**views[r])
-    guide_view = build_guide_view(model, status)
+    guide_view = build_guide_view(model, status, wanted)
     guide_text = env.get_template("zh-CN/guide.html").render(**guide_view)
     cache = print_cache_dir(model.root)
     faces = packet_fonts("".join(htmls.values()) + guide_text, cache)  # one cut for the packets and the guide

@@ -192,6 +192,7 @@ class Route:
                                 "document": self.triage.floor.document, "source": self.triage.floor.source}
                                if self.triage and self.triage.floor else None),
             "stop_payment": self.stop_payment,
+            "fraud_alleged": self.fraud_alleged,
         }
 
 

@@ -113,10 +113,11 @@ def build_gaps(case: Case) -> list[str]:
     """The labels a build without --draft would refuse on (casekit.packets.gap_listing), so the
     page can say so in its own words before starting a job."""
     from ..casemodel import load_case_model
-    from ..packets import gap_listing, recipients_for
+    from ..packets import gap_listing, planned
     from ..steps import evaluate
 
-    _lines, labels = gap_listing(evaluate(load_case_model(case)), recipients_for("all"))
+    status = evaluate(load_case_model(case))
+    _lines, labels = gap_listing(status, planned(status, "all", Path(case.root))[0])
     return labels
 
 
