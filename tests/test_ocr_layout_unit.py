@@ -140,3 +140,12 @@ def test_a_colourful_region_with_junk_text_is_a_photo_and_a_play_length_makes_a_
     junk = [OcrLine("训2 RS人《4营如区", (110, 110, 380, 280), 0.35)]
     assert media_kind(image, photo, junk, (245, 245, 245), 800) == "image"
     assert media_kind(image, photo, [OcrLine("0:15", (440, 370, 50, 20), 0.95)], (245, 245, 245), 800) == "video"
+
+
+def test_list_row_clock_with_a_misread_period_word_still_heads_a_row():
+    from casekit.ocr.layout.listview import _head
+
+    assert _head(OcrLine("关羽 下年7:00", (0, 0, 10, 10), 0.9)) == ("关羽", "下午7:00")
+    assert _head(OcrLine("刘备 下午3:59", (0, 0, 10, 10), 0.9)) == ("刘备", "下午3:59")
+    assert _head(OcrLine("小中12:30", (0, 0, 10, 10), 0.9)) == ("小中", "12:30")  # a name's last glyph stays
+    assert _head(OcrLine("下午3:59", (0, 0, 10, 10), 0.9)) is None  # a clock alone names no one

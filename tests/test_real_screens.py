@@ -108,3 +108,16 @@ def test_chat_record_list_is_never_filed_silently(engine):
     text = fold(ex.text or "".join(m.text for m in ex.messages))
     for key in ("海德星河城预售许可证", "富力华庭", "中冶有活动现房均价6700"):
         assert fold(key) in text, key
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+def test_chat_record_list_rows_are_named_messages(engine):
+    # Tesseract's whole-page reading drops the grey row times, so the list is read again from the
+    # colour segmentation's crops
+    ex = _read("lefex_pic2.jpeg", engine)
+    assert ex.kind == "chat_screenshot"
+    assert all(m.speaker == "them" for m in ex.messages)
+    asked = _one(ex, "富力华庭现在毛坯多少钱")
+    assert asked.name == "张飞" and fold(asked.time_text) == fold("2018-3-31 下午8:00")
+    assert _one(ex, "中冶有活动现房均价6700").name == "小乔"

@@ -209,8 +209,19 @@ def _screen_extraction(image, layout: Layout, engine: OcrEngine, ctx: ExtractCon
     text = "\n".join(line.text for line in lines)
     if reading is None:
         listed = read_list(image, layout, lines)  # a list-style chat record: nickname + time rows
+        if listed is None and text and not getattr(engine, "whole_page", False):
+            # Tesseract's whole-page reading drops a list's small grey row times; its reading of
+            # the colour segmentation's crops (each row normalised against its own fill) keeps
+            # them. One more engine call, only for a page no parser took.
+            listed = read_list(image, layout, chat_lines(image, layout, engine))
         if listed is not None:
-            return _chat_extraction(listed, ctx, reference, exact)
+            result = _chat_extraction(listed, ctx, reference, exact)
+            # the page's text keeps what lies above and below the list (the status bar, an action
+            # sheet): not messages, but read on the image
+            top, bottom = min(r.box[1] for r in listed.regions), max(r.box[3] for r in listed.regions)
+            outside = [ln.text for ln in lines if ln.text and not top <= ln.box[1] + ln.box[3] / 2 < bottom]
+            result.text = "\n".join([result.text, *outside]) if outside else result.text
+            return result
     if reading is not None:
         if reading.kind == "payment_screenshot":
             reading.warnings.extend(_amount_checks(text, card=False))

@@ -20,7 +20,9 @@ from ..timelabels import is_time_label
 from .area import find_area
 from .regions import line_words, title_region
 
-CLOCK_TAIL = re.compile(r"((?:上午|下午|晚上|凌晨|中午|早上|昨天\s*)?\d{1,2}\s*[:：]\s*\d{2})\s*$")
+# the row's clock; its period word may come back with its second glyph misread (下年7:00)
+CLOCK_TAIL = re.compile(r"((?:[上下晚凌中早昨][^\d\s]\s*)?\d{1,2}\s*[:：]\s*\d{2})\s*$")
+PERIODS = {w[0]: w for w in ("上午", "下午", "晚上", "凌晨", "中午", "早上", "昨天")}
 COLUMN = 0.03  # of the width: lines of one text column start within this of each other
 
 
@@ -30,7 +32,10 @@ def _head(line: OcrLine) -> tuple[str, str] | None:
     if not match:
         return None
     name = line.text[:match.start()].strip()
-    return (name, match.group(1).replace("：", ":").replace(" ", "")) if name and not is_time_label(name) else None
+    clock = match.group(1).replace("：", ":").replace(" ", "")
+    if not clock[0].isdigit():  # the period word by its first glyph, the one misread least
+        clock = PERIODS[clock[0]] + clock[2:]
+    return (name, clock) if name and not is_time_label(name) else None
 
 
 def _joined_rows(lines: list[OcrLine], W: int) -> list[OcrLine]:
