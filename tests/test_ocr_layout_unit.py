@@ -149,3 +149,24 @@ def test_list_row_clock_with_a_misread_period_word_still_heads_a_row():
     assert _head(OcrLine("刘备 下午3:59", (0, 0, 10, 10), 0.9)) == ("刘备", "下午3:59")
     assert _head(OcrLine("小中12:30", (0, 0, 10, 10), 0.9)) == ("小中", "12:30")  # a name's last glyph stays
     assert _head(OcrLine("下午3:59", (0, 0, 10, 10), 0.9)) is None  # a clock alone names no one
+
+
+def test_a_small_desktop_avatar_is_an_avatar_not_a_glyph():
+    # WeChat for Windows at 573 px: a 34 px white avatar square holding a pink icon beside a white
+    # bubble, on the #F5F5F5 page; the icon must not come back as a one-glyph message
+    from PIL import ImageDraw
+
+    image = Image.new("RGB", (573, 619), (245, 245, 245))
+    draw = ImageDraw.Draw(image)
+    for top in (92, 182, 282):
+        draw.rectangle((30, top, 63, top + 33), fill=(255, 255, 255))
+        draw.ellipse((36, top + 6, 57, top + 27), fill=(240, 70, 115))
+        draw.rectangle((74, top - 1, 330, top + 35), fill=(255, 255, 255))
+        draw.rectangle((85, top + 8, 300, top + 24), fill=(30, 30, 30))  # the bubble's text
+    cues = segment(image)
+    avatars = [r.box for r in cues.regions if r.role == "avatar"]
+    assert len(avatars) == 3 and all(a[0] <= 31 and a[2] >= 62 for a in avatars)
+    lines = [OcrLine("所", (36, top + 6, 21, 22), 0.53) for top in (92, 182, 282)]
+    lines += [OcrLine("数据正在清理中", (85, top + 6, 215, 20), 0.96) for top in (92, 182, 282)]
+    layout = chat_layout(image, cues, lines)
+    assert [(r.side, r.text) for r in layout.regions if r.role in ("bubble", "line")] == [("left", "数据正在清理中")] * 3

@@ -253,7 +253,7 @@ def segment(image: Image.Image) -> Layout:
             continue  # a sliver of a bubble scrolled under the title or input bar: no whole line
         if w > 0.85 * W:
             role = "banner"
-        elif 0.06 * S <= w <= 0.18 * S and abs(w - h) < 0.25 * w and (x0 < 0.09 * W or x1 > 0.91 * W):
+        elif 0.05 * S <= w <= 0.18 * S and abs(w - h) < 0.25 * w and (x0 < 0.09 * W or x1 > 0.91 * W):
             role = "avatar"
         elif h < 0.05 * S or w < 0.07 * S or (h < 0.075 * S and w < 0.2 * S):
             continue  # too small for a bubble: a bold glyph, an icon (quote chips are low but wide)
