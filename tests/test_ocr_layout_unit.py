@@ -170,3 +170,51 @@ def test_a_small_desktop_avatar_is_an_avatar_not_a_glyph():
     lines += [OcrLine("数据正在清理中", (85, top + 6, 215, 20), 0.96) for top in (92, 182, 282)]
     layout = chat_layout(image, cues, lines)
     assert [(r.side, r.text) for r in layout.regions if r.role in ("bubble", "line")] == [("left", "数据正在清理中")] * 3
+
+
+def _dingtalk_like():
+    """A DingTalk-like desktop capture, 1314×452: a 72 px photo avatar at the left edge (over the
+    cues' avatar size at this height), a nickname with a 机器人 chip, a white card whose bottom
+    row holds two buttons."""
+    import random
+
+    from PIL import ImageDraw
+
+    rng = random.Random(7)
+    image = Image.new("RGB", (1314, 452), (241, 242, 243))
+    draw = ImageDraw.Draw(image)
+    for y in range(196, 268, 4):  # a photo: many colours
+        for x in range(16, 88, 4):
+            draw.rectangle((x, y, x + 3, y + 3), fill=(rng.randrange(256), rng.randrange(256), rng.randrange(256)))
+    draw.rectangle((232, 200, 332, 230), fill=(255, 255, 255))  # the 机器人 chip
+    draw.rectangle((112, 240, 1060, 432), fill=(255, 255, 255))  # the card
+    draw.line((112, 356, 1060, 356), fill=(230, 230, 230))
+    lines = [OcrLine("0", (28, 212, 35, 28), 0.10), OcrLine("面1", (30, 253, 42, 13), 0.47),  # read on the photo
+             OcrLine("-备、本门", (237, 204, 79, 14), 0.47), OcrLine("UPAS", (237, 216, 90, 12), 0.08),
+             OcrLine("测试api", (113, 202, 79, 29), 0.93),
+             OcrLine("hello from webhook,一定要注意安全方式的鉴权哦", (137, 262, 896, 33), 0.92),
+             OcrLine("@Artin", (145, 305, 90, 32), 0.99),
+             OcrLine("收到", (309, 377, 92, 37), 1.0), OcrLine("回复", (788, 377, 63, 38), 1.0)]
+    return image, lines
+
+
+def test_a_photo_avatar_over_the_cues_size_is_no_picture_message_and_a_two_line_chip_is_a_tag():
+    image, lines = _dingtalk_like()
+    layout = chat_layout(image, segment(image), lines)
+    said = [(r.role, r.side, r.text) for r in layout.regions if r.role in ("bubble", "line")]
+    assert not any(r.media for r in layout.regions)  # the avatar is not a [图片]
+    assert [r.text for r in layout.regions if r.role == "nickname"] == ["测试api"]
+    assert len(said) == 1 and said[0][1] == "left" and said[0][2].startswith("hello from webhook")
+
+
+def test_a_cards_button_bar_is_not_part_of_its_text():
+    image, lines = _dingtalk_like()
+    layout = chat_layout(image, segment(image), lines)
+    card = next(r for r in layout.regions if r.role == "bubble")
+    assert card.text.endswith("@Artin") and "收到" not in card.text and "回复" not in card.text
+    # two short words in a row of a message that are not centred in halves stay text
+    from casekit.ocr.layout import _without_buttons
+
+    kept = [OcrLine("第一行", (120, 250, 300, 30), 0.9), OcrLine("好的", (120, 300, 60, 30), 0.9),
+            OcrLine("谢谢", (200, 300, 60, 30), 0.9)]
+    assert _without_buttons(kept, (112, 240, 1060, 340)) == kept

@@ -59,6 +59,11 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
             if kind is not None:
                 regions.append(_media(r, kind, area, avatars, size))
     regions.sort(key=lambda r: (r.box[1], r.box[0]))
+    # a picture taken for a photo that is an avatar the cues sized wrong (a desktop client's 72 px
+    # avatar in a short capture is over the cues' avatar size): an avatar, not an item
+    for r in regions:
+        if r.media in ("image", "sticker") and _avatar_like(r, area, [b for b in regions if b is not r and not b.media], size):
+            r.role, r.media = "avatar", None
     # a picture avatar the cues missed, read as a glyph or two ('亲'): not a message
     regions = [r for r in regions if not (r.role == "line" and len(r.text.replace(" ", "")) <= 2
                                           and _avatar_like(r, area, [b for b in regions if b is not r], size))]
@@ -119,7 +124,7 @@ def _region(image: Image.Image, block: Block, area: Area, avatars: list[Region],
             return _media(c, kind, area, avatars, size)
         role = c.role if c.role != "bubble" or side != "centre" else "centre"
         region = Region(c.box, role, side=side, filled=True, bg=c.bg, colourful=c.colourful)
-        return fill_text(region, block.lines)
+        return fill_text(region, _without_buttons(block.lines, c.box))
     text = " ".join(ln.text for ln in block.lines)
     if block.fill is not None:
         region = Region(box, "bubble", side=side, filled=False, bg=block.fill)
@@ -131,6 +136,23 @@ def _region(image: Image.Image, block: Block, area: Area, avatars: list[Region],
     if role == "line" and is_time_label(text) and len(block.lines) == 1:
         region.side = side
     return fill_text(region, block.lines)
+
+
+def _without_buttons(lines: list[OcrLine], box: tuple[int, int, int, int]) -> list[OcrLine]:
+    """A card's button bar (钉钉 收到 | 回复) is the app's, not the message: its bottom row holds
+    two or more short labels, each centred in its equal share of the card's width."""
+    if len(lines) < 3:
+        return lines
+    last = max(lines, key=lambda ln: ln.box[1])
+    row = sorted((ln for ln in lines if ln.box[1] < last.box[1] + last.box[3] / 2
+                  and ln.box[1] + ln.box[3] > last.box[1] + last.box[3] / 2), key=lambda ln: ln.box[0])
+    x0, _, x1, _ = box
+    share = (x1 - x0) / max(1, len(row))
+    buttons = len(row) >= 2 and len(row) < len(lines) and all(
+        len("".join(ln.text.split())) <= 4
+        and abs(ln.box[0] + ln.box[2] / 2 - (x0 + share * (k + 0.5))) < 0.1 * (x1 - x0)
+        for k, ln in enumerate(row))
+    return [ln for ln in lines if not any(ln is b for b in row)] if buttons else lines
 
 
 def _media(r: Region, kind: str, area: Area, avatars: list[Region], size: int) -> Region:
@@ -159,5 +181,6 @@ def _mark_nicknames(regions: list[Region], size: int) -> None:
             r.role, r.side = "nickname", b.side
             for tag in regions[max(0, i - 2):i] + regions[i + 1:i + 3]:  # a badge on the name's row (机器人, 群主, a company tag)
                 chip = tag.role == "bubble" and not tag.media and tag.height <= 1.3 * r.height
-                if (tag.role == "line" or chip) and len(tag.lines) == 1 and abs(tag.box[1] - r.box[1]) < 0.5 * r.height:
+                # a chip is one row by its height, however many lines an engine cut its text into
+                if ((tag.role == "line" and len(tag.lines) == 1) or chip) and abs(tag.box[1] - r.box[1]) < 0.5 * r.height:
                     tag.role = "tag"
