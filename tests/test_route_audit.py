@@ -278,7 +278,7 @@ def test_police_report_alleges_fraud_only_when_the_facts_say_so(ks):
     # `build` (all) writes no 报案材料 for an after-sales dispute, and the guide says why and how
     assert texts["skipped"] == "police" and not (case.out_dir / "police.pdf").exists()
     assert "未生成报案材料" in texts["guide"] and "casekitbuild--recipientpolice" in texts["guide"]
-    assert "out/police.pdf" not in texts["guide"]
+    assert "out/police.pdf" not in texts["guide"] and "police.pdf" not in texts["guide"]
     # asked for by name, it is built as a draft that alleges nothing
     police = build_packets(case, "police", draft=True, now=KS_NOW)
     text = squash(pdftext(Path(police.outputs[0]["pdf"]), layout=False))
