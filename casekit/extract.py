@@ -119,7 +119,10 @@ def settings_key(ctx: ExtractContext) -> str:
     fields = {"v": __version__, "ref": reference, "src": ctx.reference_source, "map": ctx.column_map,
               "latest": latest.isoformat() if latest else None}
     if ctx.extras.get("ocr_engine"):  # another engine's reading is another record (bills: no engine)
-        fields["engine"] = ctx.extras["ocr_engine"]
+        from .ocr.cache import PIPELINE_VERSION
+
+        # and so is an older reader's: records from before a layout change are read again
+        fields["engine"], fields["pipeline"] = ctx.extras["ocr_engine"], PIPELINE_VERSION
     raw = json.dumps(fields, sort_keys=True, ensure_ascii=True)
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 

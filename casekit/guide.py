@@ -115,6 +115,7 @@ def build_guide_view(model: CaseModel, status: Status, built: list[str] | None =
         "stop_where": "、".join(c.name for c in stop_payment_channels()),
         "hints": [h.text for h in status.hints if not h.urgent],  # the urgent one is the 止付 section
         "where": _where(model, route, built),
+        "packet_files": "、".join(f"{r}.pdf" for r in ("police", "consumer", "platform") if r in built),
         "deadlines": _deadlines(model, route),
         "receipt": [f"公安机关接受案件时应当制作受案回执交给报案人（{cite('gaxs_171')}）：没有给就当场索取。"
                     "受案回执只证明报案已被接受，不等于立案。",

@@ -96,41 +96,32 @@ def _quoted(value: str, limit: int = 24) -> str:
     return f"“{value if len(value) <= limit else value[:limit - 1] + '…'}”"
 
 
+# per screen kind, what of the page goes into its name: (case.toml field, how it is shown); a
+# field after a "|" is shown only when the one before it was not on the page
+_SCREEN_PARTS: dict[str, list[tuple[str, str]]] = {
+    "order_page": [("order.order_id", "订单号 {}"), ("order.goods", "商品{q}"), ("order.shop", "店铺{q}")],
+    "refund_record": [("filing.platform_request_no|order.order_id", "退款编号 {}|订单号 {}")],
+    "product_page": [("order.goods", "{q}"), ("order.shop", "店铺{q}")],
+    "shop_page": [("order.goods", "{q}"), ("order.shop", "店铺{q}")],
+    "profile_page": [("suspects.account_id", "账号 {}"), ("suspects.name", "昵称{q}")],
+}
+
+
 def screen_name(e: EvidenceEntry) -> str | None:
-    """订单页面截图（订单号 …，店铺“…”） / 退款/售后记录截图（退款编号 …） / 商品/直播页面截图（“…”，
-    店铺“…”） / 对方账号主页截图（账号 …）: what the page itself showed, nothing more; None when it
-    showed none of it (the kind's default name is used)."""
+    """订单页面截图（订单号 …，商品“…”，店铺“…”） / 退款/售后记录截图（退款编号 …） / 商品/直播页面
+    截图（“…”，店铺“…”） / 对方账号主页截图（账号 …）: what the page itself showed, nothing more;
+    None when it showed none of it (the kind's default name is used)."""
+    wanted = _SCREEN_PARTS.get(e.subtype)
+    if wanted is None:
+        return None
     seen = _read(e)
     parts: list[str] = []
-    if e.subtype == "order_page":
-        title = SUBTYPES["order_page"][0]
-        if seen.get("order.order_id"):
-            parts.append(f"订单号 {seen['order.order_id']}")
-        if seen.get("order.goods"):
-            parts.append(f"商品{_quoted(seen['order.goods'])}")
-        if seen.get("order.shop"):
-            parts.append(f"店铺{_quoted(seen['order.shop'])}")
-    elif e.subtype == "refund_record":
-        title = SUBTYPES["refund_record"][0]
-        if seen.get("filing.platform_request_no"):
-            parts.append(f"退款编号 {seen['filing.platform_request_no']}")
-        elif seen.get("order.order_id"):
-            parts.append(f"订单号 {seen['order.order_id']}")
-    elif e.subtype in ("product_page", "shop_page"):
-        title = SUBTYPES[e.subtype][0]
-        if seen.get("order.goods"):
-            parts.append(_quoted(seen["order.goods"]))
-        if seen.get("order.shop"):
-            parts.append(f"店铺{_quoted(seen['order.shop'])}")
-    elif e.subtype == "profile_page":
-        title = SUBTYPES["profile_page"][0]
-        if seen.get("suspects.account_id"):
-            parts.append(f"账号 {seen['suspects.account_id']}")
-        if seen.get("suspects.name"):
-            parts.append(f"昵称{_quoted(seen['suspects.name'])}")
-    else:
-        return None
-    return f"{title}（{'，'.join(parts)}）" if parts else None
+    for fields, shapes in wanted:
+        for fld, shape in zip(fields.split("|"), shapes.split("|")):
+            if seen.get(fld):
+                parts.append(shape.format(seen[fld], q=_quoted(seen[fld])))
+                break
+    return f"{SUBTYPES[e.subtype][0]}（{'，'.join(parts)}）" if parts else None
 
 
 def exhibit_name(e: EvidenceEntry, facts: Facts) -> str:

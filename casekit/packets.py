@@ -149,6 +149,7 @@ def build_packets(
     `pipeline.RUN_SIZE`); `attach`: carry the originals, MANIFEST.sha256 and custody.jsonl.
     `progress(recipient)` as each packet's text is composed; `on_piece(done, total)` as each
     rendered piece of the PDFs is ready (the web page's progress bar)."""
+    recipients_for(recipient)  # a bad name fails before the case is read
     model = load_case_model(case, now=now)
     status = evaluate(model)
     result = BuildResult()

@@ -339,7 +339,8 @@ def route_checks(model: CaseModel, status: Status) -> None:
             '在 case.toml 的 [victim] payment_accounts 填写，如 ["支付宝 139****1111"]', required=False))
     if route.compensation is not None:
         status.hints.append(Hint(f"可主张的赔偿已计算并写入投诉请求：{route.compensation.label}。"))
-    if route.triage is not None and route.triage.fallback:
+    # the floor matters to a 报案 only: an after-sales dispute gets no police packet (packets.planned)
+    if route.triage is not None and route.triage.fallback and route.fraud_alleged:
         status.hints.append(Hint(f"损失 ¥{route.triage.net:,.2f} 可能低于当地诈骗罪“数额较大”的立案标准（{route.triage.standard}）："
                                  f"报案材料同时请求公安机关在不够刑事立案时依照{law_name('治安管理处罚法')}查处。"))
     if route.off_platform:

@@ -120,3 +120,19 @@ def test_a_changed_incident_date_re_reads_only_the_items_it_is_the_reference_for
     new_case.toml_path.write_text(text.replace("incident_date = 2026-03-05", "incident_date = 2026-03-07"), encoding="utf-8")
     third = json.loads(run_casekit("extract", new_case.root, "--json").stdout)
     assert third["extracted"] == ["E0001"] and third["cached"] == ["E0002"]
+
+
+def test_a_new_reader_makes_old_screenshot_records_stale(monkeypatch):
+    """Records read by an older layout/reader (PIPELINE_VERSION) are read again by the next
+    extract, so a case made before an upgrade gets the new reading (and its uncertain-word marks);
+    a bill (no OCR engine) is not re-read for it."""
+    import casekit.ocr.cache as cache
+    from casekit.extract import settings_key
+    from casekit.importers.base import ExtractContext
+
+    image = ExtractContext(extras={"ocr_engine": "tesseract"})
+    bill = ExtractContext()
+    before = settings_key(image), settings_key(bill)
+    monkeypatch.setattr(cache, "PIPELINE_VERSION", cache.PIPELINE_VERSION + "-next")
+    assert settings_key(image) != before[0]
+    assert settings_key(bill) == before[1]

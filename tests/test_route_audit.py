@@ -278,14 +278,17 @@ def test_police_report_alleges_fraud_only_when_the_facts_say_so(ks):
     # `build` (all) writes no 报案材料 for an after-sales dispute, and the guide says why and how
     assert texts["skipped"] == "police" and not (case.out_dir / "police.pdf").exists()
     assert "未生成报案材料" in texts["guide"] and "casekitbuild--recipientpolice" in texts["guide"]
-    assert "out/police.pdf" not in texts["guide"]
+    assert "out/police.pdf" not in texts["guide"] and "police.pdf" not in texts["guide"]
     # asked for by name, it is built as a draft that alleges nothing
     police = build_packets(case, "police", draft=True, now=KS_NOW)
     text = squash(pdftext(Path(police.outputs[0]["pdf"]), layout=False))
     assert "被报案人涉嫌诈骗" not in text and "【待补充：对方涉嫌诈骗的事实" in text
     model = load_case_model(case, now=KS_NOW)
-    police = {c.key: c for c in evaluate(model).steps["police"].checks}
+    status = evaluate(model)
+    police = {c.key: c for c in status.steps["police"].checks}
     assert not police["fraud_alleged"].ok and "12315" in police["fraud_alleged"].fix
+    # ¥899 is below 湖北's floor, but with no 报案 there is no 治安 fallback to announce
+    assert not any("数额较大" in h.text for h in status.hints)
 
 
 def test_screen_exhibits_are_named_by_what_the_page_shows(ks):

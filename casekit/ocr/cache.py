@@ -11,7 +11,8 @@ from typing import Any
 
 from ..records import Extraction
 
-PIPELINE_VERSION = "1"  # bump when segmentation/parsing changes what a cached result would hold
+PIPELINE_VERSION = "2"  # bump when segmentation/parsing changes what a cached result would hold (2: the
+# layout model over line boxes, per-word confidences for the uncertain-word marks)
 
 
 def file_sha256(path: Path) -> str:
