@@ -27,6 +27,14 @@ from .route import PATH_LABELS, PROBLEM_LABELS, decide, jurisdiction
 from .steps import Status
 
 GUIDE_NAME = "guide.pdf"
+# `build` (all) for a case whose facts allege no crime: a 报案材料 would be sent back as a 民事纠纷;
+# said by the CLI, --json and the web page (packets.planned, DIR the case folder) and the guide
+NO_POLICE = {"recipient": "police",
+             "reason_zh": "未生成报案材料：现有事实不指向诈骗（已收货的售后纠纷），宜走平台售后和 12315；"
+                          "若对方骗了你（收款后拉黑、不发货、假冒、欺诈），在 case.toml [story] 写明后运行 "
+                          "casekit build DIR --recipient police",
+             "reason_en": "no police report: the facts allege no fraud (an after-sales dispute over goods received); "
+                          "say so in case.toml [story], then `casekit build DIR --recipient police`"}
 
 
 def _where(model: CaseModel, route: Any, built: list[str]) -> list[dict[str, str]]:
@@ -49,9 +57,7 @@ def _where(model: CaseModel, route: Any, built: list[str]) -> list[dict[str, str
     by_file = dict(zip(("police", "consumer", "platform"), rows))
     if "police" not in built and not route.fraud_alleged:
         by_file["police"] = {"file": "未生成报案材料", "to": "—",
-                             "how": "现有事实不指向诈骗（已收货的售后纠纷），先走平台售后和 12315；若对方骗了你"
-                                    "（收款后拉黑、不发货、假冒、欺诈），在 case.toml [story] 写明后运行 "
-                                    "casekit build --recipient police"}
+                             "how": NO_POLICE["reason_zh"].split("：", 1)[1].replace(" DIR", "")}
         built = ["police"] + list(built)
     return [by_file[r] for r in ("police", "consumer", "platform") if r in built]
 

@@ -22,7 +22,7 @@ from typing import Any, Callable
 from .casemodel import CaseModel, load_case_model
 from .errors import BadInput
 from .fsutil import atomic_write_bytes
-from .guide import GUIDE_NAME, build_guide_view
+from .guide import GUIDE_NAME, NO_POLICE, build_guide_view
 from .render import pipeline
 from .render.fonts import packet_fonts
 from .render.jinja import make_env, templates_dir
@@ -46,14 +46,6 @@ class BuildResult:
 
     def to_json(self) -> dict[str, Any]:
         return {"outputs": self.outputs, "gaps": self.gaps, "guide": self.guide, "skipped": self.skipped}
-
-
-# `build` (all) for a case whose facts allege no crime: a 报案材料 would be sent back as a 民事纠纷
-NO_POLICE = {"recipient": "police",
-             "reason_zh": "未生成报案材料：现有事实不指向诈骗（已收货的售后纠纷），宜走平台售后和 12315；"
-                          "若对方骗了你，在 case.toml [story] 写明后运行 casekit build DIR --recipient police",
-             "reason_en": "no police report: the facts allege no fraud (an after-sales dispute over goods received); "
-                          "say so in case.toml [story], then `casekit build DIR --recipient police`"}
 
 
 def recipients_for(recipient: str) -> list[str]:
