@@ -225,6 +225,9 @@ def extract_case(
             # is cancelled, the pool lets running items finish and stops its workers, and only
             # then does KeyboardInterrupt leave this block.
             workers = min(jobs, len(todo))
+            # Largest files first: the big reads start at once and the small ones fill the gaps,
+            # so no worker is left reading one large capture alone at the end.
+            todo.sort(key=lambda entry: -entry[0].size)
             for _item, ctx, _key in todo:  # each worker's onnxruntime (PP-OCR) gets its share of the cores
                 ctx.extras["ocr_threads"] = max(1, (os.cpu_count() or 1) // workers)
             with interrupts_at_checkpoints() as checkpoint, ProcessPoolExecutor(max_workers=workers, initializer=_worker_init) as pool:

@@ -30,6 +30,7 @@ TILE = 1800  # px: tile height (RapidOCR's own limit is a 2000 px long side)
 OVERLAP = 240  # px: more than two text lines of a phone screen, so no line is cut in every tile
 THREADS_ENV = "CASEKIT_OCR_THREADS"
 PHONE_DET_WIDTH = 720  # px: a portrait screen's width as the detector sees it (see det_scale)
+MIN_LINE_RATIO = 1.0  # a line crop is recognised at least as wide as it is tall (see _recognise)
 DET_MIN_SIDE = 32  # px: RapidOCR's detector never upscales a tile past what det_scale chose
 
 
@@ -106,8 +107,19 @@ def _read_tile(model: Any, part: Image.Image, scale: float) -> list[tuple[Any, s
         boxes[..., 0] *= part.width / det_in.shape[1]
         boxes[..., 1] *= part.height / det_in.shape[0]
     boxes = model.sorted_boxes(boxes)
-    texts, _ = model.text_rec(model.get_crop_img_list(bgr, boxes))
+    texts = [_recognise(model.text_rec, crop) for crop in model.get_crop_img_list(bgr, boxes)]
     return [(box, res[0], float(res[1])) for box, res in zip(boxes, texts) if float(res[1]) >= model.text_score]
+
+
+def _recognise(rec: Any, crop: Any) -> tuple[str, float]:
+    """(text, score) of one line crop with RapidOCR's own recogniser (its resize, model and CTC
+    decoding), the crop scaled to the model's 48 px height at its own width. RapidOCR's batch call
+    pads every line to at least 320 px (and to the widest line of its batch of six): on a chat,
+    where most lines are short, that padding was most of the recognition time (bench/OCR.md round 6)."""
+    ratio = max(MIN_LINE_RATIO, crop.shape[1] / max(1, crop.shape[0]))
+    batch = rec.resize_norm_img(crop, ratio)[None].astype("float32")
+    preds = rec.session(batch)[0]
+    return rec.postprocess_op(preds, False, wh_ratio_list=[ratio], max_wh_ratio=ratio)[0]
 
 
 def _quad_box(points: Any, dx: int, dy: int) -> tuple[int, int, int, int]:
