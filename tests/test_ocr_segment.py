@@ -80,3 +80,31 @@ def test_capture_time_from_file_name():
     got = capture_time(Path("Screenshot_20260306-101500.png"))
     assert got == datetime.fromisoformat("2026-03-06T10:15:00+08:00")
     assert capture_time(Path("IMG_1234.png")) is None
+
+
+def _desktop_capture(with_rule: bool) -> Image.Image:
+    """A WeChat-for-Windows-like capture cut just above a long green bubble: bubble and avatar
+    together cover over 60 % of the top rows, which is no title bar."""
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (690, 540), (245, 245, 245))
+    draw = ImageDraw.Draw(img)
+    if with_rule:
+        draw.rectangle((0, 40, 689, 40), fill=(200, 200, 200))  # the title bar's rule, across the pane
+    draw.rounded_rectangle((250, 60, 636, 114), 4, fill=(149, 236, 105))
+    draw.rectangle((646, 60, 680, 94), fill=(120, 140, 160))
+    for y in (74, 96):
+        draw.rectangle((262, y, 620, y + 10), fill=(35, 35, 35))
+    draw.rounded_rectangle((60, 200, 420, 260), 4, fill=(255, 255, 255))
+    draw.rectangle((10, 200, 44, 234), fill=(160, 120, 120))
+    return img
+
+
+def test_a_bubble_beside_its_avatar_at_the_top_is_no_title_bar():
+    """Only an unbroken rule across the pane ends a desktop title bar (wx_img_2: the first line of
+    my bubble was cut off as chrome because bubble + avatar filled 62 % of its rows)."""
+    top_cut = segment(_desktop_capture(with_rule=False).crop((0, 60, 690, 540)))
+    assert top_cut.header_bottom == 0
+    assert any(r.role == "bubble" and r.side == "right" and r.box[1] <= 2 for r in top_cut.regions)
+    with_rule = segment(_desktop_capture(with_rule=True))
+    assert 40 <= with_rule.header_bottom <= 42

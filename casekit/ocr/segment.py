@@ -18,6 +18,7 @@ mask (no numpy). Geometry is relative to the width, so 720–1440 px screens and
 
 from __future__ import annotations
 
+import re
 from collections import deque
 from dataclasses import dataclass, field
 
@@ -172,13 +173,29 @@ def _col_profile(mask: Image.Image) -> list[int]:
     return _row_profile(mask.transpose(Image.Transpose.ROTATE_90))[::-1]
 
 
-def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share: float = 0.9) -> list[int]:
-    """Rows in [y_from, y_to) where ≥ `share` of the row differs from the page: divider lines or bars."""
+def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share: float = 0.9,
+                   unbroken: bool = False) -> list[int]:
+    """Rows in [y_from, y_to) where ≥ `share` of the row differs from the page: divider lines or bars.
+    `unbroken`: the differing pixels must be one run that long (a rule across the pane), not the
+    sum of a bubble and the avatar beside it."""
     y_from, y_to = max(0, y_from), min(mask.height, y_to)
     if y_to <= y_from:
         return []
-    prof = _row_profile(mask.crop((0, y_from, width, y_to)))
-    return [y_from + i for i, v in enumerate(prof) if v >= share * width]
+    band = mask.crop((0, y_from, width, y_to))
+    prof = _row_profile(band)
+    rows = [i for i, v in enumerate(prof) if v >= share * width]
+    if unbroken:
+        data = band.tobytes()
+        rows = [i for i in rows if _longest_run(data[i * width:(i + 1) * width]) >= share * width]
+    return [y_from + i for i in rows]
+
+
+def _longest_run(row: bytes) -> int:
+    """Length of the longest run of non-zero bytes."""
+    return max((m.end() - m.start() for m in _RUN.finditer(row)), default=0)
+
+
+_RUN = re.compile(rb"[^\x00]+")
 
 
 def segment(image: Image.Image) -> Layout:
@@ -220,7 +237,7 @@ def segment(image: Image.Image) -> Layout:
         # a desktop window (or a squarish crop of one): the title bar ends at a rule across most of
         # the chat pane near the top (the pane may sit right of a sidebar); the title above it
         # names the chat and is not a message. A rule across the bottom starts the input bar.
-        top = _find_dividers(solid_mask, 0, int(0.15 * H), W, 0.6)
+        top = _find_dividers(solid_mask, 0, int(0.15 * H), W, 0.6, unbroken=True)
         if top:
             header_bottom = top[0]
             for y in top[1:]:
