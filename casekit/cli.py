@@ -243,8 +243,8 @@ def _column_map(path: Optional[Path]) -> Optional[dict[str, Any]]:
 
 
 EngineOpt = Annotated[Optional[str], typer.Option(
-    "--engine", help="文字识别引擎 tesseract|rapidocr（默认：环境变量 CASEKIT_OCR_ENGINE，否则 tesseract）/ OCR engine "
-    "(default: $CASEKIT_OCR_ENGINE, else tesseract)", show_default=False)]
+    "--engine", help="文字识别引擎 rapidocr|tesseract（默认：环境变量 CASEKIT_OCR_ENGINE，否则 rapidocr；未安装时 tesseract）"
+    " / OCR engine (default: $CASEKIT_OCR_ENGINE, else rapidocr, or tesseract where rapidocr is not installed)", show_default=False)]
 
 
 @app.command("extract")

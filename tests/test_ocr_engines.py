@@ -34,6 +34,21 @@ def test_engine_name_argument_then_environment_then_default(monkeypatch):
     assert make_engine("rapidocr", threads=1).n_threads == 1
 
 
+def test_default_is_pp_ocr_and_falls_back_to_tesseract_where_it_is_not_installed(monkeypatch):
+    import importlib.util
+
+    from casekit.ocr import engine as engine_module
+
+    monkeypatch.delenv(ENGINE_ENV, raising=False)
+    assert engine_name() == "rapidocr" and isinstance(make_engine(), rapid.RapidOcrEngine)
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "rapidocr_onnxruntime" else real_find_spec(name, *a))
+    assert engine_module.default_engine() == "tesseract"
+    assert engine_name() == "tesseract" and isinstance(make_engine(), TesseractEngine)
+    assert engine_name("rapidocr") == "rapidocr"  # asked for by name: its own install hint on use
+
+
 def test_unknown_engine_is_a_one_line_bad_input(monkeypatch):
     monkeypatch.setenv(ENGINE_ENV, "paddle")
     with pytest.raises(BadInput) as err:

@@ -112,8 +112,8 @@ def test_missing_chi_sim_is_exit_4(tmp_path, monkeypatch):
     assert err.value.exit_code == 4 and "apt-get install" in str(err.value)
     path = tmp_path / "a.png"
     Image.new("RGB", (100, 100), "white").save(path)
-    with pytest.raises(MissingDependency):
-        ScreenshotImporter().extract(path, ExtractContext())
+    with pytest.raises(MissingDependency):  # the Tesseract engine, asked for by name
+        ScreenshotImporter().extract(path, ExtractContext(extras={"ocr_engine": "tesseract"}))
 
 
 def test_missing_tesseract_binary(monkeypatch):
