@@ -218,3 +218,41 @@ def test_a_cards_button_bar_is_not_part_of_its_text():
     kept = [OcrLine("第一行", (120, 250, 300, 30), 0.9), OcrLine("好的", (120, 300, 60, 30), 0.9),
             OcrLine("谢谢", (200, 300, 60, 30), 0.9)]
     assert _without_buttons(kept, (112, 240, 1060, 340)) == kept
+
+
+def test_a_quote_inside_a_qq_bubble_is_context_not_the_reply():
+    """QQ NT draws a quote-reply inside my blue bubble (幻象 / /docs beside a faint bar): the reply
+    starts at [+] 启用, and the quote is a quote region."""
+    image, lines = shot("iqqbot_demo.png")
+    layout = chat_layout(image, segment(image), lines)
+    mine = [r for r in layout.regions if r.role == "bubble" and r.side == "right"]
+    assert len(mine) == 1 and mine[0].text.startswith("[+] 启用") and "幻象" not in mine[0].text
+    quotes = [r.text for r in layout.regions if r.role == "quote"]
+    assert quotes == ["幻象 /docs"] or quotes == ["幻象/docs"]
+
+
+def _bubble_with_quote(bar: bool):
+    from PIL import ImageDraw
+
+    fill = (0, 153, 255)
+    image = Image.new("RGB", (600, 300), (242, 242, 242))
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((200, 20, 560, 260), 8, fill=fill)
+    if bar:
+        draw.rectangle((214, 36, 215, 104), fill=(0, 143, 239))
+    for y, x1 in ((40, 300), (72, 330), (130, 520), (170, 500), (210, 480)):
+        draw.rectangle((236 if y < 110 else 222, y + 6, x1, y + 18), fill=(255, 255, 255))
+    lines = [OcrLine(text, (236 if y < 110 else 222, y, x1 - (236 if y < 110 else 222), 26), 0.99)
+             for text, (y, x1) in zip(("幻象", "/docs", "启用 /点赞", "e.g. 开发者", "启用 /echo"),
+                                      ((40, 300), (72, 330), (130, 520), (170, 500), (210, 480)))]
+    region = Region((200, 20, 560, 260), "bubble", side="right", filled=True, bg=fill)
+    return image, region, lines
+
+
+def test_split_quote_needs_the_bar_beside_the_top_lines_only():
+    from casekit.ocr.layout.quotes import split_quote
+
+    image, region, lines = _bubble_with_quote(bar=True)
+    assert split_quote(image, region, lines, 600) == 2
+    image, region, lines = _bubble_with_quote(bar=False)  # an indented first line is no quote
+    assert split_quote(image, region, lines, 600) == 0

@@ -26,6 +26,7 @@ from .area import Area, find_area
 from .blocks import Block, group
 from .listview import read_list
 from .media import is_voice_text, media_kind
+from .quotes import split_quote
 from .regions import fill_text, side_of, title_region
 
 __all__ = ["chat_layout", "read_list"]
@@ -52,6 +53,11 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     for block in blocks:
         if block.container is not None:
             used.add(id(block.container))
+            quoted = split_quote(image, block.container, block.lines, size)
+            if quoted:  # a quote-reply at the top of the bubble (QQ): context, then the reply
+                ordered = sorted(block.lines, key=lambda ln: ln.box[1])
+                regions.append(_quote(ordered[:quoted], block.container))
+                block = Block(ordered[quoted:], block.fill, block.container, block.extra)
         regions.append(_region(image, block, area, avatars, size, cues))
     for r in containers:
         if id(r) not in used and r.role == "bubble" and not _avatar_like(r, area, regions, size):
@@ -136,6 +142,15 @@ def _region(image: Image.Image, block: Block, area: Area, avatars: list[Region],
     if role == "line" and is_time_label(text) and len(block.lines) == 1:
         region.side = side
     return fill_text(region, block.lines)
+
+
+def _quote(lines: list[OcrLine], container: Region) -> Region:
+    """The quoted part of a bubble as a quote region (the chat assembly keeps it as context only)."""
+    x0 = min(ln.box[0] for ln in lines)
+    y0 = min(ln.box[1] for ln in lines)
+    y1 = max(ln.box[1] + ln.box[3] for ln in lines)
+    box = (min(x0, container.box[0]), max(y0, container.box[1]), container.box[2], min(y1, container.box[3]))
+    return fill_text(Region(box, "quote", filled=True, bg=container.bg), lines)
 
 
 def _without_buttons(lines: list[OcrLine], box: tuple[int, int, int, int]) -> list[OcrLine]:
