@@ -104,3 +104,17 @@ def test_desktop_chat_list_column_is_chrome():
     ex = read(image, "rapidocr")
     assert [m.speaker for m in ex.messages] == ["me", "them"]
     assert not any(w in m.text for m in ex.messages for w in ("张经理", "明天发货", "家人群", "晚上回来"))
+
+
+@pytest.mark.parametrize("inside", [False, True], ids=["text-under-the-bubble", "text-inside-the-bubble"])
+def test_voice_messages_are_items_and_their_speech_to_text_is_the_speakers_message(inside):
+    """PP-OCR on a drawn WeChat-like chat: a voice bubble is [语音] however the engine reads its
+    sound-wave icon (》12", 4"@), and WeChat's 转文字 under or inside my voice bubble is my message,
+    not a quote of an earlier one (it used to vanish as a quote chip)."""
+    from tests.voiceprobe import SPOKEN, chat
+
+    ex = read_screenshot(chat(inside), make_engine("rapidocr", threads=1),
+                         ExtractContext(reference_time=datetime(2026, 3, 6, 10, 15), reference_source="user"))
+    got = [(m.speaker, m.kind, m.text) for m in ex.messages]
+    assert got == [("them", "image", "[语音]"), ("them", "text", "亲，付款后三天内发货"),
+                   ("me", "image", "[语音]"), ("me", "text", SPOKEN), ("me", "text", "订单号发你了")]

@@ -125,7 +125,9 @@ def test_pane_edge_finds_a_chat_list_column():
     assert pane_edge(Image.new("RGB", (1200, 800), (245, 245, 245)), 60, 800) == 0
 
 
-@pytest.mark.parametrize("texts,kind", [(["5\""], "voice"), (["12″"], "voice"), (["好的"], None)])
+@pytest.mark.parametrize("texts,kind", [(["5\""], "voice"), (["12″"], "voice"), (["好的"], None),
+                                        (["》12\""], "voice"), (["4\"@"], "voice"), (["4\" (@"], "voice"),
+                                        (["等我12\"好吗"], None), (["3\" 5\""], None), (["ok 5\""], None)])
 def test_a_bubble_holding_only_a_length_in_seconds_is_voice(texts, kind):
     image = Image.new("RGB", (800, 600), (245, 245, 245))
     region = Region((100, 100, 300, 160), "bubble", filled=True, colourful=0.05)

@@ -58,6 +58,10 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
                 ordered = sorted(block.lines, key=lambda ln: ln.box[1])
                 regions.append(_quote(ordered[:quoted], block.container))
                 block = Block(ordered[quoted:], block.fill, block.container, block.extra)
+            spoken = _voice_head(block)
+            if spoken is not None:  # a voice message with its speech-to-text in the same bubble
+                regions.append(_media(spoken, "voice", area, avatars, size))
+                block = Block(sorted(block.lines, key=lambda ln: ln.box[1])[1:], block.fill, block.container, block.extra)
         regions.append(_region(image, block, area, avatars, size, cues))
     for r in containers:
         if id(r) not in used and r.role == "bubble" and not _avatar_like(r, area, regions, size):
@@ -73,6 +77,7 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     # a picture avatar the cues missed, read as a glyph or two ('亲'): not a message
     regions = [r for r in regions if not (r.role == "line" and len(r.text.replace(" ", "")) <= 2
                                           and _avatar_like(r, area, [b for b in regions if b is not r], size))]
+    _transcripts(regions)
     _mark_nicknames(regions, size)
     regions = [r for r in regions if not (r.role == "line" and READ_RECEIPT.match("".join(r.text.split())))]
     return Layout(cues.width, cues.height, cues.page_bg, cues.dark, area.box[1], area.box[3], regions,
@@ -142,6 +147,32 @@ def _region(image: Image.Image, block: Block, area: Area, avatars: list[Region],
     if role == "line" and is_time_label(text) and len(block.lines) == 1:
         region.side = side
     return fill_text(region, block.lines)
+
+
+def _voice_head(block: Block) -> Region | None:
+    """The voice part of a bubble whose first line is a length in seconds and whose other lines are
+    its speech-to-text (WeChat's 转文字), as a region over that first line's rows; else None."""
+    if len(block.lines) < 2 or block.container is None:
+        return None
+    ordered = sorted(block.lines, key=lambda ln: ln.box[1])
+    first = ordered[0]
+    if not is_voice_text(first.text) or ordered[1].box[1] < first.box[1] + first.box[3] / 2:
+        return None
+    c = block.container
+    bottom = min(c.box[3], (first.box[1] + first.box[3] + ordered[1].box[1]) // 2)
+    return Region((c.box[0], c.box[1], c.box[2], bottom), "bubble", side=c.side, filled=True, bg=c.bg)
+
+
+def _transcripts(regions: list[Region]) -> None:
+    """A chip right under a voice message, on its side, is the message's speech-to-text (WeChat shows
+    转文字 there): a message of that speaker, not a quote of an earlier one."""
+    for i, r in enumerate(regions):
+        if r.role != "quote" or not r.text:
+            continue
+        over = [b for b in regions[:i] if b.box[3] <= r.box[1] + 2 and b.role == "bubble"]
+        above = max(over, key=lambda b: b.box[3], default=None)
+        if above is not None and above.media == "voice" and above.side == r.side:
+            r.role = "bubble"
 
 
 def _quote(lines: list[OcrLine], container: Region) -> Region:

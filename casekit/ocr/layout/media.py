@@ -5,7 +5,8 @@ A picture's pixels are never transcribed: an OCR engine reads strokes in a photo
 from its own background, or no single background at its edges) and whatever text was read on it
 covers little of it (or the engine is unsure of it, or it is junk: few letters among stroke-like marks); it is a video when that text is a play length (0:15); a sticker when it is a
 small square picture standing on the page background (stickers have no frame); else a photo. A
-bubble whose only text is a length in seconds (5″, 12") is a voice message.
+bubble whose only text is a length in seconds (5″, 12") is a voice message; the sound-wave icon
+beside the length comes back from an engine as a glyph or two (》, @, (@) and is allowed for.
 """
 
 from __future__ import annotations
@@ -24,7 +25,8 @@ TEXT_COVER = 0.2  # a picture's text (a caption inside a photo) covers at most t
 TEXT_SURE = 0.6  # mean line confidence under which text read on a colourful region is a photo's strokes
 SURE_SHORT = 0.85  # ... and over which even a few characters are text
 STICKER_SIDE = 0.32  # of the screen's size unit: stickers are smaller than photos usually are
-VOICE = re.compile(r"^\d{1,2}\s*(?:[\"″”'’]{1,2}|秒)$")
+VOICE_LENGTH = re.compile(r"(?<!\d)\d{1,2}\s*(?:[\"″”'’]{1,2}|秒)")
+ICON_GLYPHS = 2  # characters an engine may read from a voice bubble's sound-wave icon
 PLAY_LENGTH = re.compile(r"^\d{1,2}:\d{2}$")
 
 
@@ -32,7 +34,7 @@ def media_kind(image: Image.Image, region: Region, lines: list[OcrLine], page_bg
                size: int) -> str | None:
     """What non-text item `region` is (a key of LABELS), or None when it is a text bubble."""
     texts = ["".join(ln.text.split()) for ln in lines]
-    if texts and all(VOICE.match(t) for t in texts) and region.colourful < PICTURE_COLOURFUL:
+    if texts and all(is_voice_text(t) for t in texts) and region.colourful < PICTURE_COLOURFUL:
         return "voice"
     if region.colourful < PICTURE_COLOURFUL or is_transfer_card(" ".join(texts), region.bg):
         return None  # a card's two colour bands look colourful: its amount makes it a card
@@ -58,7 +60,13 @@ def picture_text(text: str) -> bool:
 
 
 def is_voice_text(text: str) -> bool:
-    return bool(VOICE.match("".join(text.split())))
+    """A voice bubble's reading: one length in seconds, plus at most the icon's junk glyphs."""
+    compact = "".join(text.split())
+    found = VOICE_LENGTH.findall(compact)
+    if len(found) != 1:
+        return False
+    rest = compact.replace(found[0], "", 1)
+    return len(rest) <= ICON_GLYPHS and not any(ch.isdigit() or ch.isascii() and ch.isalpha() for ch in rest)
 
 
 def _unframed(image: Image.Image, region: Region, page_bg: tuple[int, int, int]) -> bool:

@@ -1,0 +1,78 @@
+"""A WeChat-phone-like chat with voice messages, drawn with Pillow for the tests: their voice
+bubble (12" beside a sound-wave icon), a text, my voice bubble (4") with its speech-to-text either
+in a white chip under it or inside the bubble below the length, and a text of mine.
+Our own drawing (no third-party content)."""
+
+from PIL import Image, ImageDraw, ImageFont
+
+FONT = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+SPOKEN = "我已经转账了请尽快发货"
+
+
+def wave(draw, x, y, r, colour, right):
+    for k in (1, 2, 3):
+        rr = r * k / 3
+        box = (x - rr, y - rr, x + rr, y + rr)
+        draw.arc(box, 300 if not right else 120, 60 if not right else 240, fill=colour, width=3)
+
+
+
+def chat(inside: bool, width=720, dark=False):
+    s = width / 720
+    page = (17, 17, 17) if dark else (237, 237, 237)
+    ink = (220, 220, 220) if dark else (25, 25, 25)
+    white = (44, 44, 44) if dark else (255, 255, 255)
+    green = (60, 168, 90) if dark else (149, 236, 105)
+    img = Image.new("RGB", (width, int(1280 * s)), page)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(FONT, int(30 * s))
+    small = ImageFont.truetype(FONT, int(24 * s))
+    # title bar
+    d.rectangle((0, 0, width, int(88 * s)), fill=page)
+    d.text((width / 2, 44 * s), "张经理", font=f, fill=ink, anchor="mm")
+    d.line((0, 88 * s, width, 88 * s), fill=(214, 214, 214) if not dark else (40, 40, 40), width=2)
+    d.text((width / 2, 130 * s), "昨天 20:16", font=small, fill=(150, 150, 150), anchor="mm")
+    y = 170 * s
+    A = 80 * s  # avatar
+    def avatar(left, top):
+        x0 = 24 * s if left else width - 24 * s - A
+        d.rounded_rectangle((x0, top, x0 + A, top + A), 8 * s, fill=(90, 120, 200) if left else (200, 130, 80))
+    def bubble(left, top, w, h, fill):
+        x0 = 24 * s + A + 20 * s if left else width - 24 * s - A - 20 * s - w
+        d.rounded_rectangle((x0, top, x0 + w, top + h), 10 * s, fill=fill)
+        return x0
+    # them: voice 12"
+    avatar(True, y); x0 = bubble(True, y, 200 * s, A, white)
+    wave(d, x0 + 36 * s, y + A / 2, 16 * s, ink, right=False)
+    d.text((x0 + 70 * s, y + A / 2), '12"', font=f, fill=ink, anchor="lm")
+    y += A + 40 * s
+    # them: text
+    avatar(True, y); x0 = bubble(True, y, 430 * s, A, white)
+    d.text((x0 + 24 * s, y + A / 2), "亲，付款后三天内发货", font=f, fill=ink, anchor="lm")
+    y += A + 40 * s
+    # me: voice 4" with speech-to-text
+    said = SPOKEN
+    if inside:
+        h = 150 * s
+        avatar(False, y); x0 = bubble(False, y, 400 * s, h, green)
+        wave(d, x0 + 400 * s - 36 * s, y + 40 * s, 16 * s, ink, right=True)
+        d.text((x0 + 400 * s - 70 * s, y + 40 * s), '4"', font=f, fill=ink, anchor="rm")
+        d.text((x0 + 24 * s, y + 105 * s), said, font=f, fill=ink, anchor="lm")
+        y += h + 40 * s
+    else:
+        avatar(False, y); x0 = bubble(False, y, 170 * s, A, green)
+        wave(d, x0 + 170 * s - 36 * s, y + A / 2, 16 * s, ink, right=True)
+        d.text((x0 + 170 * s - 70 * s, y + A / 2), '4"', font=f, fill=ink, anchor="rm")
+        y += A + 14 * s
+        x1 = width - 24 * s - A - 20 * s
+        d.rounded_rectangle((x1 - 390 * s, y, x1, y + A), 10 * s, fill=white)
+        d.text((x1 - 366 * s, y + A / 2), said, font=f, fill=ink, anchor="lm")
+        y += A + 40 * s
+    # me: text
+    avatar(False, y); x0 = bubble(False, y, 330 * s, A, green)
+    d.text((x0 + 24 * s, y + A / 2), "订单号发你了", font=f, fill=ink, anchor="lm")
+    # input bar
+    d.line((0, 1180 * s, width, 1180 * s), fill=(214, 214, 214), width=2)
+    d.rectangle((0, 1181 * s, width, 1280 * s), fill=(247, 247, 247) if not dark else (30, 30, 30))
+    return img
