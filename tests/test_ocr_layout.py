@@ -111,10 +111,40 @@ def test_voice_messages_are_items_and_their_speech_to_text_is_the_speakers_messa
     """PP-OCR on a drawn WeChat-like chat: a voice bubble is [语音] however the engine reads its
     sound-wave icon (》12", 4"@), and WeChat's 转文字 under or inside my voice bubble is my message,
     not a quote of an earlier one (it used to vanish as a quote chip)."""
-    from tests.voiceprobe import SPOKEN, chat
+    from tests.chatprobes import SPOKEN, chat
 
     ex = read_screenshot(chat(inside), make_engine("rapidocr", threads=1),
                          ExtractContext(reference_time=datetime(2026, 3, 6, 10, 15), reference_source="user"))
     got = [(m.speaker, m.kind, m.text) for m in ex.messages]
     assert got == [("them", "image", "[语音]"), ("them", "text", "亲，付款后三天内发货"),
                    ("me", "image", "[语音]"), ("me", "text", SPOKEN), ("me", "text", "订单号发你了")]
+
+
+def test_one_digit_replies_in_square_bubbles_are_read():
+    """PP-OCR's detector finds no line in a one-digit bubble, and the colour cues take a square
+    green bubble beside my avatar for a second avatar: the reply "1" or "2" was lost."""
+    from tests.chatprobes import short_replies
+
+    ex = read_screenshot(short_replies(), make_engine("rapidocr", threads=1),
+                         ExtractContext(reference_time=datetime(2026, 3, 6, 10, 15), reference_source="user"))
+    got = [(m.speaker, m.text) for m in ex.messages]
+    assert [t for s, t in got if s == "me"] == ["1", "2"]
+    assert [s for s, _t in got] == ["them", "me", "them", "me"]
+
+
+def test_a_bubble_the_detector_found_nothing_in_is_read_by_the_recogniser_alone():
+    """lgfc_pic1: PP-OCR's detector found no line in my green "1" bubble. The bubble (level with my
+    avatar, evenly filled, some ink, no line in it) is cut to its ink and read without detection."""
+    from casekit.ocr.layout.unread import square_bubbles, unread_bubbles
+    from casekit.ocr.segment import segment
+    from tests.chatprobes import short_replies
+
+    image = short_replies()
+    engine = make_engine("rapidocr", threads=1)
+    cues = segment(image)
+    square_bubbles(cues)
+    found = [ln for ln in engine.read_lines(image) if ln.text not in ("1", "2")]  # as if the detector missed them
+    boxes = unread_bubbles(image, cues, found)
+    assert len(boxes) == 2 and all(996 <= b[0] and b[2] <= 1069 for b in boxes)
+    assert [engine.read_box(image, b).text for b in boxes] == ["1", "2"]
+    assert unread_bubbles(image, cues, engine.read_lines(image)) == []  # nothing read twice

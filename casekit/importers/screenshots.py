@@ -25,6 +25,7 @@ from ..ocr.lines import OcrLine
 from ..ocr.payment import is_transfer_card, parse_transfer_card
 from ..ocr.layout import chat_layout, read_list
 from ..ocr.layout.media import LABELS as MEDIA_LABELS, picture_text
+from ..ocr.layout.unread import square_bubbles, unread_bubbles
 from ..ocr.pipeline import is_dimmed, lines_of, page_image, read_regions, region_lines
 from ..ocr.segment import Layout, segment
 from ..ocr.timelabels import SHANGHAI, is_time_label, parse_time_label, repair_time_label, resolve_time_label
@@ -165,6 +166,7 @@ def read_screenshot(image, engine: OcrEngine, ctx: ExtractContext, path: Path | 
     path = path or Path("image.png")
     info = info or {}
     cues = segment(image)
+    square_bubbles(cues)
     reference, exact = _reference(ctx, path, info)
     if is_chat(cues):
         return _chat_extraction(chat_layout(image, cues, chat_lines(image, cues, engine)), ctx, reference, exact,
@@ -177,7 +179,11 @@ def chat_lines(image, cues: Layout, engine: OcrEngine) -> list[OcrLine]:
     line boxes; Tesseract's reading of the colour segmentation's crops (each bubble normalised
     against its own fill reads better than the whole page), boxes mapped back to the image."""
     if getattr(engine, "whole_page", False):
-        return engine.read_lines(image)
+        lines = engine.read_lines(image)
+        if hasattr(engine, "read_box"):  # a one-character reply the detector did not find
+            again = [engine.read_box(image, box) for box in unread_bubbles(image, cues, lines)]
+            lines = sorted(lines + [ln for ln in again if ln is not None], key=lambda ln: (ln.box[1], ln.box[0]))
+        return lines
     read_regions(image, cues, engine)
     return region_lines(cues)
 

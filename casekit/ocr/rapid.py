@@ -163,6 +163,20 @@ class RapidOcrEngine:
         out.sort(key=lambda ln: (ln.box[1] + ln.box[3] / 2, ln.box[0]))
         return out
 
+    def read_box(self, image: Image.Image, box: tuple[int, int, int, int]) -> OcrLine | None:
+        """One text row inside `box` (x0, y0, x1, y1) read by the recogniser alone, with no
+        detection (for a short bubble the detector found nothing in), or None when it reads nothing
+        it is sure of."""
+        import numpy as np
+
+        model = _model(self.n_threads or threads())
+        crop = image.convert("RGB").crop(box)
+        text, score = _recognise(model.text_rec, np.ascontiguousarray(np.asarray(crop)[:, :, ::-1]))
+        text = str(text).strip()
+        if not text or float(score) < model.text_score:
+            return None
+        return OcrLine(text, (box[0], box[1], box[2] - box[0], box[3] - box[1]), float(score))
+
     def words(self, image: Image.Image, *, psm: int = 6, lang: str = DEFAULT_LANG) -> list[Word]:
         """Lines as Words (conf 0–100 like Tesseract's). Boxes on one text row share a line id, as
         Tesseract's psm 6 puts a row into one line; `psm`/`lang` are Tesseract settings, unused."""

@@ -1,7 +1,10 @@
-"""A WeChat-phone-like chat with voice messages, drawn with Pillow for the tests: their voice
-bubble (12" beside a sound-wave icon), a text, my voice bubble (4") with its speech-to-text either
-in a white chip under it or inside the bubble below the length, and a text of mine.
-Our own drawing (no third-party content)."""
+"""Chats drawn with Pillow for the tests (our own drawings, no third-party content).
+
+`chat`: a WeChat-phone-like chat with voice messages: their voice bubble (12" beside a sound-wave
+icon), a text, my voice bubble (4") with its speech-to-text either in a white chip under it or
+inside the bubble below the length, and a text of mine.
+`short_replies`: a dark desktop-client chat (WeChat for macOS) where I answer a menu with one digit
+in a square green bubble beside my avatar, twice."""
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -75,4 +78,27 @@ def chat(inside: bool, width=720, dark=False):
     # input bar
     d.line((0, 1180 * s, width, 1180 * s), fill=(214, 214, 214), width=2)
     d.rectangle((0, 1181 * s, width, 1280 * s), fill=(247, 247, 247) if not dark else (30, 30, 30))
+    return img
+
+
+def short_replies(width=1152):
+    page, grey, green, ink = (17, 17, 17), (44, 44, 44), (76, 175, 100), (230, 230, 230)
+    img = Image.new("RGB", (width, 1100), page)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(FONT, 30)
+    d.text((28, 24), "小助手", font=f, fill=ink)
+    d.line((0, 100, width, 100), fill=(40, 40, 40), width=2)
+    y = 140
+    for question, answer in (("请选择服务（发送序号）：", "1"), ("请输入您的年龄：", "2")):
+        d.rounded_rectangle((28, y, 92, y + 64), 6, fill=(70, 110, 170))
+        d.rounded_rectangle((112, y, 620, y + 200), 8, fill=grey)
+        d.text((136, y + 24), question, font=f, fill=ink)
+        d.text((136, y + 110), "[1]、人工客服", font=f, fill=ink)
+        y += 240
+        # the capture ends at my avatar's outer edge, as a window cut at the chat pane does
+        d.rounded_rectangle((width - 60, y, width, y + 64), 6, fill=(200, 140, 90))
+        d.rounded_rectangle((width - 156, y, width - 84, y + 76), 6, fill=green)
+        d.polygon(((width - 84, y + 30), (width - 74, y + 38), (width - 84, y + 46)), fill=green)
+        d.text((width - 120, y + 38), answer, font=f, fill=(20, 20, 20), anchor="mm")
+        y += 130
     return img
