@@ -4,7 +4,10 @@
 icon), a text, my voice bubble (4") with its speech-to-text either in a white chip under it or
 inside the bubble below the length, and a text of mine.
 `short_replies`: a dark desktop-client chat (WeChat for macOS) where I answer a menu with one digit
-in a square green bubble beside my avatar, twice."""
+in a square green bubble beside my avatar, twice.
+`cropped_group`: a phone group chat cut to the bubbles, no avatar and no title bar in the picture:
+my green bubble at the very top, their answer in a bubble as wide as the screen but for its margins,
+then a one-letter nickname ("Q") over their next bubble; each bubble's tail points at its sender."""
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -101,4 +104,30 @@ def short_replies(width=1152):
         d.polygon(((width - 84, y + 30), (width - 74, y + 38), (width - 84, y + 46)), fill=green)
         d.text((width - 120, y + 38), answer, font=f, fill=(20, 20, 20), anchor="mm")
         y += 130
+    return img
+
+
+def _tailed(draw, box, fill, side):
+    x0, y0, x1, y1 = box
+    draw.rounded_rectangle(box, 10, fill=fill)
+    if side == "left":
+        draw.polygon(((x0, y0 + 34), (x0 - 13, y0 + 46), (x0, y0 + 58)), fill=fill)
+    else:
+        draw.polygon(((x1, y0 + 34), (x1 + 13, y0 + 46), (x1, y0 + 58)), fill=fill)
+
+
+def cropped_group(width=784):
+    page, white, green, ink = (226, 226, 226), (255, 255, 255), (149, 236, 105), (25, 25, 25)
+    img = Image.new("RGB", (width, 1000), page)
+    d = ImageDraw.Draw(img)
+    f = ImageFont.truetype(FONT, 44)
+    small = ImageFont.truetype(FONT, 30)
+    _tailed(d, (500, 28, width - 18, 140), green, "right")
+    d.text((540, 60), "/ai 测试！", font=f, fill=ink)
+    _tailed(d, (23, 222, width - 18, 400), white, "left")
+    d.text((72, 250), "你好！请问有什么需要测试的内容", font=f, fill=ink)  # wider margin left than right
+    d.text((72, 320), "吗？", font=f, fill=ink)
+    d.text((31, 580), "Q", font=small, fill=(130, 130, 130))
+    _tailed(d, (23, 623, 420, 760), white, "left")
+    d.text((58, 660), "已清空对话", font=f, fill=ink)
     return img

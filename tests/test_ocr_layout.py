@@ -148,3 +148,17 @@ def test_a_bubble_the_detector_found_nothing_in_is_read_by_the_recogniser_alone(
     assert len(boxes) == 2 and all(996 <= b[0] and b[2] <= 1069 for b in boxes)
     assert [engine.read_box(image, b).text for b in boxes] == ["1", "2"]
     assert unread_bubbles(image, cues, engine.read_lines(image)) == []  # nothing read twice
+
+
+def test_a_cropped_group_chat_is_read_by_its_bubbles_tails():
+    """No avatar and no title bar in the picture (xdr_help_ai): the wide bubble near the top is no
+    title bar (its margins show it is not edge to edge), its tail says whose it is, and a one-letter
+    nickname the detector misses is read from its cue."""
+    from tests.chatprobes import cropped_group
+
+    ex = read_screenshot(cropped_group(), make_engine("rapidocr", threads=1),
+                         ExtractContext(reference_time=datetime(2026, 3, 6, 10, 15), reference_source="user"))
+    got = [(m.speaker, m.name, m.text) for m in ex.messages]
+    assert [(s, t) for s, _n, t in got] == [("me", "/ai测试！"), ("them", "你好！请问有什么需要测试的内容吗？"),
+                                            ("them", "已清空对话")]
+    assert got[2][1] == "Q"

@@ -258,3 +258,21 @@ def test_split_quote_needs_the_bar_beside_the_top_lines_only():
     assert split_quote(image, region, lines, 600) == 2
     image, region, lines = _bubble_with_quote(bar=False)  # an indented first line is no quote
     assert split_quote(image, region, lines, 600) == 0
+
+
+@pytest.mark.parametrize("tail,want", [("left", "left"), ("right", "right"), (None, None)])
+def test_a_bubbles_tail_tells_its_side(tail, want):
+    from PIL import ImageDraw
+
+    from casekit.ocr.layout.regions import tail_side
+
+    page, white = (237, 237, 237), (255, 255, 255)
+    image = Image.new("RGB", (784, 300), page)
+    draw = ImageDraw.Draw(image)
+    draw.rounded_rectangle((40, 50, 740, 230), 10, fill=white)
+    if tail == "left":
+        draw.polygon(((40, 84), (27, 96), (40, 108)), fill=white)
+    elif tail == "right":
+        draw.polygon(((740, 84), (753, 96), (740, 108)), fill=white)
+    assert tail_side(image, (40, 50, 741, 231), white, page, 784) == want
+    assert tail_side(image, (40, 50, 741, 231), page, page, 784) is None  # no fill to tell a tail by

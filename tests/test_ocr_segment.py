@@ -108,3 +108,18 @@ def test_a_bubble_beside_its_avatar_at_the_top_is_no_title_bar():
     assert any(r.role == "bubble" and r.side == "right" and r.box[1] <= 2 for r in top_cut.regions)
     with_rule = segment(_desktop_capture(with_rule=True))
     assert 40 <= with_rule.header_bottom <= 42
+
+
+def test_a_phone_bar_runs_edge_to_edge_and_a_wide_bubble_does_not():
+    """xdr_help_ai: a bubble as wide as the screen but for its 3 % margins, near the top of a
+    capture cut below the title bar, was taken for the title bar's rule and cut off the chat."""
+    from PIL import ImageDraw
+
+    from casekit.ocr.segment import _find_dividers
+
+    mask = Image.new("L", (784, 40), 0)
+    draw = ImageDraw.Draw(mask)
+    draw.rectangle((23, 0, 766, 9), fill=255)  # a wide bubble's rows
+    draw.rectangle((0, 20, 783, 21), fill=255)  # a title bar's rule
+    assert _find_dividers(mask, 0, 40, 784) == list(range(0, 10)) + [20, 21]
+    assert _find_dividers(mask, 0, 40, 784, edge_to_edge=True) == [20, 21]

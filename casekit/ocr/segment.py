@@ -174,10 +174,11 @@ def _col_profile(mask: Image.Image) -> list[int]:
 
 
 def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share: float = 0.9,
-                   unbroken: bool = False) -> list[int]:
+                   unbroken: bool = False, edge_to_edge: bool = False) -> list[int]:
     """Rows in [y_from, y_to) where ≥ `share` of the row differs from the page: divider lines or bars.
     `unbroken`: the differing pixels must be one run that long (a rule across the pane), not the
-    sum of a bubble and the avatar beside it."""
+    sum of a bubble and the avatar beside it. `edge_to_edge`: that run reaches both sides of the
+    image, as a phone's title and input bars do and a wide bubble, with its margins, does not."""
     y_from, y_to = max(0, y_from), min(mask.height, y_to)
     if y_to <= y_from:
         return []
@@ -187,12 +188,21 @@ def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share:
     if unbroken:
         data = band.tobytes()
         rows = [i for i in rows if _longest_run(data[i * width:(i + 1) * width]) >= share * width]
+    if edge_to_edge:
+        data = band.tobytes()
+        rows = [i for i in rows if _spans_edges(data[i * width:(i + 1) * width])]
     return [y_from + i for i in rows]
 
 
 def _longest_run(row: bytes) -> int:
     """Length of the longest run of non-zero bytes."""
     return max((m.end() - m.start() for m in _RUN.finditer(row)), default=0)
+
+
+def _spans_edges(row: bytes) -> bool:
+    """One run of non-zero bytes from the row's left edge to its right edge (1 % slack each side)."""
+    slack = max(1, len(row) // 100)
+    return any(m.start() <= slack and m.end() >= len(row) - slack for m in _RUN.finditer(row))
 
 
 _RUN = re.compile(rb"[^\x00]+")
@@ -223,7 +233,7 @@ def segment(image: Image.Image) -> Layout:
     header_bottom, footer_top = 0, H
     first_rule = H
     if phone:
-        top = _find_dividers(solid_mask, int(0.08 * W), int(0.34 * W), W)
+        top = _find_dividers(solid_mask, int(0.08 * W), int(0.34 * W), W, edge_to_edge=True)
         if top:  # the end of the first run of divider rows (a pinned bar below is a banner)
             first_rule = header_bottom = top[0]
             for y in top[1:]:
@@ -231,7 +241,7 @@ def segment(image: Image.Image) -> Layout:
                     break
                 header_bottom = y
             header_bottom += 1
-        bottom = _find_dividers(solid_mask, H - int(0.3 * W), H - int(0.06 * W), W)
+        bottom = _find_dividers(solid_mask, H - int(0.3 * W), H - int(0.06 * W), W, edge_to_edge=True)
         footer_top = bottom[0] if bottom else H
     else:
         # a desktop window (or a squarish crop of one): the title bar ends at a rule across most of

@@ -27,7 +27,7 @@ from .blocks import Block, group
 from .listview import read_list
 from .media import is_voice_text, media_kind
 from .quotes import split_quote
-from .regions import fill_text, side_of, title_region
+from .regions import fill_text, side_of, tail_side, title_region
 
 __all__ = ["chat_layout", "read_list"]
 
@@ -43,9 +43,12 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     avatars = [r for r in cues.regions if r.role == "avatar"]
     # text drawn on an avatar (a group's initials, 'NLP') is a picture, not a message
     inside = [ln for ln in lines if ln.text.strip() and area.holds(ln) and not any(_centre_in(ln, a) for a in avatars)]
+    for r in cues.regions:  # a bubble as wide as the screen (a long message) is cut out as a banner
+        if r.role == "banner" and _within(r, area, wide=True) and tail_side(image, r.box, r.bg, cues.page_bg, size):
+            r.role = "bubble"
     # a quote-reply chip may be a faint one (not filled): its lines are still context, not a message
     containers = [r for r in cues.regions if (r.filled or r.role == "quote") and r.role in CONTAINER_ROLES
-                  and _within(r, area)]
+                  and _within(r, area, wide=r.width >= 0.92 * area.width)]
     page = _page_colour(image, area, cues)
     blocks = group(image, inside, containers, page)
     regions: list[Region] = []
@@ -117,17 +120,21 @@ def _centre_in(line: OcrLine, r: Region) -> bool:
     return r.box[0] <= x + w / 2 < r.box[2] and r.box[1] <= y + h / 2 < r.box[3]
 
 
-def _within(r: Region, area: Area) -> bool:
-    """A solid region of the conversation (not a bar, not the whole pane)."""
+def _within(r: Region, area: Area, wide: bool = False) -> bool:
+    """A solid region of the conversation (not a bar, not the whole pane; `wide`: as wide as the
+    pane but for margins on both sides)."""
     x0, y0, x1, y1 = r.box
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
     inside = area.box[0] <= cx < area.box[2] and area.box[1] <= cy < area.box[3]
+    if wide:
+        return inside and x0 - area.box[0] > 0.01 * area.width and area.box[2] - x1 > 0.01 * area.width
     return inside and (x1 - x0) < 0.92 * area.width
 
 
 def _region(image: Image.Image, block: Block, area: Area, avatars: list[Region], size: int, cues: Layout) -> Region:
     box = block.box
-    side = side_of(box, area, avatars, size)
+    fill = block.container.bg if block.container is not None else block.fill
+    side = side_of(box, area, avatars, size, tail_side(image, box, fill, cues.page_bg, size))
     if block.container is not None:
         c = block.container
         kind = media_kind(image, c, block.lines, cues.page_bg, size)

@@ -3,6 +3,8 @@ text, words with their boxes in the original image (entity boxes for redaction).
 
 from __future__ import annotations
 
+from PIL import Image
+
 from ..engine import Word
 from ..lines import OcrLine
 from ..segment import Region
@@ -33,9 +35,11 @@ def fill_text(region: Region, lines: list[OcrLine]) -> Region:
     return region
 
 
-def side_of(box: tuple[int, int, int, int], area: Area, avatars: list[Region], size: int) -> str:
+def side_of(box: tuple[int, int, int, int], area: Area, avatars: list[Region], size: int,
+            tail: str | None = None) -> str:
     """left | right | centre, relative to the conversation area: an avatar level with the top of
-    the bubble and just beside it decides; else the bubble's margins inside the area."""
+    the bubble and just beside it decides; else the bubble's tail (`tail_side`), pointing at the
+    sender's avatar outside a cropped capture; else the bubble's margins inside the area."""
     x0, y0, x1, y1 = box
     # the avatar that overlaps the bubble's rows comes first, then the one whose top is nearest:
     # the previous message's avatar may end just above this bubble (within the reach allowed for
@@ -46,6 +50,8 @@ def side_of(box: tuple[int, int, int, int], area: Area, avatars: list[Region], s
             return "left"
         if level and 0 <= a.box[0] - x1 < AVATAR_REACH * size:
             return "right"
+    if tail is not None:
+        return tail
     ml, mr = x0 - area.box[0], area.box[2] - x1
     if abs(ml - mr) < 0.07 * area.width and min(ml, mr) > 0.1 * area.width:
         return "centre"
@@ -57,3 +63,31 @@ def title_region(area: Area) -> Region | None:
         return None
     x, y, w, h = area.title.box
     return fill_text(Region((x, y, x + w, y + h), "title"), [area.title])
+
+
+TAIL_WIDTH = 0.012  # of the size unit: how far outside its edge a bubble's tail reaches at least
+TAIL_FILL = 10  # max channel levels from the bubble's fill
+TAIL_PAGE = 8  # the fill must differ this much from the page for a tail to be seen
+
+
+def tail_side(image: Image.Image, box: tuple[int, int, int, int], fill: tuple[int, int, int] | None,
+              page: tuple[int, int, int], size: int) -> str | None:
+    """left | right when the bubble has a tail on that side only: a short run of rows just outside
+    its edge in the bubble's own fill (WeChat, QQ), else None."""
+    if fill is None or max(abs(a - b) for a, b in zip(fill, page)) < TAIL_PAGE:
+        return None
+    x0, y0, x1, y1 = box
+    reach = max(4, int(TAIL_WIDTH * size))
+    found = [side for side, (a, b) in (("left", (x0 - reach, x0)), ("right", (x1, x1 + reach)))
+             if a >= 0 and b <= image.width and _tail_rows(image.crop((a, y0, b, y1)), fill, y1 - y0)]
+    return found[0] if len(found) == 1 else None
+
+
+def _tail_rows(strip: Image.Image, fill: tuple[int, int, int], height: int) -> bool:
+    """A few rows, not the whole edge, hold the fill across a third of the strip."""
+    strip = strip.convert("RGB")
+    w, h = strip.size
+    px = strip.load()
+    rows = sum(1 for y in range(h)
+               if sum(1 for x in range(w) if max(abs(a - b) for a, b in zip(px[x, y], fill)) <= TAIL_FILL) >= w / 3)
+    return 3 <= rows <= 0.5 * height

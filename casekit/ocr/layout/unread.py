@@ -1,6 +1,7 @@
 """Short bubbles a text detector missed: a reply of one or two characters ("1", "好", "嗯") is a
 small bubble beside its sender's avatar, and PP-OCR's detector often finds no text line in it.
-Those replies matter (an agreement, a menu choice), so such a bubble is read by the recogniser alone.
+Those replies matter (an agreement, a menu choice), so such a bubble is read by the recogniser alone;
+so is a group nickname the colour cues found above a bubble and the detector did not (a single "Q").
 
 A bubble is read again when the colour cues found it, no detected line lies in it, it is one text
 row tall, level with an avatar just beside it, evenly filled in a colour other than the page's (a
@@ -43,6 +44,9 @@ def unread_bubbles(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> li
     avatars = [r for r in cues.regions if r.role == "avatar"]
     out = []
     for r in cues.regions:
+        if r.role == "nickname" and not any(_centre_in(ln, r) for ln in lines):
+            out.append(_padded(r.box, image.size))  # a one-letter group nickname ("Q")
+            continue
         if r.role not in ("bubble", "line") or r.side not in ("left", "right"):
             continue
         if not ROW_MIN * size <= r.height <= ROW_MAX * size or r.width < ROW_MIN * size:
@@ -65,6 +69,14 @@ def _text_box(image: Image.Image, inner: tuple[int, int, int, int]) -> tuple[int
     pad = max(2, (ink[3] - ink[1]) // 3)
     x0, y0, x1, y1 = inner
     return (max(x0, x0 + ink[0] - pad), max(y0, y0 + ink[1] - pad), min(x1, x0 + ink[2] + pad), min(y1, y0 + ink[3] + pad))
+
+
+def _padded(box: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """A text cue's box with a small margin (the cues' box is the ink's: a recogniser wants a
+    little page around it, and no more, or it reads the page's edge as a stop)."""
+    x0, y0, x1, y1 = box
+    pad = max(2, (y1 - y0) // 8)
+    return (max(0, x0 - pad), max(0, y0 - pad), min(size[0], x1 + pad), min(size[1], y1 + pad))
 
 
 def _centre_in(line: OcrLine, r: Region) -> bool:
