@@ -162,3 +162,18 @@ def test_a_cropped_group_chat_is_read_by_its_bubbles_tails():
     assert [(s, t) for s, _n, t in got] == [("me", "/ai测试！"), ("them", "你好！请问有什么需要测试的内容吗？"),
                                             ("them", "已清空对话")]
     assert got[2][1] == "Q"
+
+
+def test_a_centred_time_label_the_detector_missed_is_read_from_its_cue():
+    """wx_image1: PP-OCR found no line in the small grey 昨天 3:59, so every message lost its day."""
+    from casekit.ocr.layout.unread import unread_bubbles
+    from casekit.ocr.segment import segment
+    from tests.chatprobes import chat
+
+    image = chat(False)
+    engine = make_engine("rapidocr", threads=1)
+    lines = engine.read_lines(image)
+    missed = [ln for ln in lines if "20:16" not in ln.text]
+    assert len(missed) == len(lines) - 1
+    again = [engine.read_box(image, box) for box in unread_bubbles(image, segment(image), missed)]
+    assert [ln.text.replace(" ", "") for ln in again if ln is not None] == ["昨天20:16"]

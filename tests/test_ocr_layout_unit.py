@@ -276,3 +276,18 @@ def test_a_bubbles_tail_tells_its_side(tail, want):
         draw.polygon(((740, 84), (753, 96), (740, 108)), fill=white)
     assert tail_side(image, (40, 50, 741, 231), white, page, 784) == want
     assert tail_side(image, (40, 50, 741, 231), page, page, 784) is None  # no fill to tell a tail by
+
+
+@pytest.mark.parametrize("hint,chrome", [("请输入消息，按Enter键发送或点击发送按钮发送", True), ("说点什么…", True),
+                                         ("发消息", True), ("请输入你想要转换的年龄", False)])
+def test_an_input_boxs_placeholder_is_chrome(hint, chrome):
+    """xy_xianyu-chat-detail: the web chat's empty input box came out as a message of theirs."""
+    from casekit.ocr.layout.area import find_area
+
+    image = Image.new("RGB", (1000, 800), (245, 245, 245))
+    cues = segment(image)
+    line = OcrLine(hint, (60, 640, 500, 24), 0.99)
+    high = OcrLine(hint, (60, 100, 500, 24), 0.99)  # the same words up in the chat are a message
+    area = find_area(image, cues, [line, high])
+    assert any(ln is line for ln in area.chrome) == chrome
+    assert not any(ln is high for ln in area.chrome)

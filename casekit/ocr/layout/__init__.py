@@ -42,7 +42,9 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     size = cues.size_w or cues.width
     avatars = [r for r in cues.regions if r.role == "avatar"]
     # text drawn on an avatar (a group's initials, 'NLP') is a picture, not a message
-    inside = [ln for ln in lines if ln.text.strip() and area.holds(ln) and not any(_centre_in(ln, a) for a in avatars)]
+    chrome = {id(ln) for ln in area.chrome}
+    inside = [ln for ln in lines if ln.text.strip() and area.holds(ln) and id(ln) not in chrome
+              and not any(_centre_in(ln, a) for a in avatars)]
     for r in cues.regions:  # a bubble as wide as the screen (a long message) is cut out as a banner
         if r.role == "banner" and _within(r, area, wide=True) and tail_side(image, r.box, r.bg, cues.page_bg, size):
             r.role = "bubble"

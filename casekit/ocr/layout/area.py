@@ -10,6 +10,7 @@ a desktop window; lines of one row (a WeCom company tag beside the name) are one
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from PIL import Image, ImageChops
@@ -47,7 +48,7 @@ def find_area(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Area:
     top, bottom = cues.header_bottom, min(cues.footer_top, sheet_top(cues))
     left = pane_edge(image, top, bottom) if cues.desktop or W > 0.9 * H else 0
     area = Area((left, top, W, bottom))
-    area.chrome = [ln for ln in lines if not area.holds(ln)]
+    area.chrome = [ln for ln in lines if not area.holds(ln) or _input_hint(ln, area)]
     area.title = _title(area, cues)
     return area
 
@@ -98,6 +99,18 @@ def _title(area: Area, cues: Layout) -> OcrLine | None:
     y1 = max(ln.box[1] + ln.box[3] for ln in row)
     return OcrLine("".join(ln.text for ln in row), (x0, y0, x1 - x0, y1 - y0), min(ln.conf for ln in row),
                    tuple(w for ln in row for w in ln.words))
+
+
+# the grey placeholder in an empty input box: 请输入消息，按Enter键发送 (web chats), 说点什么… (live
+# rooms), 发消息 / 发送消息 (Douyin, Kuaishou)
+INPUT_HINT = re.compile(r"^(?:请?输入(?:消息|内容|文字)?[，,].*发送.*|说点什么.*|发消息\.*|发送消息\.*)$")
+
+
+def _input_hint(line: OcrLine, area: Area) -> bool:
+    """An input box's placeholder in the lower part of the area: the app's, never a message."""
+    x, y, w, h = line.box
+    low = y + h / 2 > area.box[1] + 0.6 * (area.box[3] - area.box[1])
+    return low and bool(INPUT_HINT.match("".join(line.text.split()).rstrip("…")))
 
 
 def _status(text: str) -> bool:

@@ -1,7 +1,8 @@
 """Short bubbles a text detector missed: a reply of one or two characters ("1", "好", "嗯") is a
 small bubble beside its sender's avatar, and PP-OCR's detector often finds no text line in it.
 Those replies matter (an agreement, a menu choice), so such a bubble is read by the recogniser alone;
-so is a group nickname the colour cues found above a bubble and the detector did not (a single "Q").
+so is a group nickname the colour cues found above a bubble and the detector did not (a single "Q"),
+and a centred line the cues found with no detected text in it (a small grey time label, 昨天 3:59).
 
 A bubble is read again when the colour cues found it, no detected line lies in it, it is one text
 row tall, level with an avatar just beside it, evenly filled in a colour other than the page's (a
@@ -20,6 +21,7 @@ ROW_MIN, ROW_MAX = 0.03, 0.12  # of the size unit: a one-row bubble's height
 EVEN_FILL = 0.6  # share of the bubble's inside in its own fill colour
 PAGE_STEP = 12  # max channel levels between the bubble's fill and the page
 INK = 0.01  # share of the inside that differs from the fill: a bubble with something in it
+LABEL_MAX = 0.1  # of the size unit: a nickname's or a centred time label's height at most
 AVATAR_LEVEL = 0.08  # of the size unit: the avatar's top may sit this far above (a group nickname)
 
 
@@ -44,8 +46,8 @@ def unread_bubbles(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> li
     avatars = [r for r in cues.regions if r.role == "avatar"]
     out = []
     for r in cues.regions:
-        if r.role == "nickname" and not any(_centre_in(ln, r) for ln in lines):
-            out.append(_padded(r.box, image.size))  # a one-letter group nickname ("Q")
+        if r.role in ("nickname", "centre") and r.height <= LABEL_MAX * size and not any(_centre_in(ln, r) for ln in lines):
+            out.append(_padded(r.box, image.size))  # a one-letter group nickname ("Q"), a faint time label
             continue
         if r.role not in ("bubble", "line") or r.side not in ("left", "right"):
             continue
