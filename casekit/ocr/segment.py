@@ -87,7 +87,9 @@ def dominant_colour(image: Image.Image) -> tuple[int, int, int]:
     back as #FAFAFA: faint bubbles are only 7 levels from the page)."""
     small = image if image.width * image.height <= 200_000 else image.resize(
         (max(1, image.width // 4), max(1, image.height // 4)), Image.NEAREST)
-    exact = small.convert("RGB").getcolors(maxcolors=1 << 20) or [(1, (255, 255, 255))]
+    # an image has at most as many colours as pixels: a larger `maxcolors` only costs Pillow a
+    # bigger table to set up (8 ms for a 100 px crop at 1 << 20, under 1 ms at its size)
+    exact = small.convert("RGB").getcolors(maxcolors=max(1, small.width * small.height)) or [(1, (255, 255, 255))]
     buckets: dict[tuple[int, int, int], int] = {}
     for n, c in exact:
         key = (c[0] // 4, c[1] // 4, c[2] // 4)
