@@ -123,3 +123,18 @@ def test_a_phone_bar_runs_edge_to_edge_and_a_wide_bubble_does_not():
     draw.rectangle((0, 20, 783, 21), fill=255)  # a title bar's rule
     assert _find_dividers(mask, 0, 40, 784) == list(range(0, 10)) + [20, 21]
     assert _find_dividers(mask, 0, 40, 784, edge_to_edge=True) == [20, 21]
+
+
+def test_opencv_and_the_fallback_find_the_same_components_in_the_same_order():
+    """Where OpenCV is missing (the Tesseract-only install) the breadth-first search stands in for it."""
+    import random
+
+    from casekit.ocr.segment import _components_bfs, _components_cv
+
+    rng = random.Random(7)
+    for _ in range(200):
+        gw, gh = rng.randint(1, 30), rng.randint(1, 30)
+        share = rng.choice((0.0, 0.3, 0.6, 1.0))
+        grid = bytes(1 if rng.random() < share else 0 for _ in range(gw * gh))
+        assert _components_cv(grid, gw, gh) == _components_bfs(grid, gw, gh)
+    assert _components_cv(bytes([1, 0, 1, 1, 0, 0, 0, 1]), 4, 2) == [(0, 0, 1, 1, 1), (2, 0, 4, 2, 3)]
