@@ -11,8 +11,9 @@ from typing import Any
 
 from ..records import Extraction
 
-PIPELINE_VERSION = "2"  # bump when segmentation/parsing changes what a cached result would hold (2: the
-# layout model over line boxes, per-word confidences for the uncertain-word marks)
+PIPELINE_VERSION = "3"  # bump when segmentation/parsing changes what a cached result would hold (2: the
+# layout model over line boxes, per-word confidences for the uncertain-word marks; 3: PP-OCR lines read
+# one at a time, missed short replies and time labels, voice speech-to-text, in-bubble quotes, tails)
 
 
 def file_sha256(path: Path) -> str:

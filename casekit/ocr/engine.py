@@ -31,8 +31,8 @@ if TYPE_CHECKING:
 DEFAULT_LANG = "chi_sim"
 ENGINE_NAMES = ("tesseract", "rapidocr")
 # Chosen by measurement (bench/OCR.md, round 6): the engine `extract` and `inspect` use unless told
-# otherwise. PP-OCR reads the real held-out screenshots at CER 2.2 % against Tesseract's 11 %, in the
-# same wall time. Where its wheel cannot be installed (rapidocr-onnxruntime 1.4.4 needs Python < 3.13)
+# otherwise. On the real held-out screenshots PP-OCR's CER is 2.4 % (round 5's nine) and 14 % (round
+# 6's four fresh ones) against Tesseract's 11 % and 29 %, in about the same wall time. Where its wheel cannot be installed (rapidocr-onnxruntime 1.4.4 needs Python < 3.13)
 # the default falls back to FALLBACK_ENGINE; asking for rapidocr by name there is an error with the hint.
 DEFAULT_ENGINE = "rapidocr"
 FALLBACK_ENGINE = "tesseract"
