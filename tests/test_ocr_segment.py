@@ -138,3 +138,24 @@ def test_opencv_and_the_fallback_find_the_same_components_in_the_same_order():
         grid = bytes(1 if rng.random() < share else 0 for _ in range(gw * gh))
         assert _components_cv(grid, gw, gh) == _components_bfs(grid, gw, gh)
     assert _components_cv(bytes([1, 0, 1, 1, 0, 0, 0, 1]), 4, 2) == [(0, 0, 1, 1, 1), (2, 0, 4, 2, 3)]
+
+
+def _phone_top(with_title: bool) -> Image.Image:
+    from PIL import ImageDraw
+
+    img = Image.new("RGB", (720, 1560), (237, 237, 237))
+    draw = ImageDraw.Draw(img)
+    if with_title:
+        draw.rectangle((0, 0, 719, 159), fill=(250, 250, 250))  # the title bar, edge to edge
+        draw.rectangle((0, 160, 719, 161), fill=(210, 210, 210))  # its rule
+    draw.rectangle((18, 162, 701, 230), fill=(255, 255, 255))  # a pinned notice bar, or a wide bubble
+    draw.rectangle((40, 300, 400, 380), fill=(255, 255, 255))
+    draw.rectangle((560, 460, 700, 540), fill=(149, 236, 105))
+    return img
+
+
+def test_a_pinned_bar_under_the_title_is_header_and_a_wide_bubble_alone_is_not():
+    """cow_wechat_group_2: the pinned notice right under the title bar's rule belongs to the header;
+    xdr_help_ai: the same inset shape with no edge-to-edge bar above it is a message."""
+    assert 229 <= segment(_phone_top(with_title=True)).header_bottom <= 232
+    assert segment(_phone_top(with_title=False)).header_bottom == 0

@@ -205,7 +205,7 @@ def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share:
                    unbroken: bool = False, edge_to_edge: bool = False) -> list[int]:
     """Rows in [y_from, y_to) where ≥ `share` of the row differs from the page: divider lines or bars.
     `unbroken`: the differing pixels must be one run that long (a rule across the pane), not the
-    sum of a bubble and the avatar beside it. `edge_to_edge`: that run reaches both sides of the
+    sum of a bubble and the avatar beside it. `edge_to_edge`: the row reaches both sides of the
     image, as a phone's title and input bars do and a wide bubble, with its margins, does not."""
     y_from, y_to = max(0, y_from), min(mask.height, y_to)
     if y_to <= y_from:
@@ -222,15 +222,27 @@ def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share:
     return [y_from + i for i in rows]
 
 
+def _row_runs(rows: list[int]) -> list[list[int]]:
+    """Consecutive row numbers grouped into runs."""
+    runs: list[list[int]] = []
+    for y in rows:
+        if runs and y == runs[-1][-1] + 1:
+            runs[-1].append(y)
+        else:
+            runs.append([y])
+    return runs
+
+
 def _longest_run(row: bytes) -> int:
     """Length of the longest run of non-zero bytes."""
     return max((m.end() - m.start() for m in _RUN.finditer(row)), default=0)
 
 
 def _spans_edges(row: bytes) -> bool:
-    """One run of non-zero bytes from the row's left edge to its right edge (1 % slack each side)."""
+    """Non-zero bytes at both ends of the row (within 1 %): a bar reaches the image's sides, where a
+    wide bubble leaves its margins. Holes between are allowed (a title's anti-aliased glyphs)."""
     slack = max(1, len(row) // 100)
-    return any(m.start() <= slack and m.end() >= len(row) - slack for m in _RUN.finditer(row))
+    return any(row[:slack]) and any(row[-slack:])
 
 
 _RUN = re.compile(rb"[^\x00]+")
@@ -261,14 +273,14 @@ def segment(image: Image.Image) -> Layout:
     header_bottom, footer_top = 0, H
     first_rule = H
     if phone:
-        top = _find_dividers(solid_mask, int(0.08 * W), int(0.34 * W), W, edge_to_edge=True)
-        if top:  # the end of the first run of divider rows (a pinned bar below is a banner)
-            first_rule = header_bottom = top[0]
-            for y in top[1:]:
-                if y != header_bottom + 1:
-                    break
-                header_bottom = y
-            header_bottom += 1
+        # the title bar's rule reaches both sides of the screen (a wide bubble at the top of a
+        # cropped capture does not); the rows right under it that span the width (a pinned notice
+        # bar, inset by its margins) still belong to the header
+        edge_rows = set(_find_dividers(solid_mask, int(0.08 * W), int(0.34 * W), W, edge_to_edge=True))
+        runs = _row_runs(_find_dividers(solid_mask, int(0.08 * W), int(0.34 * W), W))
+        run = next((r for r in runs if any(y in edge_rows for y in r)), None)
+        if run:  # the end of the first such run of divider rows (a pinned bar below is a banner)
+            first_rule, header_bottom = run[0], run[-1] + 1
         bottom = _find_dividers(solid_mask, H - int(0.3 * W), H - int(0.06 * W), W, edge_to_edge=True)
         footer_top = bottom[0] if bottom else H
     else:
