@@ -291,3 +291,27 @@ def test_an_input_boxs_placeholder_is_chrome(hint, chrome):
     area = find_area(image, cues, [line, high])
     assert any(ln is line for ln in area.chrome) == chrome
     assert not any(ln is high for ln in area.chrome)
+
+
+def test_a_workbench_list_with_full_date_times_is_read_as_a_chat_record():
+    """千牛 (dq_…): rows of name + 2025-4-3 20:19:57 at 4 % of the width, no avatars; PP-OCR glues the
+    day to the hour (2025-4-320:19:57) and reads a date-time close after a name as its own box."""
+    from casekit.ocr.layout.listview import _date_time
+
+    assert _date_time("倩倩2025-4-320:19:57") == (2, "2025-4-3 20:19:57")
+    assert _date_time("2025-4-4 01:13:33") == (0, "2025-4-4 01:13:33")
+    assert _date_time("2025-12-3120:05") == (0, "2025-12-31 20:05")
+    assert _date_time("订单号 2025") is None
+    image = Image.new("RGB", (1250, 550), (245, 246, 250))
+    lines = [OcrLine("twins中华区总代理：倩倩2025-4-320:19:57", (44, 78, 270, 21), 0.97),
+             OcrLine("在的", (45, 105, 40, 24), 1.0),
+             OcrLine("tyw350127093", (44, 298, 94, 24), 1.0), OcrLine("2025-4-4 01:13:33", (149, 302, 116, 17), 0.97),
+             OcrLine("你好", (45, 328, 37, 23), 1.0),
+             OcrLine("tyw350127093", (44, 366, 94, 24), 0.97), OcrLine("2025-4-4 01:14:54", (149, 370, 116, 17), 0.97),
+             OcrLine("在吗", (45, 396, 37, 23), 1.0)]
+    layout = read_list(image, segment(image), lines)
+    assert layout is not None
+    got = [(r.role, r.text) for r in layout.regions if r.role in ("nickname", "row_time", "line")]
+    assert got == [("row_time", "2025-4-3 20:19:57"), ("nickname", "twins中华区总代理：倩倩"), ("line", "在的"),
+                   ("row_time", "2025-4-4 01:13:33"), ("nickname", "tyw350127093"), ("line", "你好"),
+                   ("row_time", "2025-4-4 01:14:54"), ("nickname", "tyw350127093"), ("line", "在吗")]

@@ -24,10 +24,30 @@ from .regions import line_words, title_region
 CLOCK_TAIL = re.compile(r"((?:[上下晚凌中早昨][^\d\s]\s*)?\d{1,2}\s*[:：]\s*\d{2})\s*$")
 PERIODS = {w[0]: w for w in ("上午", "下午", "晚上", "凌晨", "中午", "早上", "昨天")}
 COLUMN = 0.03  # of the width: lines of one text column start within this of each other
+HEAD_LEFT = 0.03  # of the width: a row's nickname starts right of this (a workbench's list has no avatars)
+
+
+# a full date-time at the row's end (千牛 and other 客服 workbenches: 2025-4-3 20:19:57); an engine may
+# drop the space, gluing the day to the hour (2025-4-320:19:57): the hour is the two digits (or one)
+# before the colon, the day what is left
+DATE_TIME_TAIL = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2}?)\s*(\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)\s*$")
+
+
+def _date_time(text: str) -> tuple[int, str] | None:
+    """(where the date-time starts, its normal form 2025-4-3 20:19:57) at the end of `text`, else None."""
+    match = DATE_TIME_TAIL.search(text)
+    if not match or not 1 <= int(match.group(3)) <= 31:
+        return None
+    y, mo, d, hms = match.groups()
+    return match.start(), f"{y}-{mo}-{d} {hms.replace('：', ':')}"
 
 
 def _head(line: OcrLine) -> tuple[str, str] | None:
     """(nickname, clock) of a row that is a nickname with the time at its end, else None."""
+    dated = _date_time(line.text)
+    if dated is not None:
+        name = line.text[:dated[0]].strip()
+        return (name, dated[1]) if name and not is_time_label(name) else None
     match = CLOCK_TAIL.search(line.text)
     if not match:
         return None
@@ -42,7 +62,9 @@ def _joined_rows(lines: list[OcrLine], W: int) -> list[OcrLine]:
     """A time read as its own box at the right of a nickname's row joins that row (engines that
     give one box per text run)."""
     ordered = sorted(lines, key=lambda ln: (ln.box[1], ln.box[0]))
-    clocks = [ln for ln in ordered if CLOCK_TAIL.fullmatch(ln.text.strip()) and ln.box[0] > W / 2]
+    # a clock alone sits at the right of its row; a full date-time may follow the name closely
+    clocks = [ln for ln in ordered if (CLOCK_TAIL.fullmatch(ln.text.strip()) and ln.box[0] > W / 2)
+              or (_date_time(ln.text) is not None and _date_time(ln.text)[0] == 0)]
     out = [ln for ln in ordered if not any(ln is c for c in clocks)]
     for clock in clocks:
         row = [i for i, ln in enumerate(out) if ln.box[0] < clock.box[0] and _overlap(ln, clock) > 0.4 * min(ln.box[3], clock.box[3])]
@@ -65,7 +87,7 @@ def read_list(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layout 
     W = cues.width
     area = find_area(image, cues, lines)
     inside = _joined_rows([ln for ln in lines if area.holds(ln) and ln.text.strip()], W)
-    heads = [(i, h) for i, ln in enumerate(inside) if (h := _head(ln)) and ln.box[0] > 0.05 * W]
+    heads = [(i, h) for i, ln in enumerate(inside) if (h := _head(ln)) and ln.box[0] > HEAD_LEFT * W]
     if len(heads) < 2:
         return None
     column = sorted(inside[i].box[0] for i, _ in heads)[len(heads) // 2]
