@@ -170,7 +170,7 @@ class RapidOcrEngine:
         import numpy as np
 
         model = _model(self.n_threads or threads())
-        crop = image.convert("RGB").crop(box)
+        crop = image.crop(box).convert("RGB")
         text, score = _recognise(model.text_rec, np.ascontiguousarray(np.asarray(crop)[:, :, ::-1]))
         text = str(text).strip()
         if not text or float(score) < model.text_score:

@@ -188,7 +188,7 @@ def _runs(profile: list[int], min_value: int, max_gap: int) -> list[tuple[int, i
     return [(a, b) for a, b in runs]
 
 
-def _row_profile(mask: Image.Image) -> list[int]:
+def row_profile(mask: Image.Image) -> list[int]:
     """Number of non-zero pixels in each row of an L mask (0/255)."""
     w, h = mask.size
     if w == 0 or h == 0:
@@ -197,8 +197,8 @@ def _row_profile(mask: Image.Image) -> list[int]:
     return [w - data.count(0, y * w, (y + 1) * w) for y in range(h)]
 
 
-def _col_profile(mask: Image.Image) -> list[int]:
-    return _row_profile(mask.transpose(Image.Transpose.ROTATE_90))[::-1]
+def col_profile(mask: Image.Image) -> list[int]:
+    return row_profile(mask.transpose(Image.Transpose.ROTATE_90))[::-1]
 
 
 def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share: float = 0.9,
@@ -211,7 +211,7 @@ def _find_dividers(mask: Image.Image, y_from: int, y_to: int, width: int, share:
     if y_to <= y_from:
         return []
     band = mask.crop((0, y_from, width, y_to))
-    prof = _row_profile(band)
+    prof = row_profile(band)
     rows = [i for i, v in enumerate(prof) if v >= share * width]
     if unbroken:
         data = band.tobytes()
@@ -287,14 +287,9 @@ def segment(image: Image.Image) -> Layout:
         # a desktop window (or a squarish crop of one): the title bar ends at a rule across most of
         # the chat pane near the top (the pane may sit right of a sidebar); the title above it
         # names the chat and is not a message. A rule across the bottom starts the input bar.
-        top = _find_dividers(solid_mask, 0, int(0.15 * H), W, 0.6, unbroken=True)
-        if top:
-            header_bottom = top[0]
-            for y in top[1:]:
-                if y != header_bottom + 1:
-                    break
-                header_bottom = y
-            header_bottom += 1
+        runs = _row_runs(_find_dividers(solid_mask, 0, int(0.15 * H), W, 0.6, unbroken=True))
+        if runs:
+            header_bottom = runs[0][-1] + 1
         bottom = _find_dividers(solid_mask, int(0.8 * H), H - 2, W, 0.85)
         footer_top = bottom[0] if bottom else H
 
@@ -436,13 +431,13 @@ def _text_lines(mask: Image.Image, y_from: int, y_to: int, W: int, u: float) -> 
     if y_to - y_from < 4:
         return out
     band_mask = mask.crop((0, y_from, W, y_to))
-    rows = _row_profile(band_mask)
+    rows = row_profile(band_mask)
     for a, b in _runs(rows, 1, max(1, int(3 * u))):
         h = b - a
         if h < 12 * u:
             continue
         strip = band_mask.crop((0, a, W, b))
-        cols = _col_profile(strip)
+        cols = col_profile(strip)
         for c0, c1 in _runs(cols, 1, max(int(1.6 * h), int(20 * u))):
             if c1 - c0 < 16 * u:
                 continue

@@ -27,7 +27,7 @@ from .blocks import Block, group
 from .listview import read_list
 from .media import is_voice_text, media_kind
 from .quotes import split_quote
-from .regions import fill_text, side_of, tail_side, title_region
+from .regions import centre_in, fill_text, side_of, tail_side, title_region
 
 __all__ = ["chat_layout", "read_list"]
 
@@ -44,7 +44,7 @@ def chat_layout(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> Layou
     # text drawn on an avatar (a group's initials, 'NLP') is a picture, not a message
     chrome = {id(ln) for ln in area.chrome}
     inside = [ln for ln in lines if ln.text.strip() and area.holds(ln) and id(ln) not in chrome
-              and not any(_centre_in(ln, a) for a in avatars)]
+              and not any(centre_in(ln, a) for a in avatars)]
     for r in cues.regions:  # a bubble as wide as the screen (a long message) is cut out as a banner
         if r.role == "banner" and _within(r, area, wide=True) and tail_side(image, r.box, r.bg, cues.page_bg, size):
             r.role = "bubble"
@@ -117,11 +117,6 @@ def _avatar_like(r: Region, area: Area, regions: list[Region], size: int) -> boo
     return False
 
 
-def _centre_in(line: OcrLine, r: Region) -> bool:
-    x, y, w, h = line.box
-    return r.box[0] <= x + w / 2 < r.box[2] and r.box[1] <= y + h / 2 < r.box[3]
-
-
 def _within(r: Region, area: Area, wide: bool = False) -> bool:
     """A solid region of the conversation (not a bar, not the whole pane; `wide`: as wide as the
     pane but for margins on both sides)."""
@@ -136,7 +131,7 @@ def _within(r: Region, area: Area, wide: bool = False) -> bool:
 def _region(image: Image.Image, block: Block, area: Area, avatars: list[Region], size: int, cues: Layout) -> Region:
     box = block.box
     fill = block.container.bg if block.container is not None else block.fill
-    side = side_of(box, area, avatars, size, tail_side(image, box, fill, cues.page_bg, size))
+    side = side_of(box, area, avatars, size, lambda: tail_side(image, box, fill, cues.page_bg, size))
     if block.container is not None:
         c = block.container
         kind = media_kind(image, c, block.lines, cues.page_bg, size)

@@ -64,7 +64,7 @@ def _joined_rows(lines: list[OcrLine], W: int) -> list[OcrLine]:
     ordered = sorted(lines, key=lambda ln: (ln.box[1], ln.box[0]))
     # a clock alone sits at the right of its row; a full date-time may follow the name closely
     clocks = [ln for ln in ordered if (CLOCK_TAIL.fullmatch(ln.text.strip()) and ln.box[0] > W / 2)
-              or (_date_time(ln.text) is not None and _date_time(ln.text)[0] == 0)]
+              or (dated := _date_time(ln.text)) is not None and dated[0] == 0]
     out = [ln for ln in ordered if not any(ln is c for c in clocks)]
     for clock in clocks:
         row = [i for i, ln in enumerate(out) if ln.box[0] < clock.box[0] and _overlap(ln, clock) > 0.4 * min(ln.box[3], clock.box[3])]

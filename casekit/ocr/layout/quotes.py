@@ -12,9 +12,9 @@ from __future__ import annotations
 from PIL import Image
 
 from ..lines import OcrLine
-from ..segment import Region
+from ..segment import Region, col_profile, distance_image, row_profile
 
-BAR_CONTRAST = 8  # grey levels (sum over channels) between the bar and the bubble's fill
+BAR_CONTRAST = 8  # levels (in any channel) between the bar and the bubble's fill
 BAR_ROWS = 0.9  # share of the quoted rows the bar covers
 BAR_MAX_W = 6  # px at 1080: the bar is a rule, not a picture or a glyph's stem
 LATER_ROWS = 0.2  # at most this share of the reply's rows has ink in the bar's columns
@@ -50,11 +50,8 @@ def _bar_columns(image: Image.Image, box: tuple[int, int, int, int], fill: tuple
     x0, y0, x1, y1 = box
     if x1 - x0 < 1 or y1 - y0 < 4:
         return []
-    strip = image.crop(box).convert("RGB")
-    w, h = strip.size
-    px = strip.load()
-    hits = [x for x in range(w)
-            if sum(1 for y in range(h) if _differs(px[x, y], fill)) >= BAR_ROWS * h]
+    counts = col_profile(_off_fill(image.crop(box), fill))
+    hits = [x for x, n in enumerate(counts) if n >= BAR_ROWS * (y1 - y0)]
     if not hits or hits[-1] - hits[0] + 1 != len(hits):
         return []
     return [x0 + x for x in hits]
@@ -62,13 +59,11 @@ def _bar_columns(image: Image.Image, box: tuple[int, int, int, int], fill: tuple
 
 def _ink_share(part: Image.Image, fill: tuple[int, int, int]) -> float:
     """Share of `part`'s rows with any pixel off the fill."""
-    part = part.convert("RGB")
-    w, h = part.size
-    if h == 0:
+    if part.height == 0:
         return 0.0
-    px = part.load()
-    return sum(1 for y in range(h) if any(_differs(px[x, y], fill) for x in range(w))) / h
+    return sum(1 for n in row_profile(_off_fill(part, fill)) if n) / part.height
 
 
-def _differs(pixel: tuple[int, ...], fill: tuple[int, int, int]) -> bool:
-    return sum(abs(a - b) for a, b in zip(pixel[:3], fill)) >= BAR_CONTRAST
+def _off_fill(part: Image.Image, fill: tuple[int, int, int]) -> Image.Image:
+    """The pixels of `part` at least BAR_CONTRAST levels (in any channel) from `fill`, as a mask."""
+    return distance_image(part.convert("RGB"), fill).point(lambda v: 255 if v >= BAR_CONTRAST else 0)

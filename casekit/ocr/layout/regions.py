@@ -3,13 +3,16 @@ text, words with their boxes in the original image (entity boxes for redaction).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PIL import Image
 
 from ..engine import Word
 from ..lines import OcrLine
-from ..segment import Region
+from ..segment import Region, distance_image, row_profile
 from ..text import clean, join_lines
 from .area import Area
+from .blocks import distance
 
 AVATAR_REACH = 0.07  # of the size unit: an avatar this close beside a bubble's top decides its side
 
@@ -36,10 +39,11 @@ def fill_text(region: Region, lines: list[OcrLine]) -> Region:
 
 
 def side_of(box: tuple[int, int, int, int], area: Area, avatars: list[Region], size: int,
-            tail: str | None = None) -> str:
+            tail: Callable[[], str | None] | None = None) -> str:
     """left | right | centre, relative to the conversation area: an avatar level with the top of
-    the bubble and just beside it decides; else the bubble's tail (`tail_side`), pointing at the
-    sender's avatar outside a cropped capture; else the bubble's margins inside the area."""
+    the bubble and just beside it decides; else the bubble's tail (`tail()`, e.g. `tail_side`, asked
+    only then), pointing at the sender's avatar outside a cropped capture; else the bubble's
+    margins inside the area."""
     x0, y0, x1, y1 = box
     # the avatar that overlaps the bubble's rows comes first, then the one whose top is nearest:
     # the previous message's avatar may end just above this bubble (within the reach allowed for
@@ -50,12 +54,19 @@ def side_of(box: tuple[int, int, int, int], area: Area, avatars: list[Region], s
             return "left"
         if level and 0 <= a.box[0] - x1 < AVATAR_REACH * size:
             return "right"
-    if tail is not None:
-        return tail
+    pointed = tail() if tail is not None else None
+    if pointed is not None:
+        return pointed
     ml, mr = x0 - area.box[0], area.box[2] - x1
     if abs(ml - mr) < 0.07 * area.width and min(ml, mr) > 0.1 * area.width:
         return "centre"
     return "left" if ml < mr else "right"
+
+
+def centre_in(line: OcrLine, r: Region) -> bool:
+    """The line's centre lies inside the region."""
+    x, y, w, h = line.box
+    return r.box[0] <= x + w / 2 < r.box[2] and r.box[1] <= y + h / 2 < r.box[3]
 
 
 def title_region(area: Area) -> Region | None:
@@ -74,7 +85,7 @@ def tail_side(image: Image.Image, box: tuple[int, int, int, int], fill: tuple[in
               page: tuple[int, int, int], size: int) -> str | None:
     """left | right when the bubble has a tail on that side only: a short run of rows just outside
     its edge in the bubble's own fill (WeChat, QQ), else None."""
-    if fill is None or max(abs(a - b) for a, b in zip(fill, page)) < TAIL_PAGE:
+    if fill is None or distance(fill, page) < TAIL_PAGE:
         return None
     x0, y0, x1, y1 = box
     reach = max(4, int(TAIL_WIDTH * size))
@@ -85,9 +96,6 @@ def tail_side(image: Image.Image, box: tuple[int, int, int, int], fill: tuple[in
 
 def _tail_rows(strip: Image.Image, fill: tuple[int, int, int], height: int) -> bool:
     """A few rows, not the whole edge, hold the fill across a third of the strip."""
-    strip = strip.convert("RGB")
-    w, h = strip.size
-    px = strip.load()
-    rows = sum(1 for y in range(h)
-               if sum(1 for x in range(w) if max(abs(a - b) for a, b in zip(px[x, y], fill)) <= TAIL_FILL) >= w / 3)
+    near = distance_image(strip.convert("RGB"), fill).point(lambda v: 255 if v <= TAIL_FILL else 0)
+    rows = sum(1 for n in row_profile(near) if n >= strip.width / 3)
     return 3 <= rows <= 0.5 * height

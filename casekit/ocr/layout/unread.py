@@ -15,7 +15,8 @@ from PIL import Image
 
 from ..lines import OcrLine
 from ..segment import Layout, Region, distance_image, dominant_colour
-from .regions import AVATAR_REACH
+from .blocks import distance
+from .regions import AVATAR_REACH, centre_in
 
 ROW_MIN, ROW_MAX = 0.03, 0.12  # of the size unit: a one-row bubble's height
 EVEN_FILL = 0.6  # share of the bubble's inside in its own fill colour
@@ -46,14 +47,14 @@ def unread_bubbles(image: Image.Image, cues: Layout, lines: list[OcrLine]) -> li
     avatars = [r for r in cues.regions if r.role == "avatar"]
     out = []
     for r in cues.regions:
-        if r.role in ("nickname", "centre") and r.height <= LABEL_MAX * size and not any(_centre_in(ln, r) for ln in lines):
+        if r.role in ("nickname", "centre") and r.height <= LABEL_MAX * size and not any(centre_in(ln, r) for ln in lines):
             out.append(_padded(r.box, image.size))  # a one-letter group nickname ("Q"), a faint time label
             continue
         if r.role not in ("bubble", "line") or r.side not in ("left", "right"):
             continue
         if not ROW_MIN * size <= r.height <= ROW_MAX * size or r.width < ROW_MIN * size:
             continue
-        if any(_centre_in(ln, r) for ln in lines) or not _beside_avatar(r, avatars, size):
+        if any(centre_in(ln, r) for ln in lines) or not _beside_avatar(r, avatars, size):
             continue
         inner = _inset(r)
         if inner is not None and _plain_bubble(image.crop(inner), cues.page_bg):
@@ -81,11 +82,6 @@ def _padded(box: tuple[int, int, int, int], size: tuple[int, int]) -> tuple[int,
     return (max(0, x0 - pad), max(0, y0 - pad), min(size[0], x1 + pad), min(size[1], y1 + pad))
 
 
-def _centre_in(line: OcrLine, r: Region) -> bool:
-    x, y, w, h = line.box
-    return r.box[0] <= x + w / 2 < r.box[2] and r.box[1] <= y + h / 2 < r.box[3]
-
-
 def _beside_avatar(r: Region, avatars: list[Region], size: int) -> bool:
     for a in avatars:
         level = -AVATAR_LEVEL * size <= r.box[1] - a.box[1] <= AVATAR_LEVEL * size
@@ -105,7 +101,7 @@ def _inset(r: Region) -> tuple[int, int, int, int] | None:
 
 def _plain_bubble(inside: Image.Image, page_bg: tuple[int, int, int]) -> bool:
     fill = dominant_colour(inside)
-    if max(abs(a - b) for a, b in zip(fill, page_bg)) <= PAGE_STEP:
+    if distance(fill, page_bg) <= PAGE_STEP:
         return False
     hist = distance_image(inside, fill).histogram()
     total = max(1, sum(hist))
